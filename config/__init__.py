@@ -1,0 +1,1 @@
+"""Settings and per-LA data (calendar closures, policies), validated on load."""

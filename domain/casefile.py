@@ -1,0 +1,248 @@
+"""A case's state as a pure fold over its events, refusing events that cannot happen.
+
+Events are applied in date order. Within one day the request's receipt comes
+first, then a decision, then the rest in the order recorded, and an event that
+closes the case (final plan, notice not to issue, withdrawal) last: whatever
+else is dated that day happened before the case closed. Recording a
+back-dated event is normal casework, so validity is always judged against
+the whole history in this order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable
+
+from domain.closures import SettingKind
+from domain.events import (
+    AdviceReceived, AdviceRequested, Agency, CaseEvent, ConsultationAnswered, ConsultationSent,
+    Decision, DecisionOutcome, DraftServed, ExceptionEnded, ExceptionStarted, FinalIssued,
+    NoPlanNotice, Received, RepresentationsReceived, Withdrawn,
+)
+from domain.rules import Limb
+
+
+class EventRejected(ValueError):
+    """The event contradicts the case's history; the message says how."""
+
+
+@dataclass
+class AdviceRecord:
+    key: str
+    agency: Agency
+    contributor: str | None
+    setting: str | None
+    setting_kind: SettingKind | None
+    requested_on: date
+    received_on: date | None = None
+
+
+@dataclass
+class ConsultationRecord:
+    setting: str
+    sent_on: date
+    answered_on: date | None = None
+
+
+@dataclass
+class ExceptionRecord:
+    """A dated exception. ``end`` is the last day it applied (included); None while it goes on."""
+
+    limb: Limb
+    start: date
+    end: date | None = None
+    advice: str | None = None
+    evidence: str | None = None
+    detected: bool = False
+
+
+@dataclass
+class CaseFile:
+    received: date
+    decision: Decision | None = None
+    advice: dict[str, AdviceRecord] = field(default_factory=dict)
+    draft_served: date | None = None
+    representations_received: date | None = None
+    consultations: dict[str, ConsultationRecord] = field(default_factory=dict)
+    final_issued: date | None = None
+    no_plan_notice: date | None = None
+    withdrawn: date | None = None
+    exceptions: list[ExceptionRecord] = field(default_factory=list)
+
+    @property
+    def decided_to_assess(self) -> bool:
+        return self.decision is not None and self.decision.outcome is DecisionOutcome.ASSESS
+
+    @property
+    def closure(self) -> tuple[str, date] | None:
+        """Why and when the request stopped being open, if it has."""
+        if self.final_issued:
+            return "final plan issued", self.final_issued
+        if self.no_plan_notice:
+            return "notice that no plan will be issued", self.no_plan_notice
+        if self.decision and self.decision.outcome is DecisionOutcome.NOT_ASSESS:
+            return "decision not to assess", self.decision.on
+        if self.withdrawn:
+            return "request withdrawn", self.withdrawn
+        return None
+
+
+_SAME_DAY_ORDER = {Received: 0, Decision: 1, FinalIssued: 3, NoPlanNotice: 3, Withdrawn: 3}
+
+
+def fold(events: Iterable[CaseEvent]) -> CaseFile:
+    """The case file the events describe; raises EventRejected for an impossible history."""
+    ordered = sorted(events, key=lambda event: (event.on, _SAME_DAY_ORDER.get(type(event), 2)))
+    received = next((event for event in ordered if isinstance(event, Received)), None)
+    if received is None:
+        raise EventRejected("a case's history must start with the date the request was received")
+    case = CaseFile(received=received.on)
+    for event in ordered:
+        if event is not received:
+            _apply(case, event)
+    return case
+
+
+def _apply(case: CaseFile, event: CaseEvent) -> None:
+    label = event.type.replace("_", " ")
+    if isinstance(event, Received):
+        raise EventRejected(f"the request was already received on {case.received}")
+    if event.on < case.received:
+        raise EventRejected(f"{label} on {event.on} is before the request was received on {case.received}")
+    closure = case.closure
+    if closure and not isinstance(event, ExceptionEnded):
+        reason, closed_on = closure
+        raise EventRejected(f"{label} on {event.on} comes after the case closed ({reason} on {closed_on})")
+    handler = _HANDLERS[type(event)]
+    handler(case, event)
+
+
+def _decision(case: CaseFile, event: Decision) -> None:
+    if case.decision:
+        raise EventRejected(f"a decision was already recorded on {case.decision.on} ({case.decision.outcome})")
+    case.decision = event
+
+
+def _require_assessment(case: CaseFile, event: CaseEvent) -> None:
+    if not case.decided_to_assess:
+        raise EventRejected(f"{event.type.replace('_', ' ')} on {event.on} needs a decision to assess first")
+
+
+def _advice_requested(case: CaseFile, event: AdviceRequested) -> None:
+    if event.key in case.advice:
+        raise EventRejected(f"advice from {event.key} was already requested on {case.advice[event.key].requested_on}")
+    case.advice[event.key] = AdviceRecord(
+        event.key, event.agency, event.contributor, event.setting, event.setting_kind, event.on,
+    )
+
+
+def _find_advice(case: CaseFile, contributor: str | None, agency: Agency | None, on: date) -> AdviceRecord:
+    if contributor is not None:
+        if contributor in case.advice:
+            return case.advice[contributor]
+        raise EventRejected(f"no advice was requested from contributor {contributor} on or before {on}")
+    matches = [record for record in case.advice.values() if record.agency is agency]
+    if not matches:
+        raise EventRejected(f"no advice was requested from {agency} on or before {on}")
+    pending = [record for record in matches if record.received_on is None]
+    if len(pending) > 1:
+        keys = ", ".join(record.key for record in pending)
+        raise EventRejected(f"several {agency} advice requests are outstanding ({keys}): name the contributor")
+    return (pending or matches)[0]
+
+
+def _advice_received(case: CaseFile, event: AdviceReceived) -> None:
+    record = _find_advice(case, event.contributor, event.agency, event.on)
+    if record.received_on is not None:
+        raise EventRejected(f"advice from {record.key} was already received on {record.received_on}")
+    if event.on < record.requested_on:
+        raise EventRejected(f"advice from {record.key} received on {event.on}, before it was requested on {record.requested_on}")
+    record.received_on = event.on
+
+
+def _draft_served(case: CaseFile, event: DraftServed) -> None:
+    _require_assessment(case, event)
+    if case.draft_served:
+        raise EventRejected(f"the draft plan was already served on {case.draft_served}")
+    case.draft_served = event.on
+
+
+def _representations_received(case: CaseFile, event: RepresentationsReceived) -> None:
+    if not case.draft_served:
+        raise EventRejected(f"representations on {event.on} need a draft plan served first")
+    if case.representations_received:
+        raise EventRejected(f"representations were already recorded on {case.representations_received}")
+    case.representations_received = event.on
+
+
+def _consultation_sent(case: CaseFile, event: ConsultationSent) -> None:
+    _require_assessment(case, event)
+    if event.setting in case.consultations:
+        raise EventRejected(f"{event.setting} was already consulted on {case.consultations[event.setting].sent_on}")
+    case.consultations[event.setting] = ConsultationRecord(event.setting, event.on)
+
+
+def _consultation_answered(case: CaseFile, event: ConsultationAnswered) -> None:
+    record = case.consultations.get(event.setting)
+    if record is None:
+        raise EventRejected(f"{event.setting} was never consulted")
+    if record.answered_on is not None:
+        raise EventRejected(f"{event.setting} already answered on {record.answered_on}")
+    if event.on < record.sent_on:
+        raise EventRejected(f"{event.setting} answered on {event.on}, before it was consulted on {record.sent_on}")
+    record.answered_on = event.on
+
+
+def _final_issued(case: CaseFile, event: FinalIssued) -> None:
+    _require_assessment(case, event)
+    if case.draft_served and event.on < case.draft_served:
+        raise EventRejected(f"final plan on {event.on} is before the draft was served on {case.draft_served}")
+    case.final_issued = event.on
+
+
+def _no_plan_notice(case: CaseFile, event: NoPlanNotice) -> None:
+    _require_assessment(case, event)
+    case.no_plan_notice = event.on
+
+
+def _withdrawn(case: CaseFile, event: Withdrawn) -> None:
+    case.withdrawn = event.on
+
+
+def _open_exception(case: CaseFile, limb: Limb, advice: str | None) -> ExceptionRecord | None:
+    for record in case.exceptions:
+        if record.limb is limb and record.advice == advice and record.end is None:
+            return record
+    return None
+
+
+def _exception_started(case: CaseFile, event: ExceptionStarted) -> None:
+    if event.advice is not None and event.advice not in case.advice:
+        raise EventRejected(f"exception {event.limb} names advice from {event.advice}, which was never requested")
+    if _open_exception(case, event.limb, event.advice):
+        raise EventRejected(f"exception {event.limb} is already open")
+    case.exceptions.append(ExceptionRecord(event.limb, event.on, advice=event.advice, evidence=event.evidence))
+
+
+def _exception_ended(case: CaseFile, event: ExceptionEnded) -> None:
+    record = _open_exception(case, event.limb, event.advice)
+    if record is None:
+        raise EventRejected(f"there is no open exception {event.limb} to end")
+    record.end = event.on
+
+
+_HANDLERS = {
+    Decision: _decision,
+    AdviceRequested: _advice_requested,
+    AdviceReceived: _advice_received,
+    DraftServed: _draft_served,
+    RepresentationsReceived: _representations_received,
+    ConsultationSent: _consultation_sent,
+    ConsultationAnswered: _consultation_answered,
+    FinalIssued: _final_issued,
+    NoPlanNotice: _no_plan_notice,
+    Withdrawn: _withdrawn,
+    ExceptionStarted: _exception_started,
+    ExceptionEnded: _exception_ended,
+}

@@ -1,0 +1,153 @@
+"""Casework events: the append-only record a case's state is derived from.
+
+Each event carries the calendar date it happened on (``on``, Europe/London).
+Who recorded it and when belong to the store, not to the event.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+
+from domain.closures import SettingKind
+from domain.rules import Limb
+
+ShortText = Annotated[str, Field(min_length=1, max_length=120)]
+EvidenceText = Annotated[str, Field(max_length=2000)]
+
+
+class Agency(StrEnum):
+    HEALTH = "health"
+    SOCIAL_CARE = "social_care"
+    EDUCATIONAL_PSYCHOLOGY = "educational_psychology"
+    EDUCATION = "education"
+    OTHER = "other"
+
+
+class DecisionOutcome(StrEnum):
+    ASSESS = "assess"
+    NOT_ASSESS = "not_assess"
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    on: date
+
+
+class Received(_Event):
+    type: Literal["received"] = "received"
+
+
+class Decision(_Event):
+    type: Literal["decision"] = "decision"
+    outcome: DecisionOutcome
+
+
+class AdviceRequested(_Event):
+    """The LA asks one contributor for advice (Reg 6); the 6 weeks of Reg 8(1) start."""
+
+    type: Literal["advice_requested"] = "advice_requested"
+    agency: Agency
+    contributor: ShortText | None = None
+    setting: ShortText | None = None
+    setting_kind: SettingKind | None = None
+
+    @model_validator(mode="after")
+    def _setting_only_for_education(self) -> AdviceRequested:
+        if self.setting_kind is not None and self.agency is not Agency.EDUCATION:
+            raise ValueError("setting_kind is only for advice asked of a school or setting (agency 'education')")
+        return self
+
+    @property
+    def key(self) -> str:
+        """Identifies the request within its case: the contributor, else the agency."""
+        return self.contributor or self.agency.value
+
+
+class AdviceReceived(_Event):
+    type: Literal["advice_received"] = "advice_received"
+    agency: Agency | None = None
+    contributor: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _names_the_request(self) -> AdviceReceived:
+        if self.agency is None and self.contributor is None:
+            raise ValueError("advice received must name the agency or the contributor")
+        return self
+
+
+class DraftServed(_Event):
+    type: Literal["draft_served"] = "draft_served"
+
+
+class RepresentationsReceived(_Event):
+    type: Literal["representations_received"] = "representations_received"
+
+
+class ConsultationSent(_Event):
+    type: Literal["consultation_sent"] = "consultation_sent"
+    setting: ShortText
+
+
+class ConsultationAnswered(_Event):
+    type: Literal["consultation_answered"] = "consultation_answered"
+    setting: ShortText
+
+
+class FinalIssued(_Event):
+    type: Literal["final_issued"] = "final_issued"
+
+
+class NoPlanNotice(_Event):
+    type: Literal["no_plan_notice"] = "no_plan_notice"
+
+
+class ExceptionStarted(_Event):
+    """A dated exception with its limb. Reg 8(2) limbs may name the advice request they excuse."""
+
+    type: Literal["exception_started"] = "exception_started"
+    limb: Limb
+    advice: ShortText | None = None
+    evidence: EvidenceText | None = None
+
+    @model_validator(mode="after")
+    def _advice_only_for_reg8(self) -> ExceptionStarted:
+        if self.advice is not None and self.limb.is_case_exception:
+            raise ValueError(f"a Reg {self.limb} exception applies to the whole case, not to one advice request")
+        return self
+
+
+class ExceptionEnded(_Event):
+    type: Literal["exception_ended"] = "exception_ended"
+    limb: Limb
+    advice: ShortText | None = None
+
+
+class Withdrawn(_Event):
+    type: Literal["withdrawn"] = "withdrawn"
+
+
+_EVENT_MODELS = (
+    Received, Decision, AdviceRequested, AdviceReceived, DraftServed, RepresentationsReceived,
+    ConsultationSent, ConsultationAnswered, FinalIssued, NoPlanNotice, ExceptionStarted,
+    ExceptionEnded, Withdrawn,
+)
+CaseEvent = Annotated[Union[_EVENT_MODELS], Field(discriminator="type")]  # type: ignore[valid-type]
+
+EVENT_TYPES: tuple[str, ...] = tuple(model.model_fields["type"].default for model in _EVENT_MODELS)
+
+_adapter: TypeAdapter[CaseEvent] = TypeAdapter(CaseEvent)
+
+
+def parse_event(type_: str, on: date | str, payload: dict | None = None) -> CaseEvent:
+    """Build an event from its stored or typed-in parts; raises pydantic.ValidationError."""
+    return _adapter.validate_python({**(payload or {}), "type": type_, "on": on})
+
+
+def event_payload(event: CaseEvent) -> dict:
+    """What the store keeps beside the event's type and date."""
+    return event.model_dump(mode="json", exclude={"type", "on"}, exclude_none=True)

@@ -1,0 +1,107 @@
+"""The statutory time limits of the EHC process, as data with their source.
+
+Regulation numbers are the SEND Regulations 2014 (SI 2014/1530) unless
+stated. Counting rule: "within N weeks of X" is due on X + 7N days and a step
+done on or before that date is on time. "15 days beginning with day X" makes
+X day 1, so the window's last day is X + 14.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+
+class Step(StrEnum):
+    DECISION_TO_ASSESS = "decision_to_assess"
+    ADVICE = "advice"
+    NO_PLAN_NOTICE = "no_plan_notice"
+    REPRESENTATIONS_CLOSE = "representations_close"
+    CONSULTATION_RESPONSE = "consultation_response"
+    FINAL_PLAN = "final_plan"
+
+
+class Anchor(StrEnum):
+    """The event a time limit is counted from."""
+
+    RECEIVED = "received"
+    ADVICE_REQUESTED = "advice_requested"
+    DRAFT_SERVED = "draft_served"
+    CONSULTATION_SENT = "consultation_sent"
+
+
+class Limb(StrEnum):
+    """Exceptions to the time limits, by regulation limb."""
+
+    SCHOOL_CLOSURE = "10(4)(a)"
+    EARLY_YEARS_CLOSURE = "10(4)(b)"
+    PERSONAL_CIRCUMSTANCES = "10(4)(c)"
+    ABSENT_FROM_AREA = "10(4)(d)"
+    ADVICE_EXCEPTIONAL_CIRCUMSTANCES = "8(2)(a)"
+    ADVICE_ABSENT_FROM_AREA = "8(2)(b)"
+    ADVICE_MISSED_APPOINTMENT = "8(2)(c)"
+
+    @property
+    def is_case_exception(self) -> bool:
+        """Reg 10(4) limbs excuse the case's own timescales (also via 5(4), 13(3))."""
+        return self.value.startswith("10(4)")
+
+
+LIMB_DESCRIPTIONS: dict[Limb, str] = {
+    Limb.SCHOOL_CLOSURE: "advice asked of a school or post-16 institution from one week before "
+    "a closure of 4+ weeks until one week before it re-opens",
+    Limb.EARLY_YEARS_CLOSURE: "advice asked of an early years provider from one week before "
+    "a closure of 4+ weeks until one week before it re-opens",
+    Limb.PERSONAL_CIRCUMSTANCES: "exceptional personal circumstances of the child, parent or young person",
+    Limb.ABSENT_FROM_AREA: "child, parent or young person absent from the area for 4+ continuous weeks",
+    Limb.ADVICE_EXCEPTIONAL_CIRCUMSTANCES: "exceptional circumstances affecting the child, parent or young person",
+    Limb.ADVICE_ABSENT_FROM_AREA: "child, parent or young person absent from the area for 4+ continuous weeks",
+    Limb.ADVICE_MISSED_APPOINTMENT: "an appointment for an examination or test was not kept",
+}
+
+CASE_LIMBS = tuple(limb for limb in Limb if limb.is_case_exception)
+ADVICE_LIMBS = tuple(limb for limb in Limb if not limb.is_case_exception)
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    step: Step
+    title: str
+    anchor: Anchor
+    days: int
+    regulation: str
+    statutory: bool
+    exceptions: tuple[Limb, ...]
+
+    def due(self, anchor_date: date) -> date:
+        return anchor_date + timedelta(days=self.days)
+
+
+DECISION_TO_ASSESS = TimeLimit(
+    Step.DECISION_TO_ASSESS, "Decision whether to assess, notified to parent/young person",
+    Anchor.RECEIVED, 6 * 7, "5(1)", True, CASE_LIMBS,  # exceptions via Reg 5(4)
+)
+ADVICE = TimeLimit(
+    Step.ADVICE, "Advice returned", Anchor.ADVICE_REQUESTED, 6 * 7, "8(1)", True, ADVICE_LIMBS,
+)
+NO_PLAN_NOTICE = TimeLimit(
+    Step.NO_PLAN_NOTICE, "Notice that no EHC plan will be issued",
+    Anchor.RECEIVED, 16 * 7, "10(1)", True, CASE_LIMBS,
+)
+REPRESENTATIONS_CLOSE = TimeLimit(
+    # "at least 15 days beginning with the day the draft is served": a minimum,
+    # so no exception can shorten it.
+    Step.REPRESENTATIONS_CLOSE, "Parent/young person representations on the draft plan close",
+    Anchor.DRAFT_SERVED, 15 - 1, "13(1)(a)", True, (),
+)
+CONSULTATION_RESPONSE = TimeLimit(
+    # CFA s39-s40 with CoP 9.83: guidance, so a local target and never shown as statutory.
+    Step.CONSULTATION_RESPONSE, "Setting consulted on naming responds (guidance)",
+    Anchor.CONSULTATION_SENT, 15, "CoP 9.83", False, (),
+)
+FINAL_PLAN = TimeLimit(
+    Step.FINAL_PLAN, "Final EHC plan issued", Anchor.RECEIVED, 20 * 7, "13(2)", True, CASE_LIMBS,
+)
+
+CASE_TIME_LIMITS = (DECISION_TO_ASSESS, NO_PLAN_NOTICE, FINAL_PLAN)

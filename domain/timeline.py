@@ -1,0 +1,355 @@
+"""A case's statutory timeline as of a date: due dates, status and days remaining.
+
+Exceptions never move a statutory date (Reg 10(4), 8(2)): they excuse
+lateness, mark the case as "exception applies", and yield a separately
+labelled, non-statutory adjusted target.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Iterable
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.calendar import WorkingCalendar
+from domain.casefile import AdviceRecord, CaseFile, ExceptionRecord, fold
+from domain.closures import NO_CLOSURES, ClosureCalendar
+from domain.events import CaseEvent, DecisionOutcome
+from domain.rules import (
+    ADVICE, CONSULTATION_RESPONSE, DECISION_TO_ASSESS, FINAL_PLAN, NO_PLAN_NOTICE,
+    REPRESENTATIONS_CLOSE, Limb, Step, TimeLimit,
+)
+
+
+class Status(StrEnum):
+    ON_TIME = "done_on_time"
+    LATE = "done_late"
+    OPEN = "open"
+    OVERDUE = "overdue"
+    NOT_REQUIRED = "not_required"
+    CLOSED = "closed"  # a window that ended with nothing received: not a failure
+
+
+PENDING = (Status.OPEN, Status.OVERDUE)
+
+
+class Stage(StrEnum):
+    AWAITING_DECISION = "awaiting_decision"
+    ASSESSMENT = "assessment"
+    DRAFT = "draft"
+    ISSUED = "issued"
+    NO_PLAN = "no_plan"
+    NOT_ASSESSED = "not_assessed"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def is_open(self) -> bool:
+        return self in OPEN_STAGES
+
+
+OPEN_STAGES = (Stage.AWAITING_DECISION, Stage.ASSESSMENT, Stage.DRAFT)
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Deadline(_View):
+    step: Step
+    title: str
+    regulation: str
+    statutory: date
+    last_working_day: date
+    status: Status
+    days_remaining: int | None
+    done_on: date | None
+    exceptions: tuple[Limb, ...] = ()
+
+
+class AdviceDeadline(Deadline):
+    key: str
+    agency: str
+    contributor: str | None
+    requested: date
+
+
+class ConsultationTarget(_View):
+    """CoP 9.83 guidance: a local target, never a statutory deadline."""
+
+    setting: str
+    sent: date
+    target: date
+    last_working_day: date
+    status: Status
+    days_remaining: int | None
+    basis: str = "guidance (CoP 9.83), not statutory"
+
+
+class ExceptionView(_View):
+    limb: Limb
+    start: date
+    end: date | None
+    advice: str | None
+    evidence: str | None
+    detected_from_closures: bool
+
+
+class AdjustedTarget(_View):
+    """Statutory date plus the days of dated exceptions: a management view only."""
+
+    step: Step
+    target: date | None
+    basis: str
+    statutory: bool = False
+
+
+class Timeline(_View):
+    received: date
+    as_of: date
+    stage: Stage
+    week: int
+    exceptions_apply: bool
+    deadlines: dict[Step, Deadline]
+    advice: tuple[AdviceDeadline, ...]
+    consultations: tuple[ConsultationTarget, ...]
+    exceptions: tuple[ExceptionView, ...]
+    adjusted_targets: tuple[AdjustedTarget, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def pending(self) -> list[Deadline]:
+        """Statutory deadlines still to be met, advice included, earliest first."""
+        found = [d for d in (*self.deadlines.values(), *self.advice) if d.status in PENDING]
+        return sorted(found, key=lambda d: d.statutory)
+
+    @property
+    def next_due(self) -> Deadline | None:
+        pending = self.pending
+        return pending[0] if pending else None
+
+    @property
+    def is_overdue(self) -> bool:
+        return any(d.status is Status.OVERDUE for d in self.pending)
+
+
+def timeline_for(
+    events: Iterable[CaseEvent],
+    calendar: WorkingCalendar,
+    as_of: date,
+    closures: ClosureCalendar = NO_CLOSURES,
+) -> Timeline:
+    """The case as it stood at the end of ``as_of``: later events are not yet known."""
+    events = list(events)
+    known = [event for event in events if event.on <= as_of or event.type == "received"]
+    return build_timeline(fold(known), calendar, as_of, closures)
+
+
+def build_timeline(case: CaseFile, calendar: WorkingCalendar, as_of: date, closures: ClosureCalendar) -> Timeline:
+    """The timeline of an already-folded case file (``timeline_for`` folds events first)."""
+    exceptions = [*case.exceptions, *_closure_exceptions(case, closures)]
+    case_exceptions = [record for record in exceptions if record.limb.is_case_exception]
+    ended = case.closure is not None
+    assess_refused = case.decision is not None and case.decision.outcome is DecisionOutcome.NOT_ASSESS
+    plan_settled = bool(case.final_issued or case.no_plan_notice or assess_refused or case.withdrawn)
+
+    def deadline(limit: TimeLimit, anchor: date, done_on: date | None, not_required: bool) -> Deadline:
+        due = limit.due(anchor)
+        status = _status(due, done_on, not_required, as_of)
+        limbs = tuple(sorted({e.limb for e in _relevant(case_exceptions, done_on or as_of)})) if limit.exceptions else ()
+        return Deadline(
+            step=limit.step, title=limit.title, regulation=limit.regulation, statutory=due,
+            last_working_day=calendar.last_working_day_on_or_before(due), status=status,
+            days_remaining=_days_remaining(due, status, as_of), done_on=done_on, exceptions=limbs,
+        )
+
+    deadlines = {
+        Step.DECISION_TO_ASSESS: deadline(
+            DECISION_TO_ASSESS, case.received, case.decision.on if case.decision else None, bool(case.withdrawn)),
+        Step.NO_PLAN_NOTICE: deadline(
+            NO_PLAN_NOTICE, case.received, case.no_plan_notice,
+            bool(case.draft_served or case.final_issued or assess_refused or case.withdrawn)),
+        Step.FINAL_PLAN: deadline(
+            FINAL_PLAN, case.received, case.final_issued,
+            bool(case.no_plan_notice or assess_refused or case.withdrawn)),
+    }
+    warnings: list[str] = []
+    if case.draft_served:
+        deadlines[Step.REPRESENTATIONS_CLOSE] = _representations(case, calendar, as_of)
+        earliest_final = case.draft_served + timedelta(days=REPRESENTATIONS_CLOSE.days + 1)
+        if case.final_issued and case.final_issued < earliest_final and not case.representations_received:
+            warnings.append(
+                f"final plan issued on {case.final_issued}, before the representation window closed "
+                f"and with no response recorded (Reg 13(1)(a))")
+
+    advice = tuple(
+        _advice_deadline(record, exceptions, calendar, as_of, not_required=ended and record.received_on is None)
+        for record in sorted(case.advice.values(), key=lambda record: (record.requested_on, record.key))
+    )
+    consultations = tuple(
+        _consultation_target(record.setting, record.sent_on, record.answered_on, plan_settled, calendar, as_of)
+        for record in sorted(case.consultations.values(), key=lambda record: record.sent_on)
+    )
+    adjusted = tuple(
+        _adjusted_target(deadlines[step], _relevant(case_exceptions, deadlines[step].done_on or as_of))
+        for step in (Step.DECISION_TO_ASSESS, Step.NO_PLAN_NOTICE, Step.FINAL_PLAN)
+        if deadlines[step].exceptions and deadlines[step].status in (*PENDING, Status.LATE)
+    )
+    return Timeline(
+        received=case.received,
+        as_of=as_of,
+        stage=_stage(case),
+        week=(as_of - case.received).days // 7 + 1,
+        exceptions_apply=bool(case_exceptions),
+        deadlines=deadlines,
+        advice=advice,
+        consultations=consultations,
+        exceptions=tuple(_exception_view(record) for record in exceptions),
+        adjusted_targets=adjusted,
+        warnings=tuple(warnings),
+    )
+
+
+def _relevant(exceptions: list[ExceptionRecord], by: date) -> list[ExceptionRecord]:
+    """Exceptions that had begun by ``by``: the day the step was done, or as_of while it is pending."""
+    return [record for record in exceptions if record.start <= by]
+
+
+def _status(due: date, done_on: date | None, not_required: bool, as_of: date) -> Status:
+    if done_on is not None:
+        return Status.ON_TIME if done_on <= due else Status.LATE
+    if not_required:
+        return Status.NOT_REQUIRED
+    return Status.OPEN if as_of <= due else Status.OVERDUE
+
+
+def _days_remaining(due: date, status: Status, as_of: date) -> int | None:
+    return (due - as_of).days if status in PENDING else None
+
+
+def _stage(case: CaseFile) -> Stage:
+    if case.withdrawn:
+        return Stage.WITHDRAWN
+    if case.decision and case.decision.outcome is DecisionOutcome.NOT_ASSESS:
+        return Stage.NOT_ASSESSED
+    if case.final_issued:
+        return Stage.ISSUED
+    if case.no_plan_notice:
+        return Stage.NO_PLAN
+    if case.draft_served:
+        return Stage.DRAFT
+    if case.decision:
+        return Stage.ASSESSMENT
+    return Stage.AWAITING_DECISION
+
+
+def _representations(case: CaseFile, calendar: WorkingCalendar, as_of: date) -> Deadline:
+    assert case.draft_served is not None
+    closes = REPRESENTATIONS_CLOSE.due(case.draft_served)
+    responded = case.representations_received
+    if responded:
+        status = Status.ON_TIME if responded <= closes else Status.LATE
+    else:
+        status = Status.OPEN if as_of <= closes else Status.CLOSED
+    return Deadline(
+        step=Step.REPRESENTATIONS_CLOSE, title=REPRESENTATIONS_CLOSE.title,
+        regulation=REPRESENTATIONS_CLOSE.regulation, statutory=closes,
+        last_working_day=calendar.last_working_day_on_or_before(closes), status=status,
+        days_remaining=(closes - as_of).days if status is Status.OPEN else None, done_on=responded,
+    )
+
+
+def _applies_to_advice(record: ExceptionRecord, advice: AdviceRecord, due: date) -> bool:
+    """A Reg 8(2) exception excuses the request it names, or every request whose period it overlaps."""
+    if record.limb.is_case_exception:
+        return False
+    if record.advice is not None:
+        return record.advice == advice.key
+    return record.start <= due and (record.end is None or record.end >= advice.requested_on)
+
+
+def _advice_deadline(record: AdviceRecord, exceptions: list[ExceptionRecord], calendar: WorkingCalendar,
+                     as_of: date, not_required: bool) -> AdviceDeadline:
+    due = ADVICE.due(record.requested_on)
+    status = _status(due, record.received_on, not_required, as_of)
+    limbs = tuple(sorted({e.limb for e in exceptions if _applies_to_advice(e, record, due)}))
+    return AdviceDeadline(
+        step=Step.ADVICE, title=f"{ADVICE.title}: {record.key}", regulation=ADVICE.regulation, statutory=due,
+        last_working_day=calendar.last_working_day_on_or_before(due), status=status,
+        days_remaining=_days_remaining(due, status, as_of), done_on=record.received_on, exceptions=limbs,
+        key=record.key, agency=record.agency.value, contributor=record.contributor,
+        requested=record.requested_on,
+    )
+
+
+def _consultation_target(setting: str, sent: date, answered: date | None, plan_settled: bool,
+                         calendar: WorkingCalendar, as_of: date) -> ConsultationTarget:
+    target = CONSULTATION_RESPONSE.due(sent)
+    status = _status(target, answered, plan_settled, as_of)
+    return ConsultationTarget(
+        setting=setting, sent=sent, target=target,
+        last_working_day=calendar.last_working_day_on_or_before(target), status=status,
+        days_remaining=_days_remaining(target, status, as_of),
+    )
+
+
+def _closure_exceptions(case: CaseFile, closures: ClosureCalendar) -> list[ExceptionRecord]:
+    """Reg 10(4)(a)/(b), found from closure data for advice asked of a school or setting."""
+    found = []
+    for record in case.advice.values():
+        if record.setting_kind is None:
+            continue
+        closure = closures.closure_exception(record.setting_kind, record.setting, record.requested_on)
+        if closure is not None:
+            window_start, window_end = closure.exception_window
+            found.append(ExceptionRecord(
+                limb=record.setting_kind.closure_limb,
+                start=window_start,
+                end=window_end,
+                evidence=f"advice requested from {record.key} on {record.requested_on}, "
+                         f"in the window of closure {closure.name or closure.first_day} "
+                         f"({closure.first_day} to re-opening {closure.reopens})",
+                detected=True,
+            ))
+    return found
+
+
+def _adjusted_target(deadline: Deadline, exceptions: list[ExceptionRecord]) -> AdjustedTarget:
+    """Statutory date plus the days the step's exceptions lasted (DOMAIN.md: a management view)."""
+    still_open = [e for e in exceptions if e.end is None]
+    if still_open:
+        limbs = ", ".join(str(e.limb) for e in still_open)
+        return AdjustedTarget(step=deadline.step, target=None,
+                              basis=f"exception {limbs} has no end date yet; non-statutory")
+    extra = _merged_length(exceptions)
+    return AdjustedTarget(
+        step=deadline.step,
+        target=deadline.statutory + timedelta(days=extra),
+        basis=f"statutory date plus {extra} days of exceptions; non-statutory",
+    )
+
+
+def _merged_length(records: list[ExceptionRecord]) -> int:
+    """Days covered by the exceptions, both ends included, overlaps counted once."""
+    total = 0
+    current_start: date | None = None
+    current_end: date | None = None
+    for record in sorted(records, key=lambda e: e.start):
+        assert record.end is not None
+        if current_end is None or record.start > current_end + timedelta(days=1):
+            if current_start is not None and current_end is not None:
+                total += (current_end - current_start).days + 1
+            current_start, current_end = record.start, record.end
+        else:
+            current_end = max(current_end, record.end)
+    if current_start is not None and current_end is not None:
+        total += (current_end - current_start).days + 1
+    return total
+
+
+def _exception_view(record: ExceptionRecord) -> ExceptionView:
+    return ExceptionView(
+        limb=record.limb, start=record.start, end=record.end, advice=record.advice,
+        evidence=record.evidence, detected_from_closures=record.detected,
+    )

@@ -1,0 +1,1 @@
+"""The application layer: the `ehc` CLI and the composition root."""

@@ -1,0 +1,118 @@
+"""Timelines and cases as JSON objects (the stable CLI contract) and as text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.timeline import AdviceDeadline, Deadline, Timeline
+from store.cases import CaseRecord
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def deadline_json(deadline: Deadline) -> dict:
+    data = {
+        "statutory": _iso(deadline.statutory),
+        "last_working_day": _iso(deadline.last_working_day),
+        "regulation": deadline.regulation,
+        "status": deadline.status.value,
+        "days_remaining": deadline.days_remaining,
+        "done_on": _iso(deadline.done_on),
+        "exceptions": [limb.value for limb in deadline.exceptions],
+    }
+    if isinstance(deadline, AdviceDeadline):
+        data = {"requested": _iso(deadline.requested), **data, "key": deadline.key, "agency": deadline.agency,
+                "contributor": deadline.contributor}
+    return data
+
+
+def timeline_json(timeline: Timeline) -> dict:
+    """The `ehc timeline --json` contract, plus status and the non-statutory extras."""
+    return {
+        "received": _iso(timeline.received),
+        "as_of": _iso(timeline.as_of),
+        "stage": timeline.stage.value,
+        "week": timeline.week,
+        "exceptions_apply": timeline.exceptions_apply,
+        "deadlines": {step.value: deadline_json(deadline) for step, deadline in timeline.deadlines.items()},
+        "advice": [deadline_json(advice) for advice in timeline.advice],
+        "consultations": [
+            {"setting": c.setting, "sent": _iso(c.sent), "target": _iso(c.target),
+             "last_working_day": _iso(c.last_working_day), "status": c.status.value,
+             "days_remaining": c.days_remaining, "basis": c.basis}
+            for c in timeline.consultations
+        ],
+        "exceptions": [
+            {"limb": e.limb.value, "start": _iso(e.start), "end": _iso(e.end), "advice": e.advice,
+             "evidence": e.evidence, "detected_from_closures": e.detected_from_closures}
+            for e in timeline.exceptions
+        ],
+        "non_statutory_adjusted_targets": {
+            target.step.value: {"target": _iso(target.target), "basis": target.basis}
+            for target in timeline.adjusted_targets
+        },
+        "warnings": list(timeline.warnings),
+    }
+
+
+def case_summary_json(record: CaseRecord, timeline: Timeline) -> dict:
+    """A row of `ehc cases`: the reference, never the child's name."""
+    next_due = timeline.next_due
+    return {
+        "case_ref": record.reference,
+        "received": _iso(record.received),
+        "stage": timeline.stage.value,
+        "week": timeline.week,
+        "caseworker": record.caseworker,
+        "team": record.team,
+        "exceptions_apply": timeline.exceptions_apply,
+        "overdue": timeline.is_overdue,
+        "next_due": None if next_due is None else {
+            "step": next_due.step.value, "title": next_due.title, "statutory": _iso(next_due.statutory),
+            "last_working_day": _iso(next_due.last_working_day), "days_remaining": next_due.days_remaining,
+            "regulation": next_due.regulation,
+        },
+    }
+
+
+def case_json(record: CaseRecord, timeline: Timeline) -> dict:
+    return {
+        "case_ref": record.reference,
+        "child": {"given_name": record.child_given_name, "family_name": record.child_family_name,
+                  "date_of_birth": _iso(record.child_date_of_birth), "initials": record.child_initials},
+        "caseworker": record.caseworker,
+        "team": record.team,
+        "setting": record.setting,
+        "timeline": timeline_json(timeline),
+        "events": list(record.audit),
+    }
+
+
+STATUS_MARK = {
+    "done_on_time": "done", "done_late": "DONE LATE", "open": "open", "overdue": "OVERDUE",
+    "not_required": "n/a", "closed": "closed",
+}
+
+
+def timeline_text(timeline: Timeline) -> str:
+    lines = [f"Received {timeline.received} - week {timeline.week} as of {timeline.as_of} - stage: {timeline.stage}"]
+    if timeline.exceptions_apply:
+        lines.append("Exception applies (Reg 10(4)): statutory dates unchanged; see adjusted targets below.")
+    lines.append(f"  {'step':<44} {'reg':<9} {'statutory':<11} {'last w/day':<11} {'status':<10} days")
+    for deadline in (*timeline.deadlines.values(), *timeline.advice):
+        days = "" if deadline.days_remaining is None else str(deadline.days_remaining)
+        done = f" (done {deadline.done_on})" if deadline.done_on else ""
+        lines.append(f"  {deadline.title[:44]:<44} {deadline.regulation:<9} {deadline.statutory!s:<11} "
+                     f"{deadline.last_working_day!s:<11} {STATUS_MARK[deadline.status]:<10} {days}{done}")
+    for consultation in timeline.consultations:
+        lines.append(f"  Consultation {consultation.setting[:31]:<31} guidance  {consultation.target!s:<11} "
+                     f"{consultation.last_working_day!s:<11} {STATUS_MARK[consultation.status]}")
+    for exception in timeline.exceptions:
+        source = "detected from closures" if exception.detected_from_closures else "recorded"
+        lines.append(f"  Exception {exception.limb} from {exception.start} to {exception.end or '(open)'} ({source})")
+    for target in timeline.adjusted_targets:
+        lines.append(f"  Adjusted target (NOT statutory) for {target.step}: {target.target or 'unknown'} - {target.basis}")
+    lines += [f"  Warning: {warning}" for warning in timeline.warnings]
+    return "\n".join(lines)

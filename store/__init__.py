@@ -1,0 +1,1 @@
+"""The case store: SQLAlchemy 2 models, the repository, and Alembic migrations."""

@@ -1,0 +1,290 @@
+"""The case repository: intake, recording events, reading cases back.
+
+Every write validates the whole history with the domain first, then writes
+the event and its projections in the caller's transaction; a refusal
+writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Iterable, Sequence
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from domain.calendar import WorkingCalendar
+from domain.casefile import EventRejected, fold
+from domain.closures import ClosureCalendar
+from domain.events import AdviceRequested, CaseEvent, Received, event_payload, parse_event
+from domain.intake import NewRequest
+from domain.rules import ADVICE
+from domain.timeline import Stage, Timeline, timeline_for
+from store.models import AdviceRequest, Case, CaseEvent as EventRow, Contributor
+
+
+class CaseNotFound(LookupError):
+    def __init__(self, reference: str) -> None:
+        super().__init__(f"no case with reference {reference!r}")
+
+
+class DuplicateReference(ValueError):
+    def __init__(self, reference: str) -> None:
+        super().__init__(f"reference: a case {reference!r} already exists")
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    reference: str
+    received: date
+    child_given_name: str | None
+    child_family_name: str | None
+    child_date_of_birth: date | None
+    caseworker: str | None
+    team: str | None
+    setting: str | None
+    stage: Stage
+    events: tuple[CaseEvent, ...]
+    audit: tuple[dict, ...]
+
+    @property
+    def child_initials(self) -> str:
+        names = (self.child_given_name, self.child_family_name)
+        return "".join(name[0].upper() for name in names if name) or "-"
+
+
+@dataclass(frozen=True)
+class Projection:
+    stage: Stage
+    next_due: date | None
+    exceptions_apply: bool
+
+
+class CaseStore:
+    def __init__(self, session: Session, calendar: WorkingCalendar, closures: ClosureCalendar) -> None:
+        self.session = session
+        self.calendar = calendar
+        self.closures = closures
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def timeline(self, events: Sequence[CaseEvent], as_of: date) -> Timeline:
+        return timeline_for(events, self.calendar, as_of, self.closures)
+
+    def get(self, reference: str) -> CaseRecord:
+        return self._records([self._case_row(reference)])[0]
+
+    def _records(self, cases: Sequence[Case], batch: int = 500) -> list[CaseRecord]:
+        """Cases with their events, reading events for a batch of cases per query."""
+        records = []
+        for start in range(0, len(cases), batch):
+            chunk = cases[start:start + batch]
+            rows_by_case: dict[int, list[EventRow]] = {case.id: [] for case in chunk}
+            event_rows = self.session.scalars(
+                select(EventRow).where(EventRow.case_id.in_(rows_by_case)).order_by(EventRow.case_id, EventRow.sequence))
+            for row in event_rows:
+                rows_by_case[row.case_id].append(row)
+            records.extend(_case_record(case, rows_by_case[case.id]) for case in chunk)
+        return records
+
+    def exists(self, reference: str) -> bool:
+        return self.session.scalar(select(func.count()).where(Case.reference == reference)) > 0
+
+    def find(
+        self,
+        as_of: date,
+        *,
+        due_within: int | None = None,
+        overdue: bool = False,
+        stages: Iterable[Stage] = (),
+        caseworker: str | None = None,
+    ) -> list[tuple[CaseRecord, Timeline]]:
+        """Cases matching every filter given, with their timelines as of ``as_of``.
+
+        SQL narrows by the ``next_due`` projection (the earliest pending
+        statutory date); the domain then decides on each candidate.
+        """
+        query = select(Case.reference).order_by(Case.next_due, Case.reference)
+        stages = tuple(stages)
+        if stages:
+            query = query.where(Case.stage.in_([stage.value for stage in stages]))
+        if caseworker:
+            query = query.where(Case.caseworker == caseworker)
+        if overdue:
+            query = query.where(Case.next_due < as_of)
+        if due_within is not None:
+            query = query.where(Case.next_due <= as_of + timedelta(days=due_within))
+        found = []
+        for record in self._records(self.session.scalars(query.with_only_columns(Case)).all()):
+            timeline = self.timeline(record.events, as_of)
+            if overdue and not timeline.is_overdue:
+                continue
+            if due_within is not None and not any(
+                as_of <= deadline.statutory <= as_of + timedelta(days=due_within) for deadline in timeline.pending
+            ):
+                continue
+            found.append((record, timeline))
+        return found
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def add_request(self, request: NewRequest, actor: str, recorded_at: datetime) -> CaseRecord:
+        if self.exists(request.reference):
+            raise DuplicateReference(request.reference)
+        received = Received(on=request.received)
+        projection = self._project([received])
+        case = Case(
+            reference=request.reference, received=request.received,
+            child_given_name=request.child_given_name, child_family_name=request.child_family_name,
+            child_date_of_birth=request.child_date_of_birth, caseworker=request.caseworker, team=request.team,
+            setting=request.setting, created_at=recorded_at, stage=projection.stage.value,
+            next_due=projection.next_due, exceptions_apply=projection.exceptions_apply,
+        )
+        self.session.add(case)
+        self.session.flush()
+        self._append(case.id, 1, received, actor, recorded_at)
+        return self.get(request.reference)
+
+    def record(self, reference: str, event: CaseEvent, actor: str, recorded_at: datetime) -> CaseRecord:
+        """Append ``event`` if the history allows it; raises EventRejected otherwise."""
+        case = self._case_row(reference, for_update=True)
+        if isinstance(event, Received):
+            raise EventRejected(f"the request was already received on {case.received}")
+        if isinstance(event, AdviceRequested) and event.contributor:
+            self.contributor(event.contributor)
+        rows = self.session.scalars(
+            select(EventRow).where(EventRow.case_id == case.id).order_by(EventRow.sequence)).all()
+        events = [*(_to_event(row) for row in rows), event]
+        projection = self._project(events)
+        self._append(case.id, len(rows) + 1, event, actor, recorded_at)
+        case.stage = projection.stage.value
+        case.next_due = projection.next_due
+        case.exceptions_apply = projection.exceptions_apply
+        self._rewrite_advice_requests(case.id, events)
+        self.session.flush()
+        return self.get(reference)
+
+    def import_caseload(self, cases: Sequence[tuple[NewRequest, Sequence[CaseEvent]]], actor: str,
+                        recorded_at: datetime) -> int:
+        """Write many already-validated cases at once; raises DuplicateReference for a stored one."""
+        references = [request.reference for request, _ in cases]
+        for start in range(0, len(references), 500):
+            taken = self.session.scalars(
+                select(Case.reference).where(Case.reference.in_(references[start:start + 500]))).first()
+            if taken is not None:
+                raise DuplicateReference(taken)
+        case_rows = []
+        for request, events in cases:
+            projection = self._project(events)
+            case_rows.append({
+                **request.model_dump(), "created_at": recorded_at, "stage": projection.stage.value,
+                "next_due": projection.next_due, "exceptions_apply": projection.exceptions_apply,
+            })
+        ids = dict(self.session.execute(insert(Case).returning(Case.reference, Case.id), case_rows).tuples().all())
+        event_rows = [
+            {"case_id": ids[request.reference], "sequence": sequence, "type": event.type, "event_date": event.on,
+             "actor": actor, "recorded_at": recorded_at, "payload": event_payload(event)}
+            for request, events in cases
+            for sequence, event in enumerate(sorted(events, key=lambda event: event.on), start=1)
+        ]
+        if event_rows:
+            self.session.execute(insert(EventRow), event_rows)
+        contributor_ids = self._contributor_ids()
+        advice = [row for request, events in cases for row in advice_rows(ids[request.reference], events, contributor_ids)]
+        if advice:
+            self.session.execute(insert(AdviceRequest), advice)
+        return len(cases)
+
+    # -- contributors --------------------------------------------------------------------------
+
+    def add_contributor(self, code: str, name: str, agency: str, team: str | None = None,
+                        email: str | None = None, escalation_email: str | None = None) -> Contributor:
+        if self.session.scalar(select(Contributor).where(Contributor.code == code)):
+            raise ValueError(f"code: a contributor {code!r} already exists")
+        row = Contributor(code=code, name=name, agency=agency, team=team, email=email,
+                          escalation_email=escalation_email)
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def contributor(self, code: str) -> Contributor:
+        row = self.session.scalar(select(Contributor).where(Contributor.code == code))
+        if row is None:
+            raise EventRejected(f"contributor: no contributor with code {code!r} (add it with `ehc contributors add`)")
+        return row
+
+    def contributors(self) -> list[Contributor]:
+        return list(self.session.scalars(select(Contributor).order_by(Contributor.agency, Contributor.code)))
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _case_row(self, reference: str, for_update: bool = False) -> Case:
+        query = select(Case).where(Case.reference == reference)
+        if for_update:
+            query = query.with_for_update()
+        case = self.session.scalar(query)
+        if case is None:
+            raise CaseNotFound(reference)
+        return case
+
+    def _project(self, events: Sequence[CaseEvent]) -> Projection:
+        """Stage and next statutory date; ``as_of`` is the last event, so nothing is hidden."""
+        timeline = self.timeline(events, as_of=max(event.on for event in events))
+        next_due = timeline.next_due
+        return Projection(timeline.stage, next_due.statutory if next_due else None, timeline.exceptions_apply)
+
+    def _append(self, case_id: int, sequence: int, event: CaseEvent, actor: str, recorded_at: datetime) -> None:
+        self.session.add(EventRow(
+            case_id=case_id, sequence=sequence, type=event.type, event_date=event.on, actor=actor,
+            recorded_at=recorded_at, payload=event_payload(event),
+        ))
+
+    def _rewrite_advice_requests(self, case_id: int, events: Sequence[CaseEvent]) -> None:
+        self.session.execute(delete(AdviceRequest).where(AdviceRequest.case_id == case_id))
+        rows = advice_rows(case_id, events, self._contributor_ids())
+        if rows:
+            self.session.execute(insert(AdviceRequest), rows)
+
+    def _contributor_ids(self) -> dict[str, int]:
+        return dict(self.session.execute(select(Contributor.code, Contributor.id)).tuples().all())
+
+
+def advice_rows(case_id: int, events: Sequence[CaseEvent], contributor_ids: dict[str, int]) -> list[dict]:
+    """The advice_requests projection of one case's (already validated) events."""
+    return [
+        {
+            "case_id": case_id, "key": record.key, "agency": record.agency.value,
+            "contributor_id": contributor_ids.get(record.contributor) if record.contributor else None,
+            "requested_on": record.requested_on, "due_on": ADVICE.due(record.requested_on),
+            "received_on": record.received_on,
+        }
+        for record in fold(events).advice.values()
+    ]
+
+
+def _case_record(case: Case, rows: Sequence[EventRow]) -> CaseRecord:
+    return CaseRecord(
+        reference=case.reference, received=case.received,
+        child_given_name=case.child_given_name, child_family_name=case.child_family_name,
+        child_date_of_birth=case.child_date_of_birth, caseworker=case.caseworker, team=case.team,
+        setting=case.setting, stage=Stage(case.stage),
+        events=tuple(_to_event(row) for row in rows),
+        audit=tuple(_audit_entry(row) for row in rows),
+    )
+
+
+def _to_event(row: EventRow) -> CaseEvent:
+    return parse_event(row.type, row.event_date, row.payload)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything the store writes is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _audit_entry(row: EventRow) -> dict:
+    return {
+        "sequence": row.sequence, "type": row.type, "date": row.event_date.isoformat(), "actor": row.actor,
+        "recorded_at": _as_utc(row.recorded_at).isoformat(), "details": row.payload,
+    }

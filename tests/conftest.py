@@ -1,0 +1,90 @@
+"""Shared fixtures: a case store on SQLite and on a real PostgreSQL server.
+
+PostgreSQL comes from EHC_TEST_POSTGRES_URL (an admin URL that may create
+databases) or, failing that, a throwaway cluster started here from the
+installed PostgreSQL binaries. Without either, PostgreSQL tests are skipped,
+unless EHC_REQUIRE_POSTGRES=1 (as the README's test command sets) makes that
+a failure.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from store.db import make_engine, upgrade
+
+_database_numbers = itertools.count(1)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _postgres_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return found[-1].parent if found else None
+
+
+def _as_postgres_user(command: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url():
+    url = os.environ.get("EHC_TEST_POSTGRES_URL")
+    if url:
+        yield url
+        return
+    bin_dir = _postgres_bin()
+    if bin_dir is None:
+        message = "PostgreSQL binaries not found (apt-get install postgresql-15)"
+        if os.environ.get("EHC_REQUIRE_POSTGRES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    root = Path(tempfile.mkdtemp(prefix="ehc-pg-"))
+    if os.geteuid() == 0:
+        subprocess.run(["chown", "postgres", str(root)], check=True)
+    data, port = root / "data", _free_port()
+    subprocess.run(_as_postgres_user([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
+                                      "--no-sync"]), check=True, stdout=subprocess.DEVNULL)
+    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+    subprocess.run(_as_postgres_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
+                                      str(root / "server.log"), "-w", "start"]), check=True, stdout=subprocess.DEVNULL)
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(_as_postgres_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+                       stdout=subprocess.DEVNULL)
+
+
+def _fresh_postgres_database(admin_url: str) -> str:
+    name = f"ehc_test_{os.getpid()}_{next(_database_numbers)}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path) -> str:
+    """An empty, migrated case store on each database the product supports."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'ehc.sqlite3'}"
+    else:
+        url = _fresh_postgres_database(request.getfixturevalue("postgres_admin_url"))
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url

@@ -1,0 +1,197 @@
+"""A case's history: folded in date order, refusing events that cannot have happened.
+
+Received Mon 2 Mar 2026 throughout; the decision to assess is Fri 10 Apr.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from domain.casefile import EventRejected, fold
+from domain.events import (
+    AdviceReceived, AdviceRequested, Agency, ConsultationAnswered, ConsultationSent, Decision, DecisionOutcome,
+    DraftServed, ExceptionEnded, ExceptionStarted, FinalIssued, NoPlanNotice, Received, RepresentationsReceived,
+    Withdrawn,
+)
+from domain.rules import Limb, Step
+from domain.timeline import Status, timeline_for
+
+D = date.fromisoformat
+RECEIVED = Received(on=D("2026-03-02"))
+ASSESS = Decision(on=D("2026-04-10"), outcome=DecisionOutcome.ASSESS)
+HEALTH_ASKED = AdviceRequested(on=D("2026-04-14"), agency=Agency.HEALTH)
+
+
+REFUSALS = [
+    ([ASSESS],
+     "a case's history must start with the date the request was received",
+     "no received event at all"),
+    ([RECEIVED, Received(on=D("2026-03-09"))],
+     "the request was already received on 2026-03-02",
+     "received twice"),
+    ([RECEIVED, Decision(on=D("2026-02-27"), outcome=DecisionOutcome.ASSESS)],
+     "decision on 2026-02-27 is before the request was received on 2026-03-02",
+     "decision dated Fri 27 Feb, before the request arrived on Mon 2 Mar"),
+    ([RECEIVED, ASSESS, Decision(on=D("2026-04-13"), outcome=DecisionOutcome.NOT_ASSESS)],
+     "a decision was already recorded on 2026-04-10 (assess)",
+     "a second decision"),
+    ([RECEIVED, DraftServed(on=D("2026-06-01"))],
+     "draft served on 2026-06-01 needs a decision to assess first",
+     "draft served with no decision"),
+    ([RECEIVED, ConsultationSent(on=D("2026-06-01"), setting="Oakfield Primary")],
+     "consultation sent on 2026-06-01 needs a decision to assess first",
+     "consultation sent with no decision"),
+    ([RECEIVED, ASSESS, AdviceReceived(on=D("2026-05-01"), agency=Agency.HEALTH)],
+     "no advice was requested from health on or before 2026-05-01",
+     "health advice received, never requested"),
+    ([RECEIVED, ASSESS, AdviceReceived(on=D("2026-05-01"), contributor="Dr Patel")],
+     "no advice was requested from contributor Dr Patel on or before 2026-05-01",
+     "a named contributor's advice received, never requested"),
+    ([RECEIVED, ASSESS, AdviceRequested(on=D("2026-04-20"), agency=Agency.HEALTH),
+      AdviceReceived(on=D("2026-04-15"), agency=Agency.HEALTH)],
+     "no advice was requested from health on or before 2026-04-15",
+     "advice received Wed 15 Apr, before it was requested on Mon 20 Apr"),
+    ([RECEIVED, ASSESS, HEALTH_ASKED, AdviceReceived(on=D("2026-05-01"), agency=Agency.HEALTH),
+      AdviceReceived(on=D("2026-05-04"), agency=Agency.HEALTH)],
+     "advice from health was already received on 2026-05-01",
+     "the same advice received twice"),
+    ([RECEIVED, ASSESS, HEALTH_ASKED, AdviceRequested(on=D("2026-04-15"), agency=Agency.HEALTH)],
+     "advice from health was already requested on 2026-04-14",
+     "the same agency asked twice with no contributor named"),
+    ([RECEIVED, ASSESS,
+      AdviceRequested(on=D("2026-04-14"), agency=Agency.HEALTH, contributor="Community paediatrics"),
+      AdviceRequested(on=D("2026-04-14"), agency=Agency.HEALTH, contributor="Speech and language therapy"),
+      AdviceReceived(on=D("2026-05-01"), agency=Agency.HEALTH)],
+     "several health advice requests are outstanding (Community paediatrics, Speech and language therapy): "
+     "name the contributor",
+     "two outstanding health requests and the receipt names only the agency"),
+    ([RECEIVED, ASSESS, DraftServed(on=D("2026-06-01")), DraftServed(on=D("2026-06-03"))],
+     "the draft plan was already served on 2026-06-01",
+     "draft served twice"),
+    ([RECEIVED, ASSESS, RepresentationsReceived(on=D("2026-06-01"))],
+     "representations on 2026-06-01 need a draft plan served first",
+     "representations with no draft"),
+    ([RECEIVED, ASSESS, ConsultationAnswered(on=D("2026-06-10"), setting="Oakfield Primary")],
+     "Oakfield Primary was never consulted",
+     "a setting answers a consultation never sent"),
+    ([RECEIVED, ASSESS, DraftServed(on=D("2026-06-01")), FinalIssued(on=D("2026-07-01")),
+      AdviceRequested(on=D("2026-07-02"), agency=Agency.SOCIAL_CARE)],
+     "advice requested on 2026-07-02 comes after the case closed (final plan issued on 2026-07-01)",
+     "advice requested the day after the final plan was issued"),
+    ([RECEIVED, ASSESS, DraftServed(on=D("2026-06-01")), FinalIssued(on=D("2026-07-01")),
+      FinalIssued(on=D("2026-07-08"))],
+     "final issued on 2026-07-08 comes after the case closed (final plan issued on 2026-07-01)",
+     "a second final plan"),
+    ([RECEIVED, Decision(on=D("2026-04-10"), outcome=DecisionOutcome.NOT_ASSESS), DraftServed(on=D("2026-06-01"))],
+     "draft served on 2026-06-01 comes after the case closed (decision not to assess on 2026-04-10)",
+     "a draft after a decision not to assess"),
+    ([RECEIVED, ASSESS, NoPlanNotice(on=D("2026-06-22")), FinalIssued(on=D("2026-07-01"))],
+     "final issued on 2026-07-01 comes after the case closed (notice that no plan will be issued on 2026-06-22)",
+     "a final plan after a no-plan notice"),
+    ([RECEIVED, Withdrawn(on=D("2026-03-20")), Decision(on=D("2026-04-10"), outcome=DecisionOutcome.ASSESS)],
+     "decision on 2026-04-10 comes after the case closed (request withdrawn on 2026-03-20)",
+     "a decision after the request was withdrawn"),
+    ([RECEIVED, ExceptionEnded(on=D("2026-05-01"), limb=Limb.PERSONAL_CIRCUMSTANCES)],
+     "there is no open exception 10(4)(c) to end",
+     "an exception ended that never started"),
+    ([RECEIVED, ExceptionStarted(on=D("2026-04-01"), limb=Limb.PERSONAL_CIRCUMSTANCES),
+      ExceptionStarted(on=D("2026-04-08"), limb=Limb.PERSONAL_CIRCUMSTANCES)],
+     "exception 10(4)(c) is already open",
+     "the same exception started twice without ending"),
+    ([RECEIVED, ASSESS, ExceptionStarted(on=D("2026-05-01"), limb=Limb.ADVICE_MISSED_APPOINTMENT, advice="health")],
+     "exception 8(2)(c) names advice from health, which was never requested",
+     "a Reg 8(2) exception for advice never requested"),
+]
+
+
+@pytest.mark.parametrize(("events", "message", "reason"), REFUSALS, ids=[row[-1] for row in REFUSALS])
+def test_an_impossible_history_is_refused_with_a_message_that_says_why(events, message, reason):
+    with pytest.raises(EventRejected, match=f"^{re.escape(message)}$"):
+        fold(events)
+
+
+def test_an_empty_history_is_refused():
+    with pytest.raises(EventRejected, match="must start with the date the request was received"):
+        fold([])
+
+
+def test_a_refused_history_also_refuses_to_give_a_timeline(calendar):
+    with pytest.raises(EventRejected, match="a decision was already recorded"):
+        timeline_for([RECEIVED, ASSESS, Decision(on=D("2026-04-13"), outcome=DecisionOutcome.ASSESS)],
+                     calendar, as_of=D("2026-05-01"))
+
+
+def test_a_back_dated_decision_is_applied_before_a_later_advice_request_already_on_file():
+    # Recorded order: advice request (Tue 14 Apr) first, then the decision back-dated to Fri 10 Apr.
+    case = fold([RECEIVED, HEALTH_ASKED, ASSESS])
+    assert case.decided_to_assess and case.decision.on == D("2026-04-10")
+    assert case.advice["health"].requested_on == D("2026-04-14")
+
+
+def test_a_back_dated_received_date_is_still_the_start_of_the_history():
+    # The request was keyed in late: its date sorts first whatever order it was recorded in.
+    case = fold([ASSESS, HEALTH_ASKED, RECEIVED])
+    assert case.received == D("2026-03-02")
+
+
+def test_an_event_on_the_day_received_is_accepted_whatever_order_it_was_recorded_in():
+    same_day = Withdrawn(on=D("2026-03-02"))
+    case = fold([same_day, RECEIVED])
+    assert (case.received, case.withdrawn) == (D("2026-03-02"), D("2026-03-02"))
+
+
+def test_a_back_dated_draft_before_an_already_recorded_final_plan_is_accepted(calendar):
+    events = [RECEIVED, ASSESS, FinalIssued(on=D("2026-07-20")), DraftServed(on=D("2026-06-01"))]
+    timeline = timeline_for(events, calendar, as_of=D("2026-08-01"))
+    assert timeline.deadlines[Step.FINAL_PLAN].status is Status.ON_TIME
+    assert timeline.deadlines[Step.REPRESENTATIONS_CLOSE].statutory == D("2026-06-15")
+
+
+def test_advice_received_names_the_contributor_when_one_agency_was_asked_twice():
+    events = [RECEIVED, ASSESS,
+              AdviceRequested(on=D("2026-04-14"), agency=Agency.HEALTH, contributor="Community paediatrics"),
+              AdviceRequested(on=D("2026-04-14"), agency=Agency.HEALTH, contributor="Speech and language therapy"),
+              AdviceReceived(on=D("2026-05-01"), contributor="Speech and language therapy"),
+              AdviceReceived(on=D("2026-05-08"), agency=Agency.HEALTH)]  # only one left outstanding
+    case = fold(events)
+    assert case.advice["Speech and language therapy"].received_on == D("2026-05-01")
+    assert case.advice["Community paediatrics"].received_on == D("2026-05-08")
+
+
+def test_advice_received_on_the_day_it_was_requested_is_accepted():
+    case = fold([RECEIVED, ASSESS, HEALTH_ASKED, AdviceReceived(on=D("2026-04-14"), agency=Agency.HEALTH)])
+    assert case.advice["health"].received_on == D("2026-04-14")
+
+
+def test_an_exception_can_be_ended_after_the_case_closed():
+    events = [RECEIVED, ASSESS, ExceptionStarted(on=D("2026-05-01"), limb=Limb.ABSENT_FROM_AREA),
+              DraftServed(on=D("2026-06-01")), FinalIssued(on=D("2026-07-20")),
+              ExceptionEnded(on=D("2026-07-31"), limb=Limb.ABSENT_FROM_AREA)]
+    (exception,) = fold(events).exceptions
+    assert (exception.limb, exception.start, exception.end) == (Limb.ABSENT_FROM_AREA, D("2026-05-01"),
+                                                                D("2026-07-31"))
+
+
+def test_a_closed_exception_can_start_again():
+    events = [RECEIVED, ExceptionStarted(on=D("2026-04-01"), limb=Limb.PERSONAL_CIRCUMSTANCES),
+              ExceptionEnded(on=D("2026-04-07"), limb=Limb.PERSONAL_CIRCUMSTANCES),
+              ExceptionStarted(on=D("2026-05-01"), limb=Limb.PERSONAL_CIRCUMSTANCES)]
+    assert [(e.start, e.end) for e in fold(events).exceptions] == [(D("2026-04-01"), D("2026-04-07")),
+                                                                   (D("2026-05-01"), None)]
+
+
+@pytest.mark.parametrize(("events", "closure", "reason"), [
+    ([RECEIVED], None, "just received: still open"),
+    ([RECEIVED, ASSESS, DraftServed(on=D("2026-06-01")), FinalIssued(on=D("2026-07-20"))],
+     ("final plan issued", D("2026-07-20")), "final plan issued Mon 20 Jul"),
+    ([RECEIVED, ASSESS, NoPlanNotice(on=D("2026-06-22"))],
+     ("notice that no plan will be issued", D("2026-06-22")), "no-plan notice Mon 22 Jun"),
+    ([RECEIVED, Decision(on=D("2026-04-10"), outcome=DecisionOutcome.NOT_ASSESS)],
+     ("decision not to assess", D("2026-04-10")), "decision not to assess Fri 10 Apr"),
+    ([RECEIVED, Withdrawn(on=D("2026-03-20"))], ("request withdrawn", D("2026-03-20")), "withdrawn Fri 20 Mar"),
+], ids=lambda value: value if isinstance(value, str) else None)
+def test_a_case_records_why_and_when_it_closed(events, closure, reason):
+    assert fold(events).closure == closure
