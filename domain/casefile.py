@@ -1,11 +1,11 @@
 """A case's state as a pure fold over its events, refusing events that cannot happen.
 
 Events are applied in date order. Within one day the request's receipt comes
-first, then a decision, then the rest in the order recorded, and an event that
-closes the case (final plan, notice not to issue, withdrawal) last: whatever
-else is dated that day happened before the case closed. Recording a
-back-dated event is normal casework, so validity is always judged against
-the whole history in this order.
+first, then a decision to assess, then the rest in the order recorded, and an
+event that closes the case (final plan, notice not to issue, decision not to
+assess, withdrawal) last: whatever else is dated that day happened before the
+case closed. Recording a back-dated event is normal casework, so validity is
+always judged against the whole history in this order.
 """
 
 from __future__ import annotations
@@ -88,12 +88,19 @@ class CaseFile:
         return None
 
 
-_SAME_DAY_ORDER = {Received: 0, Decision: 1, FinalIssued: 3, NoPlanNotice: 3, Withdrawn: 3}
+def _same_day_rank(event: CaseEvent) -> int:
+    if isinstance(event, Received):
+        return 0
+    if isinstance(event, (FinalIssued, NoPlanNotice, Withdrawn)):
+        return 3
+    if isinstance(event, Decision):
+        return 3 if event.outcome is DecisionOutcome.NOT_ASSESS else 1
+    return 2
 
 
 def fold(events: Iterable[CaseEvent]) -> CaseFile:
     """The case file the events describe; raises EventRejected for an impossible history."""
-    ordered = sorted(events, key=lambda event: (event.on, _SAME_DAY_ORDER.get(type(event), 2)))
+    ordered = sorted(events, key=lambda event: (event.on, _same_day_rank(event)))
     received = next((event for event in ordered if isinstance(event, Received)), None)
     if received is None:
         raise EventRejected("a case's history must start with the date the request was received")
@@ -156,8 +163,6 @@ def _advice_received(case: CaseFile, event: AdviceReceived) -> None:
     record = _find_advice(case, event.contributor, event.agency, event.on)
     if record.received_on is not None:
         raise EventRejected(f"advice from {record.key} was already received on {record.received_on}")
-    if event.on < record.requested_on:
-        raise EventRejected(f"advice from {record.key} received on {event.on}, before it was requested on {record.requested_on}")
     record.received_on = event.on
 
 
@@ -189,8 +194,6 @@ def _consultation_answered(case: CaseFile, event: ConsultationAnswered) -> None:
         raise EventRejected(f"{event.setting} was never consulted")
     if record.answered_on is not None:
         raise EventRejected(f"{event.setting} already answered on {record.answered_on}")
-    if event.on < record.sent_on:
-        raise EventRejected(f"{event.setting} answered on {event.on}, before it was consulted on {record.sent_on}")
     record.answered_on = event.on
 
 

@@ -251,7 +251,7 @@ def _representations(case: CaseFile, calendar: WorkingCalendar, as_of: date) -> 
     if responded:
         status = Status.ON_TIME if responded <= closes else Status.LATE
     else:
-        status = Status.OPEN if as_of <= closes else Status.CLOSED
+        status = Status.OPEN if as_of <= closes and case.closure is None else Status.CLOSED
     return Deadline(
         step=Step.REPRESENTATIONS_CLOSE, title=REPRESENTATIONS_CLOSE.title,
         regulation=REPRESENTATIONS_CLOSE.regulation, statutory=closes,
@@ -307,7 +307,7 @@ def _closure_exceptions(case: CaseFile, closures: ClosureCalendar) -> list[Excep
                 limb=record.setting_kind.closure_limb,
                 start=window_start,
                 end=window_end,
-                evidence=f"advice requested from {record.key} on {record.requested_on}, "
+                evidence=f"advice requested from {record.setting or record.key} on {record.requested_on}, "
                          f"in the window of closure {closure.name or closure.first_day} "
                          f"({closure.first_day} to re-opening {closure.reopens})",
                 detected=True,

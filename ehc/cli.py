@@ -19,7 +19,7 @@ from domain.closures import SettingKind
 from domain.events import EVENT_TYPES, Agency, parse_event
 from domain.intake import NewRequest
 from domain.rules import Limb
-from domain.timeline import Stage, build_timeline
+from domain.timeline import OPEN_STAGES, Stage, build_timeline
 from ehc.bootstrap import App, bootstrap
 from ehc.caseload_csv import CaseloadRejected, read_caseload
 from ehc.clock import now_utc, today_in_london
@@ -205,20 +205,22 @@ def case_show(reference: str = typer.Argument(...), as_of: Optional[str] = AsOfO
 def cases(
     due_within: Optional[int] = typer.Option(None, "--due-within", min=0, help="A statutory date within N days."),
     overdue: bool = typer.Option(False, "--overdue", help="A statutory date already missed."),
-    stage: list[str] = typer.Option([], "--stage", help="Repeatable: " + ", ".join(Stage)),
+    stage: list[str] = typer.Option([], "--stage", help="Repeatable: " + ", ".join(Stage)
+                                    + ". Default: the open stages."),
+    all_stages: bool = typer.Option(False, "--all", help="Closed cases too."),
     caseworker: Optional[str] = typer.Option(None, "--caseworker"),
     as_of: Optional[str] = AsOfOption,
     json_output: bool = JsonOption,
 ) -> None:
-    """The caseload, earliest statutory date first."""
+    """The open caseload, earliest statutory date first."""
     with _refusals(json_output):
         day = _as_of(as_of)
         unknown = [s for s in stage if s not in tuple(Stage)]
         if unknown:
             raise InputError(f"--stage: {', '.join(unknown)} not one of {', '.join(Stage)}")
+        stages = [Stage(s) for s in stage] or ([] if all_stages else list(OPEN_STAGES))
         with _app().store() as store:
-            found = store.find(day, due_within=due_within, overdue=overdue, stages=[Stage(s) for s in stage],
-                               caseworker=caseworker)
+            found = store.find(day, due_within=due_within, overdue=overdue, stages=stages, caseworker=caseworker)
         rows = [case_summary_json(record, timeline) for record, timeline in found]
         lines = [f"{len(rows)} case(s) as of {day}",
                  f"  {'case':<16} {'stage':<18} {'wk':>3} {'next statutory date':<36} {'due':<11} {'days':>5} caseworker"]
@@ -238,9 +240,9 @@ def import_caseload(file: Path = typer.Argument(..., help="CSV with a header row
                     actor: Optional[str] = ActorOption, json_output: bool = JsonOption) -> None:
     """Import existing cases from CSV: every row valid, or nothing is written."""
     with _refusals(json_output):
-        caseload = read_caseload(file)
         app_ = _app()
         with app_.store() as store:
+            caseload = read_caseload(file, store.stored_references)  # stored references are bad rows too
             count = store.import_caseload(caseload.cases, _actor(app_, actor), now_utc())
         ignored = f"; ignored column(s): {', '.join(caseload.ignored_columns)}" if caseload.ignored_columns else ""
         _emit(json_output, {"imported": count, "ignored_columns": caseload.ignored_columns},
@@ -362,7 +364,7 @@ def demo(
         lines += [f"Cases with a statutory date missed: {result.overdue}",
                   f"Cases with a statutory date in the next 14 days: {result.due_within_14}", "Outputs:"]
         lines += [f"  {name:<18} {path}" for name, path in result.outputs.items()]
-        lines.append(f"Try: EHC_STATE_DIR={result.state_dir} ehc cases --overdue")
+        lines.append(f"Try: EHC_STATE_DIR={result.state_dir} {Path(sys.argv[0]).resolve()} cases --overdue")
         _emit(json_output, data, "\n".join(lines))
 
 

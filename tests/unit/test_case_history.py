@@ -183,7 +183,7 @@ def test_a_closed_exception_can_start_again():
                                                                    (D("2026-05-01"), None)]
 
 
-@pytest.mark.parametrize(("events", "closure", "reason"), [
+CLOSURES = [
     ([RECEIVED], None, "just received: still open"),
     ([RECEIVED, ASSESS, DraftServed(on=D("2026-06-01")), FinalIssued(on=D("2026-07-20"))],
      ("final plan issued", D("2026-07-20")), "final plan issued Mon 20 Jul"),
@@ -192,6 +192,17 @@ def test_a_closed_exception_can_start_again():
     ([RECEIVED, Decision(on=D("2026-04-10"), outcome=DecisionOutcome.NOT_ASSESS)],
      ("decision not to assess", D("2026-04-10")), "decision not to assess Fri 10 Apr"),
     ([RECEIVED, Withdrawn(on=D("2026-03-20"))], ("request withdrawn", D("2026-03-20")), "withdrawn Fri 20 Mar"),
-], ids=lambda value: value if isinstance(value, str) else None)
+]
+
+
+@pytest.mark.parametrize(("events", "closure", "reason"), CLOSURES, ids=[row[-1] for row in CLOSURES])
 def test_a_case_records_why_and_when_it_closed(events, closure, reason):
     assert fold(events).closure == closure
+
+
+def test_an_exception_starting_on_the_day_of_a_decision_not_to_assess_is_accepted():
+    not_assess = Decision(on=D("2026-04-10"), outcome=DecisionOutcome.NOT_ASSESS)
+    started = ExceptionStarted(on=D("2026-04-10"), limb=Limb.PERSONAL_CIRCUMSTANCES)
+    case = fold([RECEIVED, not_assess, started])
+    assert case.closure == ("decision not to assess", D("2026-04-10"))
+    assert [record.limb for record in case.exceptions] == [Limb.PERSONAL_CIRCUMSTANCES]

@@ -351,11 +351,20 @@ def test_a_final_plan_before_day_sixteen_with_no_representations_is_warned_about
     assert "13(1)(a)" in warning and "2026-06-15" in warning
 
 
+def test_the_representation_window_closes_when_the_final_plan_is_issued_inside_it(calendar):
+    events = [*DRAFT, FinalIssued(on=D("2026-06-10"))]  # Wed 10 Jun, day 10 of 15
+    timeline = timeline_for(events, calendar, as_of=D("2026-06-11"))
+    window = timeline.deadlines[Step.REPRESENTATIONS_CLOSE]
+    assert (window.status, window.days_remaining) == (Status.CLOSED, None)
+    assert timeline.next_due is None
+
+
 @pytest.mark.parametrize(("extra", "reason"), [
     ([FinalIssued(on=D("2026-06-16"))], "final on Tue 16 Jun, day 16: the window has closed"),
     ([RepresentationsReceived(on=D("2026-06-08")), FinalIssued(on=D("2026-06-10"))],
      "final on Wed 10 Jun after the parent responded on Mon 8 Jun"),
-], ids=lambda value: value if isinstance(value, str) else None)
+], ids=["final on Tue 16 Jun, day 16: the window has closed",
+        "final on Wed 10 Jun after the parent responded on Mon 8 Jun"])
 def test_a_final_plan_is_not_warned_about_once_the_window_closed_or_the_parent_responded(calendar, extra, reason):
     assert timeline_for([*DRAFT, *extra], calendar, as_of=D("2026-07-01")).warnings == ()
 
