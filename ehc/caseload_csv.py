@@ -10,6 +10,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterable
 
 from pydantic import ValidationError
 
@@ -42,7 +43,8 @@ class Caseload:
     ignored_columns: list[str] = field(default_factory=list)
 
 
-def read_caseload(path: Path) -> Caseload:
+def read_caseload(path: Path, stored: Callable[[list[str]], Iterable[str]] | None = None) -> Caseload:
+    """The file's cases; ``stored`` says which of the references the case store already holds."""
     raw = _read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
@@ -56,7 +58,7 @@ def read_caseload(path: Path) -> Caseload:
         raise CaseloadRejected([f"line 1: missing column(s): {', '.join(missing)}"])
     reader.fieldnames = header
     caseload = Caseload(ignored_columns=[c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS])
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []
     first_line_of: dict[str, int] = {}
     line = 1
     for row in reader:
@@ -64,15 +66,19 @@ def read_caseload(path: Path) -> Caseload:
         try:
             request, events = _parse_row(row)
         except (InputError, EventRejected) as error:
-            problems.append(f"line {line}: {error}")
+            problems.append((line, f"line {line}: {error}"))
             continue
         if request.reference in first_line_of:
-            problems.append(f"line {line}: case_ref: {request.reference} is also on line {first_line_of[request.reference]}")
+            problems.append((line, f"line {line}: case_ref: {request.reference} is also on line "
+                                   f"{first_line_of[request.reference]}"))
             continue
         first_line_of[request.reference] = line
         caseload.cases.append((request, events))
+    for reference in stored(list(first_line_of)) if stored and first_line_of else ():
+        line = first_line_of[reference]
+        problems.append((line, f"line {line}: case_ref: a case {reference} already exists in the case store"))
     if problems:
-        raise CaseloadRejected(problems)
+        raise CaseloadRejected([problem for _, problem in sorted(problems, key=lambda p: p[0])])
     return caseload
 
 

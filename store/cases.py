@@ -88,6 +88,14 @@ class CaseStore:
             records.extend(_case_record(case, rows_by_case[case.id]) for case in chunk)
         return records
 
+    def stored_references(self, references: Sequence[str]) -> set[str]:
+        """Those of ``references`` that already name a stored case."""
+        taken: set[str] = set()
+        for start in range(0, len(references), 500):
+            taken.update(self.session.scalars(
+                select(Case.reference).where(Case.reference.in_(references[start:start + 500]))))
+        return taken
+
     def exists(self, reference: str) -> bool:
         return self.session.scalar(select(func.count()).where(Case.reference == reference)) > 0
 
@@ -105,7 +113,8 @@ class CaseStore:
         SQL narrows by the ``next_due`` projection (the earliest pending
         statutory date); the domain then decides on each candidate.
         """
-        query = select(Case.reference).order_by(Case.next_due, Case.reference)
+        # NULLS LAST spelt out: SQLite sorts NULL first, PostgreSQL last; closed cases (no next_due) go last on both.
+        query = select(Case.reference).order_by(Case.next_due.asc().nulls_last(), Case.reference)
         stages = tuple(stages)
         if stages:
             query = query.where(Case.stage.in_([stage.value for stage in stages]))
@@ -168,12 +177,11 @@ class CaseStore:
     def import_caseload(self, cases: Sequence[tuple[NewRequest, Sequence[CaseEvent]]], actor: str,
                         recorded_at: datetime) -> int:
         """Write many already-validated cases at once; raises DuplicateReference for a stored one."""
-        references = [request.reference for request, _ in cases]
-        for start in range(0, len(references), 500):
-            taken = self.session.scalars(
-                select(Case.reference).where(Case.reference.in_(references[start:start + 500]))).first()
-            if taken is not None:
-                raise DuplicateReference(taken)
+        if not cases:
+            return 0  # an INSERT with no rows would be run once with no values
+        taken = self.stored_references([request.reference for request, _ in cases])
+        if taken:
+            raise DuplicateReference(min(taken))
         case_rows = []
         for request, events in cases:
             projection = self._project(events)
@@ -181,7 +189,7 @@ class CaseStore:
                 **request.model_dump(), "created_at": recorded_at, "stage": projection.stage.value,
                 "next_due": projection.next_due, "exceptions_apply": projection.exceptions_apply,
             })
-        ids = dict(self.session.execute(insert(Case).returning(Case.reference, Case.id), case_rows).tuples().all())
+        ids = dict(self.session.execute(insert(Case).returning(Case.reference, Case.id), case_rows).all())
         event_rows = [
             {"case_id": ids[request.reference], "sequence": sequence, "type": event.type, "event_date": event.on,
              "actor": actor, "recorded_at": recorded_at, "payload": event_payload(event)}
@@ -247,7 +255,7 @@ class CaseStore:
             self.session.execute(insert(AdviceRequest), rows)
 
     def _contributor_ids(self) -> dict[str, int]:
-        return dict(self.session.execute(select(Contributor.code, Contributor.id)).tuples().all())
+        return dict(self.session.execute(select(Contributor.code, Contributor.id)).all())
 
 
 def advice_rows(case_id: int, events: Sequence[CaseEvent], contributor_ids: dict[str, int]) -> list[dict]:
@@ -279,8 +287,8 @@ def _to_event(row: EventRow) -> CaseEvent:
 
 
 def _as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything the store writes is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    """SQLite hands back naive datetimes, PostgreSQL ones in the session's time zone; the store writes UTC."""
+    return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _audit_entry(row: EventRow) -> dict:

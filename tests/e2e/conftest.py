@@ -8,14 +8,12 @@ or a fresh PostgreSQL database.
 
 from __future__ import annotations
 
-import gc
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, select, text
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, create_engine, inspect, select, text
 from typer.testing import CliRunner
 
 from ehc.cli import app
@@ -70,8 +68,7 @@ def ehc():
             assert ran.exit_code == expect, str(ran)
         return ran
 
-    yield run
-    gc.collect()  # every command builds its own engine: let go of their connections now
+    return run
 
 
 @pytest.fixture
