@@ -39,7 +39,9 @@ ensure_venv() {
   fi
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "bin/: installing the project and its dependencies into .venv" >&2
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
+    # This machine's pip config lists local mirrors that may be absent: drop that noise, keep real errors.
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" \
+      2> >(grep -v "^WARNING: Location '.*' is ignored" >&2)
     echo "$want" > "$stamp"
   fi
 }

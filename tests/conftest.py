@@ -14,11 +14,10 @@ import os
 import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import MetaData, create_engine, inspect, select, text
 
 from store.db import make_engine, upgrade
 
@@ -69,6 +68,7 @@ def postgres_admin_url():
 
 
 def _fresh_postgres_database(admin_url: str) -> str:
+    """A new, empty database on the test server; returns its URL."""
     name = f"ehc_test_{os.getpid()}_{next(_database_numbers)}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -77,7 +77,18 @@ def _fresh_postgres_database(admin_url: str) -> str:
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+ON_EACH_DATABASE = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=ON_EACH_DATABASE)
+def empty_database_url(request, tmp_path) -> str:
+    """A database with nothing in it (no migration run), on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty' / 'ehc.sqlite3'}"
+    return _fresh_postgres_database(request.getfixturevalue("postgres_admin_url"))
+
+
+@pytest.fixture(params=ON_EACH_DATABASE)
 def database_url(request, tmp_path) -> str:
     """An empty, migrated case store on each database the product supports."""
     if request.param == "sqlite":
@@ -88,3 +99,39 @@ def database_url(request, tmp_path) -> str:
     upgrade(engine)
     engine.dispose()
     return url
+
+
+@pytest.fixture
+def engine(database_url):
+    """A connection pool of the test's own onto the migrated store, to look at the tables directly."""
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def count_rows(engine):
+    def count(table: str) -> int:
+        with engine.connect() as connection:
+            return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+
+    return count
+
+
+@pytest.fixture
+def dump_tables(engine):
+    """Every row of every table, in primary-key order, as text: equal dumps mean an unchanged store."""
+
+    def dump() -> dict[str, list[tuple]]:
+        metadata = MetaData()
+        metadata.reflect(engine)
+        tables = {}
+        with engine.connect() as connection:
+            for name in sorted(inspect(engine).get_table_names()):
+                table = metadata.tables[name]
+                order = list(table.primary_key.columns) or list(table.columns)
+                tables[name] = [tuple(repr(v) for v in row)
+                                for row in connection.execute(select(table).order_by(*order))]
+        return tables
+
+    return dump

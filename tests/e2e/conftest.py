@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import MetaData, create_engine, inspect, select, text
 from typer.testing import CliRunner
 
 from ehc.cli import app
@@ -72,36 +71,6 @@ def ehc():
 
 
 @pytest.fixture
-def sql(store_url: str):
+def sql(store_url: str, engine):
     """A separate connection to the CLI's store, to look at the tables directly."""
-    engine = create_engine(store_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def count_rows(sql):
-    def count(table: str) -> int:
-        with sql.connect() as connection:
-            return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
-
-    return count
-
-
-@pytest.fixture
-def dump_tables(sql):
-    """Every row of every table, in primary-key order, as text: equal dumps mean an unchanged store."""
-
-    def dump() -> dict[str, list[tuple]]:
-        metadata = MetaData()
-        metadata.reflect(sql)
-        tables = {}
-        with sql.connect() as connection:
-            for name in sorted(inspect(sql).get_table_names()):
-                table = metadata.tables[name]
-                order = list(table.primary_key.columns) or list(table.columns)
-                rows = connection.execute(select(table).order_by(*order)).all()
-                tables[name] = [tuple(repr(value) for value in row) for row in rows]
-        return tables
-
-    return dump
+    return engine

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from domain.casefile import EventRejected
 from domain.events import (
-    AdviceReceived, AdviceRequested, Agency, ConsultationSent, Decision, DecisionOutcome, DraftServed,
+    AdviceReceived, AdviceRequested, Agency, Decision, DecisionOutcome, DraftServed,
     ExceptionEnded, ExceptionStarted, FinalIssued, NoPlanNotice, Received, Withdrawn, parse_event,
 )
 from domain.intake import NewRequest

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from domain.events import Decision, DecisionOutcome, DraftServed, ExceptionStarted, FinalIssued, NoPlanNotice
+from domain.events import Decision, DecisionOutcome, ExceptionStarted, FinalIssued, NoPlanNotice
 from domain.intake import NewRequest
 from domain.rules import Limb
 from ehc.caseload_csv import CaseloadRejected, read_caseload
