@@ -49,10 +49,6 @@ REFUSALS = (InputError, EventRejected, CaseNotFound, DuplicateReference, Caseloa
             LaConfigError)
 
 
-def _app() -> App:
-    return bootstrap()
-
-
 def _emit(json_output: bool, data: dict, text: str) -> None:
     if json_output:
         typer.echo(json.dumps(data, indent=2, default=str))
@@ -94,7 +90,7 @@ def _actor(app_: App, actor: str | None) -> str:
 def db_upgrade(json_output: bool = JsonOption) -> None:
     """Create or migrate the case store to the newest schema."""
     with _refusals(json_output):
-        app_ = _app()
+        app_ = bootstrap()
         revision = upgrade(app_.engine)
         url = app_.engine.url.render_as_string(hide_password=True)
         _emit(json_output, {"database": url, "revision": revision}, f"case store {url} is at revision {revision}")
@@ -126,7 +122,7 @@ def request_add(
             )
         except ValidationError as error:
             raise InputError(describe_validation(error, {"reference": "REFERENCE"})) from error
-        app_ = _app()
+        app_ = bootstrap()
         with app_.store() as store:
             record = store.add_request(request, _actor(app_, actor), now_utc())
             timeline = store.timeline(record.events, max(request.received, today_in_london()))
@@ -164,7 +160,7 @@ def case_record(
         if event_type not in RECORDABLE:
             raise InputError(f"EVENT: {event!r} is not one of {', '.join(e.replace('_', '-') for e in RECORDABLE)}")
         day = parse_date("--date", on)
-        app_ = _app()
+        app_ = bootstrap()
         with app_.store() as store:
             case = store.get(reference)
             payload = {"outcome": outcome, "agency": agency, "contributor": contributor, "setting": setting,
@@ -191,7 +187,7 @@ def case_show(reference: str = typer.Argument(...), as_of: Optional[str] = AsOfO
     """The case's timeline, exceptions and audit trail."""
     with _refusals(json_output):
         day = _as_of(as_of)
-        with _app().store() as store:
+        with bootstrap().store() as store:
             record = store.get(reference)
             timeline = store.timeline(record.events, day)
         audit = "\n".join(f"  #{e['sequence']} {e['date']} {e['type']} by {e['actor']} at {e['recorded_at']}"
@@ -219,7 +215,7 @@ def cases(
         if unknown:
             raise InputError(f"--stage: {', '.join(unknown)} not one of {', '.join(Stage)}")
         stages = [Stage(s) for s in stage] or ([] if all_stages else list(OPEN_STAGES))
-        with _app().store() as store:
+        with bootstrap().store() as store:
             found = store.find(day, due_within=due_within, overdue=overdue, stages=stages, caseworker=caseworker)
         rows = [case_summary_json(record, timeline) for record, timeline in found]
         lines = [f"{len(rows)} case(s) as of {day}",
@@ -240,7 +236,7 @@ def import_caseload(file: Path = typer.Argument(..., help="CSV with a header row
                     actor: Optional[str] = ActorOption, json_output: bool = JsonOption) -> None:
     """Import existing cases from CSV: every row valid, or nothing is written."""
     with _refusals(json_output):
-        app_ = _app()
+        app_ = bootstrap()
         with app_.store() as store:
             caseload = read_caseload(file, store.stored_references)  # stored references are bad rows too
             count = store.import_caseload(caseload.cases, _actor(app_, actor), now_utc())
@@ -267,7 +263,7 @@ def contributors_add(
             raise InputError(f"--agency: {agency!r} is not one of {', '.join(Agency)}")
         if not code.strip() or len(code) > 120:
             raise InputError("CODE: must be 1 to 120 characters")
-        with _app().store() as store:
+        with bootstrap().store() as store:
             try:
                 store.add_contributor(code, name, agency, team, email, escalation_email)
             except ValueError as error:
@@ -280,7 +276,7 @@ def contributors_add(
 def contributors_list(json_output: bool = JsonOption) -> None:
     """Every contributor, by agency."""
     with _refusals(json_output):
-        with _app().store() as store:
+        with bootstrap().store() as store:
             rows = [{"code": c.code, "name": c.name, "agency": c.agency, "team": c.team, "email": c.email,
                      "escalation_email": c.escalation_email} for c in store.contributors()]
         _emit(json_output, {"contributors": rows},
@@ -308,7 +304,7 @@ def timeline(
             record = _advice_option(index, text)
             case.advice[record.key] = record
         case.exceptions = [_exception_option(text) for text in exception]
-        app_ = _app()
+        app_ = bootstrap()
         result = build_timeline(case, app_.calendar, _as_of(as_of), app_.closures)
         _emit(json_output, timeline_json(result), timeline_text(result))
 

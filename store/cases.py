@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Sequence
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from domain.calendar import WorkingCalendar
-from domain.casefile import EventRejected, fold
+from domain.casefile import AdviceRecord, EventRejected, fold
 from domain.closures import ClosureCalendar
 from domain.events import AdviceRequested, CaseEvent, Received, event_payload, parse_event
 from domain.intake import NewRequest
 from domain.rules import ADVICE
-from domain.timeline import Stage, Timeline, timeline_for
+from domain.timeline import Stage, Timeline, build_timeline, timeline_for
 from store.models import AdviceRequest, Case, CaseEvent as EventRow, Contributor
 
 
@@ -56,9 +56,12 @@ class CaseRecord:
 
 @dataclass(frozen=True)
 class Projection:
+    """What the tables keep beside the events, all from one fold of the history."""
+
     stage: Stage
     next_due: date | None
     exceptions_apply: bool
+    advice: tuple[AdviceRecord, ...]
 
 
 class CaseStore:
@@ -95,9 +98,6 @@ class CaseStore:
             taken.update(self.session.scalars(
                 select(Case.reference).where(Case.reference.in_(references[start:start + 500]))))
         return taken
-
-    def exists(self, reference: str) -> bool:
-        return self.session.scalar(select(func.count()).where(Case.reference == reference)) > 0
 
     def find(
         self,
@@ -139,7 +139,7 @@ class CaseStore:
     # -- writing -------------------------------------------------------------------------------
 
     def add_request(self, request: NewRequest, actor: str, recorded_at: datetime) -> CaseRecord:
-        if self.exists(request.reference):
+        if self.stored_references([request.reference]):
             raise DuplicateReference(request.reference)
         received = Received(on=request.received)
         projection = self._project([received])
@@ -152,8 +152,8 @@ class CaseStore:
         )
         self.session.add(case)
         self.session.flush()
-        self._append(case.id, 1, received, actor, recorded_at)
-        return self.get(request.reference)
+        row = self._append(case.id, 1, received, actor, recorded_at)
+        return _case_record(case, [row])
 
     def record(self, reference: str, event: CaseEvent, actor: str, recorded_at: datetime) -> CaseRecord:
         """Append ``event`` if the history allows it; raises EventRejected otherwise."""
@@ -166,13 +166,13 @@ class CaseStore:
             select(EventRow).where(EventRow.case_id == case.id).order_by(EventRow.sequence)).all()
         events = [*(_to_event(row) for row in rows), event]
         projection = self._project(events)
-        self._append(case.id, len(rows) + 1, event, actor, recorded_at)
+        row = self._append(case.id, len(rows) + 1, event, actor, recorded_at)
         case.stage = projection.stage.value
         case.next_due = projection.next_due
         case.exceptions_apply = projection.exceptions_apply
-        self._rewrite_advice_requests(case.id, events)
+        self._rewrite_advice_requests(case.id, projection.advice)
         self.session.flush()
-        return self.get(reference)
+        return _case_record(case, [*rows, row])
 
     def import_caseload(self, cases: Sequence[tuple[NewRequest, Sequence[CaseEvent]]], actor: str,
                         recorded_at: datetime) -> int:
@@ -182,9 +182,10 @@ class CaseStore:
         taken = self.stored_references([request.reference for request, _ in cases])
         if taken:
             raise DuplicateReference(min(taken))
-        case_rows = []
+        case_rows, projections = [], []
         for request, events in cases:
             projection = self._project(events)
+            projections.append(projection)
             case_rows.append({
                 **request.model_dump(), "created_at": recorded_at, "stage": projection.stage.value,
                 "next_due": projection.next_due, "exceptions_apply": projection.exceptions_apply,
@@ -199,7 +200,8 @@ class CaseStore:
         if event_rows:
             self.session.execute(insert(EventRow), event_rows)
         contributor_ids = self._contributor_ids()
-        advice = [row for request, events in cases for row in advice_rows(ids[request.reference], events, contributor_ids)]
+        advice = [row for (request, _), projection in zip(cases, projections)
+                  for row in advice_rows(ids[request.reference], projection.advice, contributor_ids)]
         if advice:
             self.session.execute(insert(AdviceRequest), advice)
         return len(cases)
@@ -237,20 +239,24 @@ class CaseStore:
         return case
 
     def _project(self, events: Sequence[CaseEvent]) -> Projection:
-        """Stage and next statutory date; ``as_of`` is the last event, so nothing is hidden."""
-        timeline = self.timeline(events, as_of=max(event.on for event in events))
+        """Validates the history (EventRejected) and projects it; ``as_of`` is the last event, so nothing is hidden."""
+        case_file = fold(events)
+        timeline = build_timeline(case_file, self.calendar, max(event.on for event in events), self.closures)
         next_due = timeline.next_due
-        return Projection(timeline.stage, next_due.statutory if next_due else None, timeline.exceptions_apply)
+        return Projection(timeline.stage, next_due.statutory if next_due else None, timeline.exceptions_apply,
+                          tuple(case_file.advice.values()))
 
-    def _append(self, case_id: int, sequence: int, event: CaseEvent, actor: str, recorded_at: datetime) -> None:
-        self.session.add(EventRow(
+    def _append(self, case_id: int, sequence: int, event: CaseEvent, actor: str, recorded_at: datetime) -> EventRow:
+        row = EventRow(
             case_id=case_id, sequence=sequence, type=event.type, event_date=event.on, actor=actor,
             recorded_at=recorded_at, payload=event_payload(event),
-        ))
+        )
+        self.session.add(row)
+        return row
 
-    def _rewrite_advice_requests(self, case_id: int, events: Sequence[CaseEvent]) -> None:
+    def _rewrite_advice_requests(self, case_id: int, advice: Sequence[AdviceRecord]) -> None:
         self.session.execute(delete(AdviceRequest).where(AdviceRequest.case_id == case_id))
-        rows = advice_rows(case_id, events, self._contributor_ids())
+        rows = advice_rows(case_id, advice, self._contributor_ids())
         if rows:
             self.session.execute(insert(AdviceRequest), rows)
 
@@ -258,8 +264,8 @@ class CaseStore:
         return dict(self.session.execute(select(Contributor.code, Contributor.id)).all())
 
 
-def advice_rows(case_id: int, events: Sequence[CaseEvent], contributor_ids: dict[str, int]) -> list[dict]:
-    """The advice_requests projection of one case's (already validated) events."""
+def advice_rows(case_id: int, advice: Sequence[AdviceRecord], contributor_ids: dict[str, int]) -> list[dict]:
+    """The advice_requests rows of one case."""
     return [
         {
             "case_id": case_id, "key": record.key, "agency": record.agency.value,
@@ -267,7 +273,7 @@ def advice_rows(case_id: int, events: Sequence[CaseEvent], contributor_ids: dict
             "requested_on": record.requested_on, "due_on": ADVICE.due(record.requested_on),
             "received_on": record.received_on,
         }
-        for record in fold(events).advice.values()
+        for record in advice
     ]
 
 
