@@ -45,17 +45,22 @@ def upgrade(engine: Engine) -> str:
     config = _alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
     return head_revision()
 
 
+def _label(revisions) -> str | None:
+    return "+".join(sorted(revisions)) or None
+
+
 def head_revision() -> str:
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    """The newest revision ("a+b" while two branches await a merge revision)."""
+    return _label(ScriptDirectory.from_config(_alembic_config()).get_heads())
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return _label(MigrationContext.configure(connection).get_current_heads())
 
 
 def require_current_schema(engine: Engine) -> None:
