@@ -29,6 +29,14 @@ ensure_postgres() {
   fi
 }
 
+ensure_chromium() {
+  # The browser test drives Debian's chromium through Playwright (Playwright's own browser download does not work here).
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "bin/: installing chromium (for the browser check of the weekly report)" >&2
+    apt_install chromium
+  fi
+}
+
 ensure_venv() {
   ensure_python
   local stamp=.venv/.installed-from

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGED_LA_CONFIG = Path(__file__).parent / "la" / "default.toml"
+PACKAGED_QUALITY_RUBRIC = Path(__file__).parent / "rubric" / "default.toml"
+PACKAGED_REMINDER_POLICY = Path(__file__).parent / "policy" / "default.toml"
 
 
 def _default_state_dir() -> Path:
@@ -23,6 +25,19 @@ class Settings(BaseSettings):
     database_url: str | None = None
     la_config: Path = PACKAGED_LA_CONFIG
     actor: str | None = None
+    quality_rubric: Path = PACKAGED_QUALITY_RUBRIC  # plan quality review (config/rubric/)
+    # Reminders and escalations (notifications/). The defaults send nowhere real:
+    # a local SMTP port nobody listens on until a sink (notifications/sink.py) or relay is set.
+    reminder_policy: Path = PACKAGED_REMINDER_POLICY
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(1025, ge=1, le=65535)
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = Field(30.0, gt=0)
+    mail_from: str = "send.notifications@example.gov.uk"
+    public_base_url: str = "http://localhost:8000"  # links in messages: {public_base_url}/cases/{reference}
+    apprise_urls: list[str] = Field(default_factory=list)  # Teams/Slack webhooks, as apprise URLs (JSON list)
 
     @property
     def effective_database_url(self) -> str:

@@ -16,7 +16,7 @@ from typing import Iterable
 
 from domain.closures import SettingKind
 from domain.events import (
-    AdviceReceived, AdviceRequested, Agency, CaseEvent, ConsultationAnswered, ConsultationSent,
+    AUDIT_MODELS, AdviceReceived, AdviceRequested, Agency, CaseEvent, ConsultationAnswered, ConsultationSent,
     Decision, DecisionOutcome, DraftServed, ExceptionEnded, ExceptionStarted, FinalIssued,
     NoPlanNotice, Received, RepresentationsReceived, Withdrawn,
 )
@@ -99,8 +99,14 @@ def _same_day_rank(event: CaseEvent) -> int:
 
 
 def fold(events: Iterable[CaseEvent]) -> CaseFile:
-    """The case file the events describe; raises EventRejected for an impossible history."""
-    ordered = sorted(events, key=lambda event: (event.on, _same_day_rank(event)))
+    """The case file the events describe; raises EventRejected for an impossible history.
+
+    Audit events (notifications sent, failed, skipped) say nothing about the
+    case's state, so they are left out of the fold, and so are accepted at any
+    time, even after the case has closed.
+    """
+    casework = [event for event in events if not isinstance(event, AUDIT_MODELS)]
+    ordered = sorted(casework, key=lambda event: (event.on, _same_day_rank(event)))
     received = next((event for event in ordered if isinstance(event, Received)), None)
     if received is None:
         raise EventRejected("a case's history must start with the date the request was received")

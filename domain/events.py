@@ -131,14 +131,51 @@ class Withdrawn(_Event):
     type: Literal["withdrawn"] = "withdrawn"
 
 
-_EVENT_MODELS = (
+class _NotificationAudit(_Event):
+    """An audit entry for one outbox message: what happened to it, never its contents.
+
+    It names the outbox key, the purpose and the recipient's role (e.g.
+    ``contributor:DCO-NORTH`` or ``role:director``), not the address or the
+    body. It never changes the case's state, and may follow the case's closure
+    (a message queued before the case closed can be skipped after it).
+    """
+
+    outbox_key: Annotated[str, Field(min_length=1, max_length=400)]
+    purpose: Annotated[str, Field(min_length=1, max_length=120)]
+    recipient_role: Annotated[str, Field(min_length=1, max_length=160)]
+    channel: Literal["email", "webhook"] = "email"
+
+
+class NotificationSent(_NotificationAudit):
+    type: Literal["notification_sent"] = "notification_sent"
+    attempt: int = Field(ge=1)
+
+
+class NotificationFailed(_NotificationAudit):
+    """A send attempt failed; ``will_retry`` is False once the outbox has given up on it."""
+
+    type: Literal["notification_failed"] = "notification_failed"
+    attempt: int = Field(ge=1)
+    will_retry: bool
+
+
+class NotificationSkipped(_NotificationAudit):
+    type: Literal["notification_skipped"] = "notification_skipped"
+    reason: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+_CASEWORK_MODELS = (
     Received, Decision, AdviceRequested, AdviceReceived, DraftServed, RepresentationsReceived,
     ConsultationSent, ConsultationAnswered, FinalIssued, NoPlanNotice, ExceptionStarted,
     ExceptionEnded, Withdrawn,
 )
+AUDIT_MODELS = (NotificationSent, NotificationFailed, NotificationSkipped)
+_EVENT_MODELS = (*_CASEWORK_MODELS, *AUDIT_MODELS)
 CaseEvent = Annotated[Union[_EVENT_MODELS], Field(discriminator="type")]  # type: ignore[valid-type]
 
-EVENT_TYPES: tuple[str, ...] = tuple(model.model_fields["type"].default for model in _EVENT_MODELS)
+# Casework events (what a caseworker records); audit events are written by the system only.
+EVENT_TYPES: tuple[str, ...] = tuple(model.model_fields["type"].default for model in _CASEWORK_MODELS)
+AUDIT_EVENT_TYPES: tuple[str, ...] = tuple(model.model_fields["type"].default for model in AUDIT_MODELS)
 
 _adapter: TypeAdapter[CaseEvent] = TypeAdapter(CaseEvent)
 

@@ -199,7 +199,7 @@ def build_timeline(case: CaseFile, calendar: WorkingCalendar, as_of: date, closu
     return Timeline(
         received=case.received,
         as_of=as_of,
-        stage=_stage(case),
+        stage=stage_of(case),
         week=(as_of - case.received).days // 7 + 1,
         exceptions_apply=bool(case_exceptions),
         deadlines=deadlines,
@@ -228,7 +228,7 @@ def _days_remaining(due: date, status: Status, as_of: date) -> int | None:
     return (due - as_of).days if status in PENDING else None
 
 
-def _stage(case: CaseFile) -> Stage:
+def stage_of(case: CaseFile) -> Stage:
     if case.withdrawn:
         return Stage.WITHDRAWN
     if case.decision and case.decision.outcome is DecisionOutcome.NOT_ASSESS:

@@ -16,17 +16,23 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from config.la import LaConfigError
 from domain.casefile import AdviceRecord, CaseFile, EventRejected, ExceptionRecord
 from domain.closures import SettingKind
-from domain.events import EVENT_TYPES, Agency, parse_event
+from domain.events import EVENT_TYPES, Agency
 from domain.intake import NewRequest
 from domain.rules import Limb
 from domain.timeline import OPEN_STAGES, Stage, build_timeline
+from ehc import casework
 from ehc.bootstrap import App, bootstrap
+from ehc.orchestration import OrchestrationUnavailable
+from ehc.prefect_server import PrefectServerFailed
 from ehc.caseload_csv import CaseloadRejected, read_caseload
-from ehc.clock import now_utc, today_in_london
+from ehc.cli_qa import qa_app
+from ehc.cli_report import report_app
+from ehc.cli_notify import register as register_notify
+from ehc.clock import today_in_london
 from ehc.inputs import InputError, describe_validation, parse_date, parse_optional_date
 from ehc.render import case_json, case_summary_json, timeline_json, timeline_text
 from store.cases import CaseNotFound, DuplicateReference
-from store.db import SchemaOutOfDate, upgrade
+from store.db import SchemaOutOfDate, require_current_schema, upgrade
 
 app = typer.Typer(help="Statutory EHC needs assessment timelines for a local authority's SEND service.",
                   no_args_is_help=True, add_completion=False)
@@ -40,13 +46,16 @@ app.add_typer(request_app, name="request")
 app.add_typer(case_app, name="case")
 app.add_typer(import_app, name="import")
 app.add_typer(contributors_app, name="contributors")
+app.add_typer(qa_app, name="qa")
+register_notify(app, contributors_app)
+app.add_typer(report_app, name="report")
 
 JsonOption = typer.Option(False, "--json", help="Print one JSON object (machine output).")
 AsOfOption = typer.Option(None, "--as-of", help="Date to view the case from (YYYY-MM-DD); default today, Europe/London.")
 ActorOption = typer.Option(None, "--actor", help="Who is recording this; default EHC_ACTOR or the login name.")
 
 REFUSALS = (InputError, EventRejected, CaseNotFound, DuplicateReference, CaseloadRejected, SchemaOutOfDate,
-            LaConfigError)
+            LaConfigError, OrchestrationUnavailable, PrefectServerFailed)
 
 
 def _emit(json_output: bool, data: dict, text: str) -> None:
@@ -123,13 +132,11 @@ def request_add(
         except ValidationError as error:
             raise InputError(describe_validation(error, {"reference": "REFERENCE"})) from error
         app_ = bootstrap()
-        with app_.store() as store:
-            record = store.add_request(request, _actor(app_, actor), now_utc())
-            timeline = store.timeline(record.events, max(request.received, today_in_london()))
-        decision = timeline.deadlines["decision_to_assess"]
-        _emit(json_output, case_summary_json(record, timeline),
-              f"{record.reference}: received {record.received}; decision due {decision.statutory} "
-              f"(last working day {decision.last_working_day})")
+        done = casework.add_request(app_, request, _actor(app_, actor))
+        decision = done.timeline.deadlines["decision_to_assess"]
+        _emit(json_output, {**case_summary_json(done.record, done.timeline), "orchestration": done.orchestration},
+              f"{done.record.reference}: received {done.record.received}; decision due {decision.statutory} "
+              f"(last working day {decision.last_working_day})\n{done.orchestration}")
 
 
 # -- casework events -----------------------------------------------------------------------------
@@ -161,24 +168,21 @@ def case_record(
             raise InputError(f"EVENT: {event!r} is not one of {', '.join(e.replace('_', '-') for e in RECORDABLE)}")
         day = parse_date("--date", on)
         app_ = bootstrap()
-        with app_.store() as store:
-            case = store.get(reference)
-            payload = {"outcome": outcome, "agency": agency, "contributor": contributor, "setting": setting,
-                       "setting_kind": setting_kind, "limb": limb, "advice": advice, "evidence": evidence}
-            if event_type == "advice_requested" and agency == Agency.EDUCATION:
-                payload["setting"] = setting or case.setting
-                payload["setting_kind"] = setting_kind or app_.la.setting_kind(payload["setting"]) or SettingKind.SCHOOL
-            if event_type == "advice_requested" and contributor and not agency:
-                payload["agency"] = store.contributor(contributor).agency
-            try:
-                new_event = parse_event(event_type, day, {k: v for k, v in payload.items() if v is not None})
-            except ValidationError as error:
-                names = {k: f"--{k.replace('_', '-')}" for k in payload}
-                raise InputError(describe_validation(error, names, skip=(event_type,))) from error
-            record = store.record(reference, new_event, _actor(app_, actor), now_utc())
-            timeline = store.timeline(record.events, max(day, today_in_london()))
-        _emit(json_output, case_summary_json(record, timeline),
-              f"{reference}: recorded {event_type.replace('_', ' ')} on {day}; stage {timeline.stage}")
+        options = {"outcome": outcome, "agency": agency, "contributor": contributor, "setting": setting,
+                   "setting_kind": setting_kind, "limb": limb, "advice": advice, "evidence": evidence}
+        new_event = casework.event_from_options(app_, reference, event_type, day, options)
+        done = casework.record_event(app_, reference, new_event, _actor(app_, actor))
+        _emit(json_output, {**case_summary_json(done.record, done.timeline), "orchestration": done.orchestration},
+              f"{reference}: recorded {event_type.replace('_', ' ')} on {day}; stage {done.timeline.stage}\n"
+              f"{done.orchestration}")
+
+
+@case_app.command("resync")
+def case_resync(reference: str = typer.Argument(...), json_output: bool = JsonOption) -> None:
+    """Bring the case's flow run level with the store: resume it, or start a new one if it was lost."""
+    with _refusals(json_output):
+        outcome = casework.resync(bootstrap(), reference)
+        _emit(json_output, {"case_ref": reference, "orchestration": outcome}, outcome)
 
 
 @case_app.command("show")
@@ -233,16 +237,19 @@ def cases(
 
 @import_app.command("caseload")
 def import_caseload(file: Path = typer.Argument(..., help="CSV with a header row; see README."),
+                    start_runs: bool = typer.Option(True, "--start-runs/--no-start-runs",
+                                                    help="Start an ehc-request flow run for each open case."),
                     actor: Optional[str] = ActorOption, json_output: bool = JsonOption) -> None:
     """Import existing cases from CSV: every row valid, or nothing is written."""
     with _refusals(json_output):
         app_ = bootstrap()
         with app_.store() as store:
             caseload = read_caseload(file, store.stored_references)  # stored references are bad rows too
-            count = store.import_caseload(caseload.cases, _actor(app_, actor), now_utc())
+        count, started, problems = casework.import_caseload(app_, caseload.cases, _actor(app_, actor), start_runs)
         ignored = f"; ignored column(s): {', '.join(caseload.ignored_columns)}" if caseload.ignored_columns else ""
-        _emit(json_output, {"imported": count, "ignored_columns": caseload.ignored_columns},
-              f"imported {count} case(s) from {file}{ignored}")
+        _emit(json_output, {"imported": count, "ignored_columns": caseload.ignored_columns, "runs_started": started,
+                            "orchestration_problems": problems},
+              "\n".join([f"imported {count} case(s) from {file}{ignored}; {started} flow run(s) started", *problems]))
 
 
 # -- contributors --------------------------------------------------------------------------------
@@ -339,29 +346,108 @@ def _exception_option(text: str) -> ExceptionRecord:
 @app.command("demo")
 def demo(
     state_dir: Path = typer.Option(Path("ehc-demo"), "--state-dir", help="Made afresh on every run."),
-    as_of: Optional[str] = AsOfOption,
-    cases: int = typer.Option(250, "--cases", min=1, max=100_000),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="YYYY-MM-DD; default: the last working day "
+                                        "on or before today (London)."),
+    cases: int = typer.Option(250, "--cases", min=1, max=100_000, help="Synthetic requests to import."),
+    live: int = typer.Option(6, "--live", min=1, max=50, help="Requests carried live by their own flow runs."),
+    keep_serving: bool = typer.Option(False, "--keep-serving", help="Keep Prefect up at the end, for its UI, "
+                                      "until Ctrl-C."),
     json_output: bool = JsonOption,
 ) -> None:
-    """Load a synthetic caseload into a fresh SQLite store and show the casework views."""
+    """The main job on embedded defaults: a synthetic caseload, live requests carried by Prefect flow runs,
+    the deadline watch with reminders to a local SMTP sink, and the weekly report."""
+    import time as clock
+
     from ehc.demo import run_demo
 
-    with _refusals(json_output):
+    say = (lambda line: typer.echo(line, err=True)) if json_output else typer.echo
+
+    def wait_for_ctrl_c(ui: str) -> None:
+        say(f"Prefect UI: {ui} — Ctrl-C to stop")
         try:
-            result = run_demo(state_dir.resolve(), _as_of(as_of), cases,
-                              say=(lambda line: typer.echo(line, err=True)) if json_output else typer.echo)
+            while True:
+                clock.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+    with _refusals(json_output):
+        day = _as_of(as_of) if as_of else bootstrap().calendar.last_working_day_on_or_before(today_in_london())
+        started = clock.monotonic()
+        try:
+            result = run_demo(state_dir.resolve(), day, cases, live, say,
+                              keep_serving=wait_for_ctrl_c if keep_serving else None)
         except FileExistsError as error:
             raise InputError(f"--state-dir: {error}") from error
+        seconds = clock.monotonic() - started
+        median = result.live.median_seconds
         data = {"state_dir": str(result.state_dir), "database_url": result.database_url,
+                "as_of": result.as_of.isoformat(), "seconds": round(seconds, 1),
                 "stages": result.stages, "overdue": result.overdue, "due_within_14_days": result.due_within_14,
+                "live_requests": result.live.outcomes, "live_events_recorded": result.live.events_recorded,
+                "median_seconds_record_to_suspend": None if median is None else round(median, 2),
+                "deadline_watch": json.loads(json.dumps(result.watch, default=str)),
+                "dispatch": json.loads(json.dumps(result.dispatch, default=str)), "flow_runs": result.flow_runs,
+                "prefect_ui": result.prefect_ui,
                 "outputs": {name: str(path) for name, path in result.outputs.items()}}
-        lines = [f"Case store: {result.database_url}", "Open and closed requests by stage:"]
+        lines = [f"Finished in {seconds:.0f} s, as of {result.as_of}", f"Case store: {result.database_url}",
+                 "Requests by stage:"]
         lines += [f"  {stage:<18} {number:>5}" for stage, number in sorted(result.stages.items())]
         lines += [f"Cases with a statutory date missed: {result.overdue}",
-                  f"Cases with a statutory date in the next 14 days: {result.due_within_14}", "Outputs:"]
+                  f"Cases with a statutory date in the next 14 days: {result.due_within_14}",
+                  f"Live requests ({result.live.events_recorded} events; median {median or 0:.1f} s from "
+                  "recording an event to its run waiting again):"]
+        lines += [f"  {reference:<16} {outcome}" for reference, outcome in result.live.outcomes.items()]
+        lines += [f"Deadline watch: {json.dumps(result.watch, default=str)}",
+                  f"Dispatch: {json.dumps(result.dispatch, default=str)}",
+                  "Flow runs: " + ", ".join(f"{name} {number}" for name, number in result.flow_runs.items()),
+                  "Outputs:"]
         lines += [f"  {name:<18} {path}" for name, path in result.outputs.items()]
-        lines.append(f"Try: EHC_STATE_DIR={result.state_dir} {Path(sys.argv[0]).resolve()} cases --overdue")
+        lines += [f"Prefect UI: {result.prefect_ui} is stopped now; to browse these runs: "
+                  f"EHC_STATE_DIR={result.state_dir} {Path(sys.argv[0]).resolve()} serve",
+                  f"Try: EHC_STATE_DIR={result.state_dir} {Path(sys.argv[0]).resolve()} cases --overdue"]
         _emit(json_output, data, "\n".join(lines))
+
+
+# -- orchestration -------------------------------------------------------------------------------
+
+SCHEDULED_FLOWS = ("deadline-watch", "dispatch-notifications", "weekly-timeliness-report", "catch-up")
+
+
+@app.command("serve")
+def serve(limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most this many flow runs at once.")
+          ) -> None:
+    """Serve every deployment: request runs and the scheduled watches. Starts a local Prefect server
+    (SQLite under the state directory) unless PREFECT_API_URL is set. Ctrl-C stops it all."""
+    from ehc.serve import serve as serve_deployments
+
+    with _refusals(False):
+        app_ = bootstrap()
+        require_current_schema(app_.engine)
+        serve_deployments(app_.settings.state_dir, lambda line: typer.echo(line, err=True), limit)
+
+
+@app.command("run")
+def run_flow(
+    name: str = typer.Argument(..., help="One of: " + ", ".join(SCHEDULED_FLOWS)),
+    as_of: Optional[str] = AsOfOption,
+    json_output: bool = JsonOption,
+) -> None:
+    """Run a scheduled flow now, as a Prefect flow run (recorded on the server `ehc serve` uses)."""
+    with _refusals(json_output):
+        if name not in SCHEDULED_FLOWS:
+            raise InputError(f"NAME: {name!r} is not one of {', '.join(SCHEDULED_FLOWS)}")
+        from deployments import DEPLOYMENTS
+        from ehc.prefect_server import prefect_client_settings
+
+        app_ = bootstrap()
+        require_current_schema(app_.engine)
+        flow = next(deployment for deployment in DEPLOYMENTS if deployment.name == name).load_flow()
+        parameters = {"as_of": _as_of(as_of)} if "as_of" in flow.parameters.properties else {}
+        if as_of and not parameters:
+            raise InputError(f"--as-of: {name} works on the present moment and takes no date")
+        with prefect_client_settings(app_.settings.state_dir):
+            result = flow(**parameters)
+        _emit(json_output, {"flow": name, "result": result}, f"{name}: {json.dumps(result, default=str)}")
 
 
 def main() -> None:

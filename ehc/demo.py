@@ -1,17 +1,19 @@
-"""`ehc demo`: a synthetic caseload carried through intake, import and casework.
+"""`ehc demo`: a synthetic caseload carried through intake, import, casework and real Prefect flow runs.
 
-Runs on embedded defaults (SQLite in a fresh state directory) and writes
-what a casework team would look at: the overdue list, what is due in the next
-fortnight, and one case's timeline.
+Runs on embedded defaults: SQLite in a fresh state directory, a local Prefect
+server (SQLite beside it) and `ehc serve` started for the duration, and a
+local SMTP sink that keeps every message as an .eml file.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
+import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -21,61 +23,154 @@ from domain.events import (
     CaseEvent, Decision, DraftServed, ExceptionEnded, ExceptionStarted, FinalIssued, NoPlanNotice, Received, Withdrawn,
 )
 from domain.intake import NewRequest
-from ehc.bootstrap import bootstrap
+from ehc import casework
+from ehc.bootstrap import App, bootstrap
 from ehc.caseload_csv import read_caseload
 from ehc.clock import now_utc
+from ehc.demo_live import LiveResult, drive
+from ehc.orchestration import PrefectOrchestrator
+from ehc.prefect_server import local_prefect_server, prefect_environment
 from ehc.render import case_summary_json, timeline_text
+from ehc.serve import ServeProcess
 from ehc.synthetic import SYNTHETIC_CONTRIBUTORS, synthetic_caseload
+from notifications.sink import SmtpSink
 from store.db import upgrade
 
 MARKER = ".ehc-demo"
 DEMO_ACTOR = "demo"
 # Events the caseload CSV carries; everything else is recorded as live casework.
 IMPORTED = (Received, Decision, DraftServed, FinalIssued, NoPlanNotice, Withdrawn)
+STEPS = 9
 
 
 @dataclass
 class DemoResult:
     state_dir: Path
     database_url: str
+    as_of: date
     outputs: dict[str, Path]
     stages: dict[str, int]
     overdue: int
     due_within_14: int
+    live: LiveResult
+    watch: dict
+    dispatch: dict
+    flow_runs: dict[str, int]
+    prefect_ui: str
+    notes: list[str] = field(default_factory=list)
 
 
-def run_demo(state_dir: Path, as_of: date, count: int, say: Callable[[str], None]) -> DemoResult:
-    steps = 6
-    say(f"[1/{steps}] Fresh state directory {state_dir}")
+def run_demo(state_dir: Path, as_of: date, count: int, live_requests: int, say: Callable[[str], None],
+             keep_serving: Callable[[str], None] | None = None) -> DemoResult:
+    say(f"[1/{STEPS}] Fresh state directory {state_dir}")
     _fresh(state_dir)
     app = bootstrap(Settings(state_dir=state_dir, database_url=None))
     upgrade(app.engine)
 
-    say(f"[2/{steps}] Contributor directory: {len(SYNTHETIC_CONTRIBUTORS)} advice givers")
+    say(f"[2/{STEPS}] Contributor directory: {len(SYNTHETIC_CONTRIBUTORS)} advice givers")
     with app.store() as store:
         for contributor in SYNTHETIC_CONTRIBUTORS:
-            store.add_contributor(contributor.code, contributor.name, contributor.agency.value)
+            mailbox = contributor.code.lower()
+            store.add_contributor(contributor.code, contributor.name, contributor.agency.value,
+                                  email=f"{mailbox}@contributors.example.org.uk",
+                                  escalation_email=f"{mailbox}.manager@contributors.example.org.uk")
 
     caseload = synthetic_caseload(count, as_of)
     csv_path = state_dir / "caseload.csv"
-    say(f"[3/{steps}] Importing {count} requests received over the 30 weeks to {as_of} from {csv_path.name}")
+    say(f"[3/{STEPS}] Importing {count} requests received over the 30 weeks to {as_of} from {csv_path.name}")
     _write_caseload_csv(csv_path, caseload)
-    with app.store() as store:
-        store.import_caseload(read_caseload(csv_path).cases, DEMO_ACTOR, now_utc())
+    casework.import_caseload(app, read_caseload(csv_path).cases, DEMO_ACTOR, start_runs=False)
 
-    live = [(request.reference, event) for request, events in caseload for event in events
-            if not isinstance(event, IMPORTED) and not _is_imported_exception(event)]
-    say(f"[4/{steps}] Recording {len(live)} casework events (advice, consultations, representations)")
-    for done, (reference, event) in enumerate(sorted(live, key=lambda item: item[1].on), start=1):
+    history = [(request.reference, event) for request, events in caseload for event in events
+               if not isinstance(event, IMPORTED) and not _is_imported_exception(event)]
+    say(f"[4/{STEPS}] Recording their {len(history)} casework events (advice, consultations, representations)")
+    for done, (reference, event) in enumerate(sorted(history, key=lambda item: item[1].on), start=1):
         with app.store() as store:
             store.record(reference, event, DEMO_ACTOR, now_utc())
-        if done % 250 == 0 or done == len(live):
-            say(f"       {done}/{len(live)}")
+        if done % 500 == 0 or done == len(history):
+            say(f"       {done}/{len(history)}")
 
-    say(f"[5/{steps}] Caseload views as of {as_of}")
-    outputs = {"database": state_dir / "ehc.sqlite3", "caseload_csv": csv_path}
+    say(f"[5/{STEPS}] Starting Prefect (server, then `ehc serve`) and an SMTP sink")
+    mail_dir = state_dir / "mail"
+    with local_prefect_server(state_dir, say) as api_url, SmtpSink(mail_dir) as sink:
+        serving = ServeProcess(_serve_environment(state_dir, api_url, sink.port), state_dir / "prefect" / "serve.log")
+        serving.start()
+        try:
+            result = _with_prefect(app, api_url, as_of, live_requests, say)
+            if keep_serving:
+                keep_serving(api_url.removesuffix("/api"))
+        finally:
+            serving.stop()
+
+    say(f"[9/{STEPS}] Caseload views as of {as_of}")
+    outputs = {"database": state_dir / "ehc.sqlite3", "caseload_csv": csv_path, "mail": mail_dir,
+               "prefect_database": state_dir / "prefect" / "prefect.db", **result["outputs"]}
+    outputs.update(_caseload_views(app, state_dir, as_of))
     with app.store() as store:
         everything = store.find(as_of)
+        overdue = len(store.find(as_of, overdue=True))
+        due_soon = len(store.find(as_of, due_within=14))
+    stages = Counter(timeline.stage.value for _, timeline in everything)
+    return DemoResult(state_dir, app.settings.effective_database_url, as_of, outputs, dict(stages), overdue,
+                      due_soon, result["live"], result["watch"], result["dispatch"], result["flow_runs"],
+                      api_url.removesuffix("/api"))
+
+
+def _with_prefect(app: App, api_url: str, as_of: date, live_requests: int, say: Callable[[str], None]) -> dict:
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(updates={PREFECT_API_URL: api_url}):
+        app.orchestrator = PrefectOrchestrator(api_url)
+        requests = synthetic_caseload(live_requests, as_of, weeks=22, seed=7, prefix="LIVE")
+        say(f"[6/{STEPS}] {live_requests} live requests, each carried by its own ehc-request flow run "
+            f"(Prefect UI: {api_url.removesuffix('/api')})")
+        live = drive(app, requests, DEMO_ACTOR, say)
+
+        def run(name: str) -> dict:
+            # The key makes the client's retry of a slow create (SQLite "database is locked") return the same run.
+            flow_run = run_deployment(f"{name}/{name}", parameters={"as_of": as_of}, timeout=600, poll_interval=1,
+                                      as_subflow=False, idempotency_key=f"demo/{name}/{as_of}/{uuid.uuid4()}")
+            if not flow_run.state.is_completed():
+                raise RuntimeError(f"the {name} flow run ended {flow_run.state.name}: {flow_run.state.message}")
+            return flow_run.state.result()
+
+        say(f"[7/{STEPS}] Deadline watch as of {as_of}, then dispatch to the SMTP sink")
+        watch = run("deadline-watch")
+        dispatch = run("dispatch-notifications")
+        say(f"       queued {watch.get('messages_queued', 0)} message(s); sent {dispatch.get('sent', 0)}")
+        say(f"[8/{STEPS}] Weekly timeliness report as of {as_of}")
+        report = run("weekly-timeliness-report")
+        return {"live": live, "watch": watch, "dispatch": dispatch, "flow_runs": _flow_run_counts(),
+                "outputs": {"report_html": Path(report["html"]), "report_csv": Path(report["csv"]),
+                            "report_xlsx": Path(report["xlsx"])}}
+
+
+def _serve_environment(state_dir: Path, api_url: str, smtp_port: int) -> dict[str, str]:
+    env = {**os.environ, **prefect_environment(state_dir, api_url), "EHC_STATE_DIR": str(state_dir),
+           "EHC_SMTP_HOST": "127.0.0.1", "EHC_SMTP_PORT": str(smtp_port), "EHC_SMTP_STARTTLS": "false",
+           "EHC_ACTOR": DEMO_ACTOR}
+    for name in ("EHC_DATABASE_URL", "EHC_SMTP_USERNAME", "EHC_SMTP_PASSWORD", "EHC_APPRISE_URLS"):
+        env.pop(name, None)
+    return env
+
+
+def _flow_run_counts() -> dict[str, int]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    by_flow: Counter = Counter()
+    with get_client(sync_client=True) as client:
+        offset = 0
+        while page := client.read_flow_runs(sort=FlowRunSort.ID_DESC, limit=200, offset=offset):
+            by_flow.update(run.flow_id for run in page)
+            offset += len(page)
+        return dict(sorted((client.read_flow(flow_id).name, count) for flow_id, count in by_flow.items()))
+
+
+def _caseload_views(app: App, state_dir: Path, as_of: date) -> dict[str, Path]:
+    outputs: dict[str, Path] = {}
+    with app.store() as store:
         overdue = store.find(as_of, overdue=True)
         due_soon = store.find(as_of, due_within=14)
         example = next((record for record, timeline in overdue if timeline.advice), None)
@@ -86,11 +181,7 @@ def run_demo(state_dir: Path, as_of: date, count: int, say: Callable[[str], None
         outputs[name] = state_dir / f"{name}.json"
         rows = [case_summary_json(record, timeline) for record, timeline in found]
         outputs[name].write_text(json.dumps({"as_of": as_of.isoformat(), "cases": rows}, indent=2) + "\n")
-    stages = Counter(timeline.stage.value for _, timeline in everything)
-
-    say(f"[6/{steps}] Done")
-    return DemoResult(state_dir, app.settings.effective_database_url, outputs, dict(stages),
-                      len(overdue), len(due_soon))
+    return outputs
 
 
 def _fresh(state_dir: Path) -> None:

@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Sequence
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from domain.calendar import WorkingCalendar
 from domain.casefile import AdviceRecord, EventRejected, fold
 from domain.closures import ClosureCalendar
-from domain.events import AdviceRequested, CaseEvent, Received, event_payload, parse_event
+from domain.events import AUDIT_EVENT_TYPES, AdviceRequested, CaseEvent, Received, event_payload, parse_event
 from domain.intake import NewRequest
 from domain.rules import ADVICE
-from domain.timeline import Stage, Timeline, build_timeline, timeline_for
+from domain.timeline import OPEN_STAGES, Stage, Timeline, build_timeline, timeline_for
 from store.models import AdviceRequest, Case, CaseEvent as EventRow, Contributor
 
 
@@ -98,6 +98,15 @@ class CaseStore:
             taken.update(self.session.scalars(
                 select(Case.reference).where(Case.reference.in_(references[start:start + 500]))))
         return taken
+
+    def casework_event_counts(self) -> dict[str, tuple[int, bool]]:
+        """Each case's number of casework events (audit notes left out) and whether it is open."""
+        counted = func.count(EventRow.id).filter(EventRow.type.not_in(AUDIT_EVENT_TYPES))
+        rows = self.session.execute(
+            select(Case.reference, Case.stage, counted).join(EventRow, EventRow.case_id == Case.id)
+            .group_by(Case.reference, Case.stage))
+        open_stages = {stage.value for stage in OPEN_STAGES}
+        return {reference: (count, stage in open_stages) for reference, stage, count in rows}
 
     def find(
         self,

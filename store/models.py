@@ -12,6 +12,8 @@ from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import Text
+from sqlalchemy.types import Float
 
 
 class Base(DeclarativeBase):
@@ -81,3 +83,127 @@ class AdviceRequest(Base):
     requested_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date)
     received_on: Mapped[date | None] = mapped_column(Date)
+
+
+class OutboxMessage(Base):
+    """One reminder, escalation or alert to send: written once per key, then claimed and sent.
+
+    ``key`` is unique (case, purpose, recipient, due date), so re-running the
+    deadline watch, or two at once, never stores a message twice. The
+    Message-ID is derived from the key, so a re-send after a crash is
+    recognisably the same message.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_outbox_key"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(400))
+    # None for a message about the service rather than one case (the weekly report; migration 0005).
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_reference: Mapped[str | None] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(30))
+    purpose: Mapped[str] = mapped_column(String(120))
+    recipient: Mapped[str] = mapped_column(String(160))
+    channel: Mapped[str] = mapped_column(String(10))
+    to_address: Mapped[str | None] = mapped_column(String(254))
+    subject_ref: Mapped[str] = mapped_column(String(120))
+    due_on: Mapped[date] = mapped_column(Date)
+    send_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(400))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    claim_token: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attachments: Mapped[list | None] = mapped_column(JSON)  # paths of files to attach, read when sending
+
+
+# -- plan quality review (store/quality.py; migration 0003_quality) ------------------------------------
+
+class PlanDocumentRow(Base):
+    """A draft or final EHC plan as attached to a case; its text is personal data, kept here only."""
+
+    __tablename__ = "qa_plan_documents"
+    __table_args__ = (UniqueConstraint("case_id", "stage", "content_sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(10))
+    received_on: Mapped[date] = mapped_column(Date)
+    content: Mapped[dict] = mapped_column(JSON)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    source_format: Mapped[str] = mapped_column(String(10))
+    attached_by: Mapped[str] = mapped_column(String(120))
+    attached_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AutomaticReviewRow(Base):
+    """The automatic checks' result for one document under one rubric: stored once (re-runs add nothing)."""
+
+    __tablename__ = "qa_automatic_reviews"
+    __table_args__ = (UniqueConstraint("document_id", "rubric_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("qa_plan_documents.id"), index=True)
+    rubric_key: Mapped[str] = mapped_column(String(80))
+    as_of: Mapped[date] = mapped_column(Date)
+    scores: Mapped[dict] = mapped_column(JSON)
+    findings: Mapped[list] = mapped_column(JSON)
+    weighted_score: Mapped[float] = mapped_column(Float)
+    uncapped_grade: Mapped[str] = mapped_column(String(30))
+    grade: Mapped[str] = mapped_column(String(30))
+    cap_reasons: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewerScoreRow(Base):
+    """One reviewer's score (1-4) and comment on one criterion; append-only, a reviewer's latest counts."""
+
+    __tablename__ = "qa_reviewer_scores"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("qa_plan_documents.id"), index=True)
+    criterion: Mapped[str] = mapped_column(String(60))
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(120))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ModerationRow(Base):
+    """Moderation raised (reviewers 2+ apart on a criterion) or resolved; append-only, the latest row counts."""
+
+    __tablename__ = "qa_moderations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("qa_plan_documents.id"), index=True)
+    criterion: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(10))
+    scores: Mapped[dict] = mapped_column(JSON)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GradeHistoryRow(Base):
+    """Every grade a plan has had, automatic or after review; append-only (triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "qa_grade_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("qa_plan_documents.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    source: Mapped[str] = mapped_column(String(20))
+    weighted_score: Mapped[float] = mapped_column(Float)
+    grade: Mapped[str] = mapped_column(String(30))
+    reasons: Mapped[list] = mapped_column(JSON)
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from store.db import head_revision
+
 on_each_database = pytest.mark.usefixtures("store_url")  # SQLite and PostgreSQL, via EHC_DATABASE_URL
 
 REF = "EHC/2026/001"
@@ -333,10 +335,10 @@ def test_an_unmigrated_store_is_refused_until_ehc_db_upgrade_is_run(state_dir, e
     assert "ehc db upgrade" in refused.json["error"]
 
     upgraded = ehc("db", "upgrade", "--json").json
-    assert upgraded["revision"] == "0001"
+    assert upgraded["revision"] == head_revision()
     assert str(state / "ehc.sqlite3") in upgraded["database"]
     assert (state / "ehc.sqlite3").exists()
-    assert ehc("db", "upgrade", "--json").json["revision"] == "0001"
+    assert ehc("db", "upgrade", "--json").json["revision"] == head_revision()
     add_case(ehc, "STATE-1", "2026-03-02")
     assert listed(ehc, "--as-of", "2026-03-02") == ["STATE-1"]
 
@@ -360,3 +362,15 @@ def test_the_installed_console_script_runs_casework_against_the_default_store(st
     assert case["timeline"]["deadlines"]["decision_to_assess"]["status"] == "overdue"
     assert [e["actor"] for e in case["events"]] == ["script.user"]
     assert (state_dir / "ehc.sqlite3").exists()
+
+
+def test_without_a_prefect_server_casework_is_stored_and_the_reply_says_no_flow_run_was_told(ehc, state_dir):
+    ehc("db", "upgrade")
+    added = ehc("request", "add", "EHC-NP-1", "--received", "2026-06-01", "--json").json
+    recorded = ehc("case", "record", "EHC-NP-1", "decision", "--date", "2026-07-01", "--outcome", "assess",
+                   "--json").json
+
+    assert added["orchestration"].startswith("no flow run: no Prefect server is configured")
+    assert recorded["orchestration"].startswith("no flow run:") and recorded["stage"] == "assessment"
+    refused = ehc("case", "resync", "EHC-NP-1", expect=2)
+    assert "ehc serve" in refused.stderr

@@ -1,0 +1,54 @@
+"""Every deployment the service runs, with its schedule in Europe/London.
+
+``ehc serve`` serves these from one process; ``deployments/prefect.yaml`` lists
+the same ones for a Prefect server with a work pool and several workers (a test
+keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+TIMEZONE = "Europe/London"
+
+
+@dataclass(frozen=True)
+class Deployment:
+    name: str
+    entrypoint: str  # "module.path:flow_function", as prefect.yaml writes it
+    cron: str | None
+    description: str
+
+    def load_flow(self):
+        module, _, attribute = self.entrypoint.partition(":")
+        return getattr(importlib.import_module(module), attribute)
+
+
+DEPLOYMENTS: tuple[Deployment, ...] = (
+    Deployment("ehc-request", "flows.ehc_request:ehc_request", None,
+               "One run per request, started at intake; suspends while people act."),
+    Deployment("deadline-watch", "flows.deadline_watch:deadline_watch", "15 6 * * 1-5",
+               "Working days 06:15: queue reminders and escalations (skips bank holidays)."),
+    Deployment("dispatch-notifications", "flows.dispatch_notifications:dispatch_notifications", "*/10 * * * *",
+               "Every 10 minutes: send the outbox; quiet hours and non-working days are the policy's to hold."),
+    Deployment("weekly-timeliness-report", "flows.weekly_timeliness_report:weekly_timeliness_report",
+               "0 7 * * 1", "Mondays 07:00: the SEN2 timeliness report."),
+    Deployment("quality-review", "flows.quality_review:quality_review", None,
+               "Started by ehc-request when a draft or final plan is recorded."),
+    Deployment("catch-up", "flows.catch_up:catch_up", "45 5 * * *",
+               "Daily 05:45: start or resume any request run that is behind the store."),
+)
+
+
+def runner_deployments() -> list:
+    """The deployments as ``flow.to_deployment`` objects, for ``prefect.serve``."""
+    from prefect.schedules import Cron
+
+    return [
+        deployment.load_flow().to_deployment(
+            name=deployment.name, description=deployment.description,
+            schedules=[Cron(deployment.cron, timezone=TIMEZONE)] if deployment.cron else [],
+        )
+        for deployment in DEPLOYMENTS
+    ]

@@ -1,0 +1,116 @@
+"""Casework as the CLI, the demo and the flows all do it: store first, then tell the flow run.
+
+The store is the record, so a change is committed before Prefect hears of
+it; if Prefect cannot be told, the change stands and the reply says so
+(``ehc case resync`` or the daily catch-up sweep brings the run level).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Sequence
+
+from pydantic import ValidationError
+
+from domain.closures import SettingKind
+from domain.events import Agency, CaseEvent, parse_event
+from domain.intake import NewRequest
+from domain.progress import progress_of
+from domain.timeline import Timeline
+from ehc.bootstrap import App
+from ehc.clock import now_utc, today_in_london
+from ehc.inputs import InputError, describe_validation
+from ehc.orchestration import OrchestrationUnavailable
+from store.cases import CaseRecord
+
+
+@dataclass
+class Recorded:
+    record: CaseRecord
+    timeline: Timeline
+    orchestration: str
+
+
+def add_request(app: App, request: NewRequest, actor: str, start_run: bool = True) -> Recorded:
+    with app.store() as store:
+        record = store.add_request(request, actor, now_utc())
+        timeline = store.timeline(record.events, max(request.received, today_in_london()))
+    note = _tell(lambda: app.orchestrator.start(record.reference)) if start_run else "no flow run: not asked to start one"
+    return Recorded(record, timeline, note)
+
+
+def event_from_options(app: App, reference: str, event_type: str, on: date, options: dict) -> CaseEvent:
+    """The event the CLI options describe; advice from a setting or a known contributor is filled in."""
+    payload = {name: value for name, value in options.items() if value is not None}
+    if event_type == "advice_requested":
+        with app.store() as store:
+            if payload.get("agency") == Agency.EDUCATION:
+                payload["setting"] = payload.get("setting") or store.get(reference).setting
+                payload["setting_kind"] = (payload.get("setting_kind") or app.la.setting_kind(payload["setting"])
+                                           or SettingKind.SCHOOL)
+            if payload.get("contributor") and not payload.get("agency"):
+                payload["agency"] = store.contributor(payload["contributor"]).agency
+    try:
+        return parse_event(event_type, on, payload)
+    except ValidationError as error:
+        names = {name: f"--{name.replace('_', '-')}" for name in options}
+        raise InputError(describe_validation(error, names, skip=(event_type,))) from error
+
+
+def record_event(app: App, reference: str, event: CaseEvent, actor: str) -> Recorded:
+    with app.store() as store:
+        record = store.record(reference, event, actor, now_utc())
+        timeline = store.timeline(record.events, max(event.on, today_in_london()))
+    progress = progress_of(reference, record.events)
+    sequence = len(record.events)
+    note = _tell(lambda: app.orchestrator.case_changed(reference, sequence, event.type, progress.casework_events))
+    return Recorded(record, timeline, note)
+
+
+def import_caseload(app: App, cases: Sequence[tuple[NewRequest, Sequence[CaseEvent]]], actor: str,
+                    start_runs: bool = True) -> tuple[int, int, list[str]]:
+    """Imports every case (or none), then starts a flow run for each open one.
+
+    Returns (cases imported, runs started, why any run was not started).
+    """
+    with app.store() as store:
+        count = store.import_caseload(cases, actor, now_utc())
+    started, problems = 0, []
+    if start_runs:
+        for request, events in cases:
+            if progress_of(request.reference, list(events)).closed:
+                continue
+            try:
+                app.orchestrator.start(request.reference)
+                started += 1
+            except OrchestrationUnavailable as error:
+                problems.append(f"no flow runs started: {error}")
+                break
+            except Exception as error:  # the cases are stored; the catch-up sweep starts what is missing
+                problems.append(f"{request.reference}: flow run not started ({type(error).__name__}: {error})")
+    return count, started, problems
+
+
+def resync(app: App, reference: str) -> str:
+    with app.store() as store:
+        progress = progress_of(reference, store.get(reference).events)
+    return app.orchestrator.resync(reference, progress.casework_events, not progress.closed)
+
+
+def catch_up_all(app: App) -> dict:
+    with app.store() as store:
+        counts = store.casework_event_counts()
+    open_cases = {reference: count for reference, (count, is_open) in counts.items() if is_open}
+    closed_cases = {reference: count for reference, (count, is_open) in counts.items() if not is_open}
+    return app.orchestrator.catch_up(open_cases, closed_cases).as_dict()
+
+
+def _tell(call: Callable[[], str]) -> str:
+    try:
+        return call()
+    except OrchestrationUnavailable as error:
+        return f"no flow run: {error}"
+    except Exception as error:  # Prefect down or refusing: the store already holds the change
+        return (f"flow run not told ({type(error).__name__}: {error}); the change is stored, and "
+                f"`ehc case resync` or the daily catch-up will bring the run level")

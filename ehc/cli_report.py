@@ -1,0 +1,102 @@
+"""`ehc report ...`: the weekly timeliness report and the SEN2 timeliness figures for a period."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ehc.bootstrap import bootstrap
+from ehc.inputs import InputError, parse_date
+
+report_app = typer.Typer(help="Timeliness reports (SEN2 definitions).", no_args_is_help=True)
+JsonOption = typer.Option(False, "--json", help="Print one JSON object (machine output).")
+
+
+def _cli():
+    """ehc.cli's conventions (refusals exit 2 naming the option; --json output), imported when a command
+    runs: ehc.cli imports this module at its top to register the sub-app, so a top-level import would be circular."""
+    from ehc import cli
+
+    return cli
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}%"
+
+
+@report_app.command("timeliness")
+def report_timeliness(
+    period_from: str = typer.Option(..., "--from", help="First day of the period (YYYY-MM-DD), included."),
+    period_to: str = typer.Option(..., "--to", help="Last day of the period (YYYY-MM-DD), included."),
+    json_output: bool = JsonOption,
+) -> None:
+    """Plans issued within 20 weeks (with and without exceptions), decisions within 6 weeks, open requests."""
+    from ehc.report_jobs import ReportPeriodError, timeliness_summary  # jinja2/openpyxl only when reporting
+
+    cli = _cli()
+    with cli._refusals(json_output):
+        start = parse_date("--from", period_from)
+        end = parse_date("--to", period_to)
+        try:
+            data = timeliness_summary(bootstrap(), start, end)
+        except ReportPeriodError as error:
+            raise InputError(str(error)) from error
+        cli._emit(json_output, data, "\n".join([
+            f"Timeliness from {data['from']} to {data['to']} (both days included)",
+            f"  new plans issued                      {data['plans_issued']:>7}",
+            f"  within 20 weeks                       {data['plans_within_20_weeks']:>7}  "
+            f"{_pct(data['pct_within_20_weeks'])}",
+            f"  excluding exceptions: plans           {data['plans_issued_excl_exceptions']:>7}",
+            f"  excluding exceptions: within 20 weeks {data['plans_within_20_weeks_excl_exceptions']:>7}  "
+            f"{_pct(data['pct_within_20_weeks_excl_exceptions'])}",
+            f"  decisions whether to assess           {data['decisions_made']:>7}",
+            f"  decisions within 6 weeks              {data['decisions_within_6_weeks']:>7}  "
+            f"{_pct(data['pct_decisions_within_6_weeks'])}",
+            f"  open at the end of {data['to']}        {data['open_requests']:>7}",
+            f"  of which overdue                      {data['open_overdue']:>7}",
+        ]))
+
+
+@report_app.command("weekly")
+def report_weekly(
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Last day the report covers (YYYY-MM-DD); "
+                                                              "default today, Europe/London."),
+    out: Path = typer.Option(..., "--out", help="Folder to write the HTML, CSV and XLSX files into."),
+    email: bool = typer.Option(False, "--email/--no-email",
+                               help="Also queue the report in the outbox for the policy's [reports] "
+                                    "weekly_distribution (sent by `ehc outbox dispatch`); default: no email."),
+    json_output: bool = JsonOption,
+) -> None:
+    """Write the weekly timeliness report: an HTML page with charts, a CSV of open cases and a workbook.
+
+    With --email, queue it for the weekly distribution list too (once per day reported on and recipient);
+    the scheduled weekly-timeliness-report flow always does.
+    """
+    from ehc.notify_jobs import queue_weekly_report_email
+    from ehc.report_jobs import weekly_report
+
+    cli = _cli()
+    with cli._refusals(json_output):
+        day = cli._as_of(as_of)
+        if out.exists() and not out.is_dir():
+            raise InputError(f"--out: {out} is a file, not a folder")
+        app_ = bootstrap()
+        try:
+            files = weekly_report(app_, day, out)
+        except OSError as error:
+            raise InputError(f"--out: cannot write there: {error.strerror or error}") from error
+        queued = queue_weekly_report_email(app_, files, day) if email else None
+        data = {**files.model_dump(mode="json"), "emails_queued": queued}
+        lines = [
+            f"Weekly timeliness report as of {day}:",
+            f"  html  {files.html}", f"  csv   {files.csv}", f"  xlsx  {files.xlsx}",
+            f"Open requests {files.open_requests}, overdue {files.open_overdue}; rolling 12 months: "
+            f"{files.plans_issued_rolling_12_months} plans, "
+            f"{_pct(files.pct_within_20_weeks_excl_exceptions_rolling_12_months)} within 20 weeks excluding exceptions",
+        ]
+        if email:
+            lines.append(f"Emails queued for the weekly distribution list: {queued} "
+                         f"(already queued for {day} are not queued again; `ehc outbox dispatch` sends them)")
+        cli._emit(json_output, data, "\n".join(lines))

@@ -1,0 +1,141 @@
+"""Render a planned message into a subject, a plain-text part and an HTML part.
+
+Messages carry only what the recipient needs to act: the case reference,
+the child's initials, what is due and when, and a link. Never the child's
+name, date of birth or the record itself. StrictUndefined makes a template
+that asks for anything else fail loudly rather than print a blank.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from domain.report_mail import ReportMessage
+from domain.reminders import MessageKind, PlannedMessage
+
+_HEADLINES = {
+    "alert/decision-due-soon": "Decision whether to assess due soon",
+    "alert/no-draft-by-target-week": "No draft plan by the target week",
+    "alert/representations-open": "Representation window open",
+    "alert/final-plan-due-soon": "Final EHC plan due soon",
+    "alert/statutory-date-missed": "Statutory date missed",
+    "quality-alert/": "EHC plan quality below Good",
+}
+
+
+@dataclass(frozen=True)
+class Branding:
+    authority: str
+    base_url: str
+    mail_from: str
+    brand_colour: str = "#1d70b8"
+
+    def case_link(self, reference: str) -> str:
+        return f"{self.base_url.rstrip('/')}/cases/{reference}"
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    subject: str
+    text: str
+    html: str
+    message_id: str
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    """What the weekly report email says: headline counts and where the files are (no case, no names)."""
+
+    as_of: date
+    open_requests: int
+    open_overdue: int
+    plans_issued_rolling_12_months: int
+    pct_within_20_weeks_excl_exceptions: float | None
+    attachments: tuple[str, ...]  # file names
+    saved_in: str  # the folder the files were written to
+    quality_review: bool = False  # the report has its quality section
+
+
+def message_id_for(key: str, mail_from: str) -> str:
+    """The same outbox key always gives the same Message-ID, so a re-send is recognisably one message."""
+    domain = mail_from.rpartition("@")[2] or "ehc.invalid"
+    return f"<{hashlib.sha256(key.encode('utf-8')).hexdigest()[:40]}.ehc@{domain}>"
+
+
+def long_date(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+class Renderer:
+    def __init__(self, branding: Branding) -> None:
+        self.branding = branding
+        self.env = Environment(
+            loader=PackageLoader("notifications", "templates"),
+            undefined=StrictUndefined,
+            autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+            trim_blocks=False,
+            keep_trailing_newline=True,
+        )
+
+    def render(self, message: PlannedMessage, initials: str, as_of: date) -> RenderedMessage:
+        context = self._context(message, initials, as_of)
+        kind = MessageKind(message.kind).value
+        subject = " ".join(self.env.get_template(f"{kind}.subject.j2").render(context).split())
+        context["subject"] = subject
+        return RenderedMessage(
+            subject=subject,
+            text=self.env.get_template(f"{kind}.txt.j2").render(context),
+            html=self.env.get_template(f"{kind}.html.j2").render(context),
+            message_id=message_id_for(message.key, self.branding.mail_from),
+        )
+
+    def render_report(self, message: ReportMessage, figures: ReportFigures) -> RenderedMessage:
+        """The weekly timeliness report's email: headline figures in the body, the files attached."""
+        pct = figures.pct_within_20_weeks_excl_exceptions
+        context = {
+            "authority": self.branding.authority, "brand_colour": self.branding.brand_colour,
+            "as_of_long": long_date(figures.as_of), "figures": figures,
+            "pct": "no plans issued" if pct is None else f"{pct:.1f}%",
+        }
+        kind = MessageKind(message.kind).value
+        subject = " ".join(self.env.get_template(f"{kind}.subject.j2").render(context).split())
+        context["subject"] = subject
+        return RenderedMessage(
+            subject=subject,
+            text=self.env.get_template(f"{kind}.txt.j2").render(context),
+            html=self.env.get_template(f"{kind}.html.j2").render(context),
+            message_id=message_id_for(message.key, self.branding.mail_from),
+        )
+
+    def _context(self, message: PlannedMessage, initials: str, as_of: date) -> dict:
+        due = message.last_working_day
+        days_late = max((as_of - message.due_on).days, 0)
+        headline_key = next((k for k in _HEADLINES if message.purpose.startswith(k)), None)
+        rag = message.rag.value if message.rag else None
+        return {
+            "authority": self.branding.authority,
+            "brand_colour": self.branding.brand_colour,
+            "link": self.branding.case_link(message.case_reference),
+            "case_reference": message.case_reference,
+            "initials": initials,
+            "recipient_title": message.recipient_title,
+            "what": message.what,
+            "what_short": message.what.split(" (")[0],
+            "due_long": long_date(due),
+            "due_phrase": f"due {long_date(due)}",
+            "overdue": as_of > message.last_working_day,
+            "days_late": days_late,
+            "reason": message.reason,
+            "escalation_title": message.escalation_title or message.recipient_title,
+            "headline": _HEADLINES.get(headline_key, "Case alert") if headline_key else "Case alert",
+            "rag": rag,
+            "rag_word": f"[{rag.upper()}] " if rag else "",
+            # quality alerts: the day the plan was reviewed, its grade, and the main reasons (rubric wording)
+            "on_long": long_date(message.due_on),
+            "grade": message.grade,
+            "points": message.points,
+        }

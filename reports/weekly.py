@@ -1,0 +1,275 @@
+"""The weekly timeliness report: gathered from SQL aggregates, measured by the domain, written as files.
+
+``gather_weekly`` reads the store (a handful of grouped queries and one
+streamed list of open requests); ``write_weekly`` writes the HTML page, the
+CSV of open cases and the managers' workbook. Cases appear by reference and
+caseworker initials only.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Connection
+
+from domain.timeliness import (
+    AMBER_WITHIN_DAYS, ENGLAND_SOURCE, WEEK_BANDS, EnglandFigure, OpenCaseload, OpenStage, PeriodMeasures, PlanTally,
+    Rag, england_figure, measures_for, open_caseload, plans_in, report_periods, trend_weeks,
+)
+from reports import charts, queries
+
+TREND_WEEKS = 26
+STAGE_NAMES = {
+    OpenStage.AWAITING_DECISION: "Awaiting decision",
+    OpenStage.ASSESSMENT: "Assessment",
+    OpenStage.DRAFT: "Draft plan",
+}
+STAGE_COLOURS = {
+    STAGE_NAMES[OpenStage.AWAITING_DECISION]: charts.MID_GREY,
+    STAGE_NAMES[OpenStage.ASSESSMENT]: charts.BLUE,
+    STAGE_NAMES[OpenStage.DRAFT]: charts.DARK_BLUE,
+}
+OPEN_CASE_COLUMNS = ("case_ref", "owner", "stage", "week", "received", "next_step", "next_due", "regulation",
+                     "days_remaining", "rag", "overdue")
+
+
+Cell = str | int | float | None
+
+
+class QualityTable(BaseModel):
+    """One more table of the quality section, with its own caption."""
+
+    model_config = ConfigDict(frozen=True)
+
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...] = ()
+    empty: str = "None."  # shown instead of the table when it has no rows
+
+
+class QualityReviewSection(BaseModel):
+    """What quality review hands the report: a heading, a few lines, one table and any further tables.
+
+    The report shows it in its own marked section; with none given, the
+    section is left out entirely. ``reports/quality_section.py`` builds it
+    from the store's reviews (grades over time, the most common failings).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    heading: str = "Quality of EHC plans"
+    summary: tuple[str, ...] = ()
+    caption: str | None = None  # the first table's; the heading when not given
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[Cell, ...], ...] = ()
+    tables: tuple[QualityTable, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    week_end: date
+    plans: PlanTally
+
+
+@dataclass(frozen=True)
+class WeeklyReport:
+    authority: str
+    as_of: date
+    periods: tuple[PeriodMeasures, ...]
+    trend: tuple[TrendPoint, ...]
+    open: OpenCaseload
+    england: EnglandFigure | None
+
+
+def gather_weekly(connection: Connection, as_of: date, authority: str) -> WeeklyReport:
+    """Everything the report shows, as of the end of ``as_of``."""
+    periods = report_periods(as_of)
+    weeks = trend_weeks(as_of, TREND_WEEKS)
+    start = min([period.start for period in periods] + [weeks[0].start])
+    events = queries.event_days(connection, start, as_of)
+    advice_days = queries.advice_days(connection, start, as_of)
+    measures = tuple(measures_for(period, events.plans, events.decisions, advice_days, events.exceptions)
+                     for period in periods)
+    trend = tuple(TrendPoint(week.end, plans_in(week, events.plans)) for week in weeks)
+    caseload = open_caseload(queries.open_requests(connection, as_of), as_of)
+    return WeeklyReport(authority, as_of, measures, trend, caseload, england_figure(as_of.year))
+
+
+# -- writing -----------------------------------------------------------------------------------------------
+
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def agency_label(agency: str) -> str:
+    """``educational_psychology`` -> ``Educational psychology``."""
+    return agency.replace("_", " ").capitalize()
+
+
+def _pct(value: float | None) -> str:
+    return "no plans" if value is None else f"{value:.1f}%"
+
+
+def render_html(report: WeeklyReport, quality_review: QualityReviewSection | None = None,
+                generated_at: datetime | None = None) -> str:
+    env = _environment()
+    env.filters["pct"] = lambda value: "–" if value is None else f"{value:.1f}%"
+    env.filters["agency"] = agency_label
+    week_ends = [point.week_end for point in report.trend]
+    england = report.england.pct_within_20_weeks_excl_exceptions if report.england else None
+    trend = charts.trend_chart(
+        week_ends,
+        {"Excluding exceptions": [point.plans.pct_within_20_weeks_excl_exceptions for point in report.trend],
+         "Including exceptions": [point.plans.pct_within_20_weeks for point in report.trend]},
+        england,
+        f"England {report.england.year}: {england}%" if report.england else None,
+    )
+    stages = [STAGE_NAMES[stage] for stage in OpenStage]
+    by_week = charts.stacked_columns(
+        list(WEEK_BANDS),
+        {STAGE_NAMES[stage]: [report.open.by_week_and_stage[band][stage] for band in WEEK_BANDS]
+         for stage in OpenStage},
+        STAGE_COLOURS,
+        width=760,  # 22 columns: room for the "21-52" and "53+" labels
+    )
+    rolling = report.periods[-1]
+    advice = charts.percent_bars([
+        (agency_label(agency), tally.pct_within_6_weeks,
+         f"{_pct(tally.pct_within_6_weeks)} of {tally.done}")
+        for agency, tally in rolling.advice_by_agency.items()
+    ])
+    template = env.get_template("weekly.html.j2")
+    return template.render(
+        report=report, trend=trend, by_week=by_week, advice=advice, stages=stages, stage_names=STAGE_NAMES,
+        week_bands=WEEK_BANDS, rags=list(Rag), open_stages=list(OpenStage), rolling=rolling,
+        colours={"red": charts.RED, "amber": charts.ORANGE, "green": charts.GREEN, "grey": charts.GREY,
+                 "text": charts.TEXT, "mid_grey": charts.MID_GREY, "blue": charts.BLUE,
+                 "dark_blue": charts.DARK_BLUE},
+        amber_within_days=AMBER_WITHIN_DAYS, england_source=ENGLAND_SOURCE,
+        quality_review=quality_review,
+        generated_at=(generated_at.strftime("%d %B %Y %H:%M UTC") if generated_at else None),
+    )
+
+
+def open_case_rows(report: WeeklyReport) -> list[tuple]:
+    return [
+        (case.reference, case.owner or "", case.stage.value, case.week, case.received.isoformat(), case.next_step,
+         case.next_due.isoformat(), case.regulation, case.days_remaining, case.rag.value,
+         "yes" if case.overdue else "no")
+        for case in report.open.cases
+    ]
+
+
+def write_csv(report: WeeklyReport, path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(OPEN_CASE_COLUMNS)
+        writer.writerows(open_case_rows(report))
+
+
+def _measure_rows(report: WeeklyReport) -> list[tuple]:
+    rows: list[tuple] = [("measure", *(str(measures.period.name) for measures in report.periods))]
+    rows.append(("from", *(m.period.start.isoformat() for m in report.periods)))
+    rows.append(("to", *(m.period.end.isoformat() for m in report.periods)))
+    rows += [
+        ("plans issued", *(m.plans.plans for m in report.periods)),
+        ("within 20 weeks", *(m.plans.within_20_weeks for m in report.periods)),
+        ("% within 20 weeks", *(m.plans.pct_within_20_weeks for m in report.periods)),
+        ("plans issued, excluding exceptions", *(m.plans.plans_excl_exceptions for m in report.periods)),
+        ("within 20 weeks, excluding exceptions", *(m.plans.within_20_weeks_excl_exceptions for m in report.periods)),
+        ("% within 20 weeks, excluding exceptions",
+         *(m.plans.pct_within_20_weeks_excl_exceptions for m in report.periods)),
+        ("average weeks to issue", *(m.plans.average_weeks_to_issue for m in report.periods)),
+        ("over 20 weeks, within a year", *(m.plans.over_20_weeks_within_a_year for m in report.periods)),
+        ("over a year", *(m.plans.over_a_year for m in report.periods)),
+        ("decisions made", *(m.decisions.done for m in report.periods)),
+        ("decisions within 6 weeks", *(m.decisions.within_6_weeks for m in report.periods)),
+        ("% decisions within 6 weeks", *(m.decisions.pct_within_6_weeks for m in report.periods)),
+    ]
+    limbs = sorted({limb for m in report.periods for limb in m.exceptions_by_limb})
+    rows += [(f"plans with exception {limb}", *(m.exceptions_by_limb.get(limb, 0) for m in report.periods))
+             for limb in limbs]
+    if report.england:
+        rows.append((f"England {report.england.year}, % within 20 weeks excluding exceptions",
+                     *(report.england.pct_within_20_weeks_excl_exceptions for _ in report.periods)))
+    return rows
+
+
+def write_workbook(report: WeeklyReport, path: Path, quality_review: QualityReviewSection | None = None) -> None:
+    """A workbook for managers: measures by period, the trend, advice, open cases by stage and the open cases;
+    with a quality-review section, a "Quality" sheet of its tables too."""
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def sheet(title: str, header: tuple, rows) -> None:
+        ws = book.create_sheet(title)
+        cells = []
+        for value in header:
+            cell = WriteOnlyCell(ws, value=value)
+            cell.font = bold
+            cells.append(cell)
+        ws.append(cells)
+        for row in rows:
+            ws.append(list(row))
+
+    measures = _measure_rows(report)
+    sheet("Measures", measures[0], measures[1:] + [("source of the England figure", ENGLAND_SOURCE)])
+    sheet("Trend", ("week ending", "plans issued", "within 20 weeks", "% within 20 weeks",
+                    "plans excluding exceptions", "within 20 weeks excluding exceptions",
+                    "% within 20 weeks excluding exceptions"),
+          [(p.week_end.isoformat(), p.plans.plans, p.plans.within_20_weeks, p.plans.pct_within_20_weeks,
+            p.plans.plans_excl_exceptions, p.plans.within_20_weeks_excl_exceptions,
+            p.plans.pct_within_20_weeks_excl_exceptions) for p in report.trend])
+    advice_rows = [(str(m.period.name), "agency", key, t.done, t.within_6_weeks, t.pct_within_6_weeks)
+                   for m in report.periods for key, t in m.advice_by_agency.items()]
+    advice_rows += [(str(m.period.name), "contributor", key, t.done, t.within_6_weeks, t.pct_within_6_weeks)
+                    for m in report.periods for key, t in m.advice_by_contributor.items()]
+    sheet("Advice", ("period", "by", "agency or contributor", "advice returned", "within 6 weeks",
+                     "% within 6 weeks"), advice_rows)
+    sheet("Open by stage", ("stage", *(rag.value for rag in Rag), "total"),
+          [(STAGE_NAMES[stage], *counts.values(), sum(counts.values()))
+           for stage, counts in report.open.by_stage_and_rag.items()])
+    sheet("Open by owner", ("owner (initials)", *(rag.value for rag in Rag), "total"),
+          [(owner, *counts.values(), sum(counts.values())) for owner, counts in report.open.by_owner.items()])
+    sheet("Open cases", OPEN_CASE_COLUMNS, open_case_rows(report))
+    if quality_review is not None:
+        tables = [QualityTable(caption=quality_review.caption or quality_review.heading,
+                               columns=quality_review.columns, rows=quality_review.rows),
+                  *quality_review.tables]
+        rows: list[tuple] = []
+        for table in (t for t in tables if t.columns):
+            rows += [(table.caption,), table.columns, *(table.rows or ((table.empty,),)), ()]
+        sheet("Quality", (quality_review.heading,), [(line,) for line in quality_review.summary] + [()] + rows)
+    book.save(path)
+
+
+@dataclass(frozen=True)
+class WrittenFiles:
+    html: Path
+    csv: Path
+    xlsx: Path
+
+
+def write_weekly(report: WeeklyReport, out_dir: Path, quality_review: QualityReviewSection | None = None,
+                 generated_at: datetime | None = None) -> WrittenFiles:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"timeliness-{report.as_of.isoformat()}"
+    files = WrittenFiles(out_dir / f"{stem}.html", out_dir / f"{stem}-open-cases.csv", out_dir / f"{stem}.xlsx")
+    files.html.write_text(render_html(report, quality_review, generated_at), encoding="utf-8")
+    write_csv(report, files.csv)
+    write_workbook(report, files.xlsx, quality_review)
+    return files

@@ -1,0 +1,154 @@
+"""The outbox: messages waiting to be sent, written idempotently, claimed under a lease.
+
+Writing: INSERT ... ON CONFLICT (key) DO NOTHING, on SQLite and PostgreSQL
+alike, so a re-run of the deadline watch, or two at once, stores each
+message once. Rows are inserted in key order so two concurrent watches
+take their row locks in the same order and cannot deadlock.
+
+Sending is at-least-once: a dispatcher claims a row by pushing its
+``next_attempt_at`` a lease into the future and committing, then sends,
+then marks it sent. If it dies anywhere in between, the lease runs out and
+another run sends it again, with the same Message-ID (derived from the key).
+
+Every outcome is also appended to the case's events as an audit entry
+(domain.events.NotificationSent/Failed/Skipped) in the same transaction; a
+message about the service rather than a case (the weekly report, no
+``case_id``) keeps its outcome on its own row only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from enum import StrEnum
+from typing import Sequence
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from domain.events import CaseEvent, event_payload
+from store.models import Case, CaseEvent as EventRow, OutboxMessage
+
+SYSTEM_ACTOR = "ehc-notifications"
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"    # given up after the policy's attempts; `ehc outbox` shows why
+    SKIPPED = "skipped"  # not sent on purpose: nobody to send to, or the case moved on
+
+
+@dataclass(frozen=True)
+class Enqueued:
+    inserted: int
+    already_queued: int
+
+
+class OutboxStore:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- writing new messages ------------------------------------------------------------------
+
+    def enqueue(self, rows: Sequence[dict]) -> Enqueued:
+        """Insert each row unless a row with its key exists; returns how many were new."""
+        if not rows:
+            return Enqueued(0, 0)
+        ordered = sorted(rows, key=lambda row: row["key"])
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        table = OutboxMessage.__table__
+        statement = insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+        connection = self.session.connection()
+        inserted = 0
+        for row in ordered:  # one row per statement: RETURNING names it only when it was new
+            inserted += len(connection.execute(statement, row).all())
+        return Enqueued(inserted, len(ordered) - inserted)
+
+    def existing_keys(self, keys: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            found.update(self.session.scalars(
+                select(OutboxMessage.key).where(OutboxMessage.key.in_(keys[start:start + 500]))))
+        return found
+
+    # -- claiming and settling -----------------------------------------------------------------
+
+    def claim_due(self, now: datetime, limit: int, lease: timedelta, token: str) -> list[OutboxMessage]:
+        """Queued rows due by ``now``, each leased to ``token`` until ``now + lease``. Commit to hold the claim."""
+        query = (select(OutboxMessage)
+                 .where(OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at <= now)
+                 .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                 .limit(limit)
+                 .with_for_update(skip_locked=True))
+        rows = list(self.session.scalars(query))
+        for row in rows:
+            row.claim_token = token
+            row.next_attempt_at = now + lease
+        self.session.flush()
+        return rows
+
+    def settle(self, row_id: int, token: str, values: dict) -> OutboxMessage | None:
+        """Apply ``values`` if the row is still ours and queued; None when another run took it over."""
+        row = self.session.scalar(select(OutboxMessage).where(OutboxMessage.id == row_id).with_for_update())
+        if row is None or row.claim_token != token or row.status != OutboxStatus.QUEUED:
+            return None
+        for name, value in values.items():
+            setattr(row, name, value)
+        self.session.flush()
+        return row
+
+    def requeue_failed(self, now: datetime, key: str | None = None) -> int:
+        """Give failed messages another round of attempts (after the cause is fixed)."""
+        statement = (update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)
+                     .values(status=OutboxStatus.QUEUED, attempts=0, next_attempt_at=now, claim_token=None))
+        if key is not None:
+            statement = statement.where(OutboxMessage.key == key)
+        return self.session.execute(statement).rowcount
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def messages(self, status: OutboxStatus | None = None, limit: int = 1000) -> list[OutboxMessage]:
+        query = select(OutboxMessage).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+        if status is not None:
+            query = query.where(OutboxMessage.status == status)
+        return list(self.session.scalars(query))
+
+    def counts(self) -> dict[str, int]:
+        found = dict(self.session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+        return {status.value: found.get(status.value, 0) for status in OutboxStatus}
+
+    # -- the audit trail -----------------------------------------------------------------------
+
+    def append_audit(self, case_id: int, event: CaseEvent, recorded_at: datetime, actor: str = SYSTEM_ACTOR) -> None:
+        """Append an audit event to the case, after every event before it (the case row is locked first)."""
+        self.session.execute(select(Case.id).where(Case.id == case_id).with_for_update())
+        last = self.session.scalar(select(func.max(EventRow.sequence)).where(EventRow.case_id == case_id)) or 0
+        self.session.add(EventRow(case_id=case_id, sequence=last + 1, type=event.type, event_date=event.on,
+                                  actor=actor, recorded_at=recorded_at, payload=event_payload(event)))
+        self.session.flush()
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes (written as UTC), PostgreSQL aware ones."""
+    return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def outbox_row(*, key: str, case_id: int | None, case_reference: str | None, kind: str, purpose: str,
+               recipient: str, channel: str, to_address: str | None, subject_ref: str, due_on: date, send_on: date,
+               reason: str, subject: str, body_text: str, body_html: str, message_id: str, not_before: datetime,
+               created_at: datetime, attachments: list[str] | None = None) -> dict:
+    """One row to enqueue. ``case_id`` None: a message about the service, not a case (the weekly report);
+    ``attachments``: paths of files the email carries, read when it is sent."""
+    return {
+        "key": key, "case_id": case_id, "case_reference": case_reference, "kind": kind, "purpose": purpose,
+        "recipient": recipient, "channel": channel, "to_address": to_address, "subject_ref": subject_ref,
+        "due_on": due_on, "send_on": send_on, "reason": reason[:400], "subject": subject[:300],
+        "body_text": body_text, "body_html": body_html, "message_id": message_id,
+        "status": OutboxStatus.QUEUED.value, "attempts": 0, "last_error": None,
+        "next_attempt_at": not_before.astimezone(timezone.utc), "claim_token": None, "created_at": created_at,
+        "sent_at": None, "attachments": list(attachments) if attachments else None,
+    }

@@ -1,0 +1,57 @@
+"""`ehc reminders ...`, `ehc outbox ...` and `ehc contributors import` end to end, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from notifications.sink import SmtpSink
+
+
+def casework(ehc, tmp_path):
+    contributors = tmp_path / "contributors.csv"
+    contributors.write_text("code,name,agency,team,email,escalation_email\n"
+                            "DCO-N,Dr P Shah,health,North,p.shah@nhs.example.uk,lead@nhs.example.uk\n"
+                            "SW-1,S Khan,social_care,,,\n", encoding="utf-8")
+    assert ehc("contributors", "import", str(contributors), "--json").json == {"imported": 2}
+    ehc("request", "add", "EHC-7", "--received", "2026-01-29", "--child-given-name", "Amelia",
+        "--child-family-name", "Zebedee", "--caseworker", "B Singh")
+    ehc("case", "record", "EHC-7", "decision", "--date", "2026-02-19", "--outcome", "assess")
+    ehc("case", "record", "EHC-7", "advice-requested", "--date", "2026-02-26", "--contributor", "DCO-N")
+    ehc("case", "record", "EHC-7", "advice-requested", "--date", "2026-02-26", "--contributor", "SW-1")
+
+
+def test_preview_watch_list_and_dispatch(ehc, store_url, tmp_path, monkeypatch):
+    casework(ehc, tmp_path)
+    preview = ehc("reminders", "preview", "--as-of", "2026-04-02", "--json").json
+    reasons = {item["recipient"]: item["reason"] for item in preview["messages"]}
+    assert reasons == {
+        "contributor:DCO-N": "3 working days before health advice due Thu 2026-04-09",
+        "contributor:SW-1": "3 working days before social care advice due Thu 2026-04-09",
+    }
+    assert "Amelia" not in ehc("reminders", "preview", "--as-of", "2026-04-02").stdout
+    watch = ehc("reminders", "watch", "--as-of", "2026-04-02", "--json").json
+    assert watch == {"as_of": "2026-04-02", "cases_checked": 1, "messages_queued": 2, "already_queued": 0}
+    assert ehc("reminders", "watch", "--as-of", "2026-04-02", "--json").json["already_queued"] == 2
+    listed = ehc("outbox", "--status", "queued", "--json").json
+    assert listed["counts"]["queued"] == 2
+    with SmtpSink(tmp_path / "mail") as sink:
+        monkeypatch.setenv("EHC_SMTP_PORT", str(sink.port))
+        sent = ehc("outbox", "dispatch", "--now", "2026-04-02T10:00+01:00", "--json").json
+        assert (sent["sent"], sent["skipped"], sent["still_queued"]) == (1, 1, 0)  # SW-1 has no email address
+        [message] = sink.messages()
+    assert message["To"] == "p.shah@nhs.example.uk"
+    assert "EHC-7 (AZ)" in message["Subject"]
+    skipped = ehc("outbox", "--status", "skipped", "--json").json["messages"]
+    assert [row["last_error"] for row in skipped] == ["no email address for contributor:SW-1"]
+    audit = ehc("case", "show", "EHC-7", "--as-of", "2026-04-02", "--json").stdout
+    assert "notification_sent" in audit and "notification_skipped" in audit
+
+
+def test_refusals_exit_2_naming_the_problem(ehc, store_url, tmp_path):
+    ehc("db", "upgrade")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,name,agency,email\nX-1,X,nursing,x@example.org\n", encoding="utf-8")
+    ran = ehc("contributors", "import", str(bad), expect=2)
+    assert "line 2: agency" in ran.stderr and ran.stderr.startswith("error:")
+    assert ehc("contributors", "list", "--json").json == {"contributors": []}
+    assert "--status" in ehc("outbox", "--status", "lost", expect=2).stderr
+    assert "--as-of" in ehc("reminders", "preview", "--as-of", "someday", expect=2).stderr
+    assert "--now" in ehc("outbox", "dispatch", "--now", "2026-04-02T10:00", expect=2).stderr

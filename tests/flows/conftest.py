@@ -1,0 +1,60 @@
+"""Flow tests: one Prefect test server for the session, and `ehc serve` processes pointed at it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from config.settings import Settings
+from ehc.bootstrap import App, bootstrap
+from ehc.orchestration import PrefectOrchestrator
+from ehc.serve import ServeProcess
+from store.db import upgrade
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def prefect_api_url(tmp_path_factory) -> str:
+    from prefect.settings import PREFECT_API_URL, PREFECT_LOCAL_STORAGE_PATH, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    storage = tmp_path_factory.mktemp("prefect-results")
+    with prefect_test_harness(server_startup_timeout=120):
+        with temporary_settings(updates={PREFECT_LOCAL_STORAGE_PATH: str(storage)}):
+            yield PREFECT_API_URL.value()
+
+
+@pytest.fixture
+def prefect_db_path() -> Path:
+    from prefect.settings import PREFECT_SERVER_DATABASE_CONNECTION_URL
+
+    return Path(PREFECT_SERVER_DATABASE_CONNECTION_URL.value().removeprefix("sqlite+aiosqlite:///"))
+
+
+@pytest.fixture
+def state_dir(tmp_path) -> Path:
+    return tmp_path / "state"
+
+
+@pytest.fixture
+def app(state_dir, prefect_api_url) -> App:
+    app_ = bootstrap(Settings(state_dir=state_dir, database_url=None))
+    upgrade(app_.engine)
+    app_.orchestrator = PrefectOrchestrator(prefect_api_url)
+    return app_
+
+
+@pytest.fixture
+def server(app, prefect_api_url, state_dir, tmp_path):
+    env = {**os.environ, "PREFECT_API_URL": prefect_api_url, "EHC_STATE_DIR": str(state_dir),
+           "PREFECT_LOCAL_STORAGE_PATH": str(tmp_path / "results"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "EHC_ACTOR": "flow-test"}
+    env.pop("EHC_DATABASE_URL", None)
+    serving = ServeProcess(env, tmp_path / "serve.log", cwd=ROOT)
+    serving.start()
+    yield serving
+    serving.stop()

@@ -1,0 +1,44 @@
+"""Reading flow runs back from the test Prefect server."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+
+
+def flow_runs(flow_name: str, run_name: str | None = None) -> list:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter, FlowRunFilterName
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    with get_client(sync_client=True) as client:
+        return client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=[flow_name])),
+            flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[run_name])) if run_name else None,
+            sort=FlowRunSort.ID_DESC, limit=200)
+
+
+def wait_for_run(reference: str, until: Callable[[object], bool], what: str, timeout: float = 120.0,
+                 log: Path | None = None):
+    """The newest ehc-request run for ``reference`` once ``until(run)`` holds."""
+    deadline = time.monotonic() + timeout
+    run = None
+    while time.monotonic() < deadline:
+        runs = flow_runs("ehc-request", reference)
+        run = runs[0] if runs else None
+        if run is not None and until(run):
+            return run
+        time.sleep(0.3)
+    state = run.state if run else "no run"
+    detail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+    raise AssertionError(f"{reference}: waited {timeout:.0f} s for {what}; last state {state}\n{detail}")
+
+
+def suspended_after(events: int) -> Callable[[object], bool]:
+    return lambda run: bool(run.state and run.state.is_paused()
+                            and run.state.state_details.pause_key == f"after-event-{events}")
+
+
+def completed(run) -> bool:
+    return bool(run.state and run.state.is_completed())

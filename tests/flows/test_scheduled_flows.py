@@ -1,0 +1,61 @@
+"""The scheduled flows are thin: each runs its job once, as a Prefect flow run, for the day it is given."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from config.settings import Settings
+from domain.events import parse_event
+from domain.intake import NewRequest
+from ehc.bootstrap import bootstrap
+from flows import _app
+from flows.deadline_watch import deadline_watch
+from store.db import upgrade
+
+
+@pytest.fixture
+def flow_app(tmp_path, monkeypatch, prefect_api_url):
+    """The app the flows build from the environment, on a fresh store."""
+    monkeypatch.setenv("EHC_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.delenv("EHC_DATABASE_URL", raising=False)
+    _app.app.cache_clear()
+    app = bootstrap(Settings())
+    upgrade(app.engine)
+    yield app
+    _app.app.cache_clear()
+
+
+@pytest.mark.parametrize("day, why", [
+    (date(2026, 11, 21), "Sat 2026-11-21, a weekend"),
+    (date(2026, 12, 25), "Fri 2026-12-25, Christmas Day"),
+    (date(2027, 3, 29), "Mon 2027-03-29, Easter Monday"),
+], ids=lambda value: value if isinstance(value, str) else "")
+def test_the_deadline_watch_does_nothing_on_a_day_that_is_not_a_working_day(flow_app, day, why):
+    assert deadline_watch(as_of=day) == {"as_of": day.isoformat(), "skipped": "not a working day in England"}
+
+
+def test_the_deadline_watch_checks_every_open_case_in_one_run(flow_app):
+    with flow_app.store() as store:
+        store.add_contributor("DCO-NORTH", "Health (DCO-NORTH)", "health", email="dco.north@example.nhs.uk",
+                              escalation_email="dco.north.manager@example.nhs.uk")
+        for number in range(1, 4):
+            reference = f"EHC-W-{number:04d}"
+            store.add_request(NewRequest(reference=reference, received=date(2026, 9, 1)), "test",
+                              recorded_at=_moment())
+            store.record(reference, parse_event("decision", date(2026, 9, 28), {"outcome": "assess"}), "test",
+                         _moment())
+            store.record(reference, parse_event("advice_requested", date(2026, 10, 1),
+                                                {"agency": "health", "contributor": "DCO-NORTH"}), "test", _moment())
+
+    first = deadline_watch(as_of=date(2026, 11, 13))  # Fri: health advice due Thu 12 Nov, one working day late
+    again = deadline_watch(as_of=date(2026, 11, 13))
+
+    assert first["cases_checked"] == 3 and first["messages_queued"] >= 3
+    assert again["messages_queued"] == 0 and again["already_queued"] == first["messages_queued"]
+
+
+def _moment():
+    from ehc.clock import now_utc
+    return now_utc()

@@ -1,0 +1,88 @@
+"""The weekly report's page from figures in hand: the quality-review slot, escaping, the England line."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from jinja2 import UndefinedError
+
+from domain.timeliness import (
+    AdviceDay, OnTimeTally, OpenRequest, PlanDay, PlanIssued, PlanTally, england_figure, measures_for, open_caseload,
+    plans_in, report_periods, trend_weeks,
+)
+from reports.weekly import QualityReviewSection, TrendPoint, WeeklyReport, _environment, render_html
+
+AS_OF = date(2026, 11, 20)
+
+
+def a_report(contributor: str = "DCO-NORTH") -> WeeklyReport:
+    plans = [PlanDay(date(2026, 11, 18), PlanTally.of([PlanIssued(date(2026, 7, 1), date(2026, 11, 18))])),
+             PlanDay(date(2026, 11, 2), PlanTally.of([PlanIssued(date(2026, 8, 1), date(2026, 11, 2))]))]
+    advice = [AdviceDay(date(2026, 11, 17), "health", contributor, OnTimeTally(3, 2))]
+    periods = tuple(measures_for(period, plans, [], advice, []) for period in report_periods(AS_OF))
+    trend = tuple(TrendPoint(week.end, plans_in(week, plans)) for week in trend_weeks(AS_OF))
+    caseload = open_caseload([OpenRequest("REF-1", date(2026, 10, 1), owner="AO")], AS_OF)
+    return WeeklyReport("Example Borough Council", AS_OF, periods, trend, caseload, england_figure(2026))
+
+
+def test_without_a_quality_review_the_section_is_left_out():
+    html = render_html(a_report())
+
+    assert 'id="quality-review"' not in html
+    assert "Quality of EHC plans" not in html
+
+
+def test_a_quality_review_given_to_the_report_appears_in_its_own_section_with_a_proper_table():
+    section = QualityReviewSection(heading="Quality of EHC plans", summary=("12 plans reviewed this week.",),
+                                   columns=("Section", "Plans scored Good or better"),
+                                   rows=(("E Outcomes", 7), ("F Provision", None)))
+
+    html = render_html(a_report(), quality_review=section)
+
+    block = html[html.index('id="quality-review"'):]
+    assert "12 plans reviewed this week." in block
+    assert '<th scope="col">Plans scored Good or better</th>' in block
+    assert '<th scope="row">E Outcomes</th><td>7</td>' in block
+    assert '<th scope="row">F Provision</th><td>–</td>' in block
+
+
+def test_text_from_the_store_is_escaped_not_run():
+    html = render_html(a_report(contributor="<script>alert(1)</script>"))
+
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_england_figure_is_drawn_and_cited():
+    html = render_html(a_report())
+
+    assert "England 2024: 46.4%" in html
+    assert "Education, health and care plans" in html
+    assert re.search(r'<line [^>]*stroke="#d4351c" stroke-width="2"/>', html)  # the England line
+
+
+def test_a_template_naming_something_the_report_lacks_fails_loudly():
+    template = _environment().from_string("{{ report.no_such_thing }}")
+
+    with pytest.raises(UndefinedError):
+        template.render()
+
+
+def test_the_quality_section_built_from_reviews_words_an_empty_failings_table_and_escapes_titles():
+    from domain.quality import Grade
+    from domain.quality_trend import CriterionRef, GradedPlan, quality_trend
+    from reports.quality_section import section_from
+
+    clean = quality_trend([GradedPlan(1, date(2026, 11, 2), Grade.OUTSTANDING)], [], AS_OF)
+    failing = quality_trend([GradedPlan(1, date(2026, 11, 2), Grade.INADEQUATE, frozenset({"smart_outcomes"}))],
+                            [CriterionRef("e.smart", "Outcomes <b>SMART</b>", "smart_outcomes")], AS_OF)
+
+    clean_html = render_html(a_report(), quality_review=section_from(clean))
+    failing_html = render_html(a_report(), quality_review=section_from(failing))
+
+    assert "<h3>Most common failings, plans that came in from 1 June 2026 to 20 November 2026</h3>" in clean_html
+    assert "<p>No automatic check found fault with these plans.</p>" in clean_html
+    assert '<th scope="row">Outcomes &lt;b&gt;SMART&lt;/b&gt;</th><td>1</td><td>100.0%</td>' in failing_html
+    assert "Most common failing: Outcomes &lt;b&gt;SMART&lt;/b&gt; (1 of 1 plans)." in failing_html
