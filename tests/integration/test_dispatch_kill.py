@@ -59,7 +59,8 @@ def test_a_dispatcher_killed_at_random_points_loses_nothing(database_url, tmp_pa
             child = subprocess.Popen([sys.executable, "-c", CHILD, moment.isoformat()], env=env,
                                      stdout=subprocess.PIPE, text=True)
             assert child.stdout.readline().strip() == "ready"
-            time.sleep(rng.uniform(0, 0.25))
+            _until_delivered(sink, len(sink.files()) + rng.randint(1, 4), child)
+            time.sleep(rng.uniform(0, 0.02))  # land anywhere in the next send, not just between sends
             child.send_signal(signal.SIGKILL)
             killed += child.wait() == -signal.SIGKILL
             child.stdout.close()
@@ -90,6 +91,14 @@ def test_a_dispatcher_killed_at_random_points_loses_nothing(database_url, tmp_pa
         copies = {(m["Subject"], m["To"], m["X-EHC-Outbox-Key"].strip()) for m in received if m["Message-ID"] == message_id}
         assert len(copies) == 1
     assert sent_events == Counter({row.key: 1 for row in emails})      # the audit says sent once per message
+
+
+def _until_delivered(sink: SmtpSink, count: int, child: subprocess.Popen, timeout: float = 60.0) -> None:
+    """Wait until the sink holds ``count`` messages (or the child has finished): a kill mid-way, however fast
+    or slow the machine."""
+    deadline = time.monotonic() + timeout
+    while len(sink.files()) < count and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
 
 
 def _json(value):
