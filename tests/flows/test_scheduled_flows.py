@@ -59,3 +59,18 @@ def test_the_deadline_watch_checks_every_open_case_in_one_run(flow_app):
 def _moment():
     from ehc.clock import now_utc
     return now_utc()
+
+
+def test_the_weekly_report_flow_writes_the_report_and_emails_it_once_per_day(flow_app):
+    from flows.weekly_timeliness_report import weekly_timeliness_report
+
+    with flow_app.store() as store:
+        store.add_request(NewRequest(reference="EHC-R-0001", received=date(2026, 6, 1)), "test", _moment())
+
+    first = weekly_timeliness_report(as_of=date(2026, 11, 23))
+    again = weekly_timeliness_report(as_of=date(2026, 11, 23))
+
+    report_dir = flow_app.settings.state_dir / "reports" / "2026-11-23"
+    assert first["html"].startswith(str(report_dir)) and (report_dir / first["html"].split("/")[-1]).exists()
+    assert first["open_requests"] == 1
+    assert first["emails_queued"] == 2 and again["emails_queued"] == 0  # the SEND manager and the head of SEND
