@@ -16,25 +16,32 @@ POLL_SECONDS = 2.0  # how soon a resumed request run is picked up again
 
 
 def serve(state_dir: Path, say: Callable[[str], None], limit: int | None = None) -> None:
-    """Blocks until Ctrl-C (or SIGTERM); stops a local server it started."""
-    with prefect_api(state_dir, say) as api_url:
-        # The runner starts each flow run as a subprocess of this one: it inherits these.
-        for name, value in prefect_environment(state_dir, api_url).items():
-            os.environ.setdefault(name, value)
-        from prefect import serve as prefect_serve
-        from prefect.settings import PREFECT_API_URL, temporary_settings
+    """Blocks until Ctrl-C or SIGTERM, at any point from start-up on; stops a local server it started."""
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with prefect_api(state_dir, say) as api_url:
+            # The runner starts each flow run as a subprocess of this one: it inherits these.
+            for name, value in prefect_environment(state_dir, api_url).items():
+                os.environ.setdefault(name, value)
+            from prefect import serve as prefect_serve
+            from prefect.settings import PREFECT_API_URL, temporary_settings
 
-        from deployments import DEPLOYMENTS, runner_deployments
+            from deployments import DEPLOYMENTS, runner_deployments
 
-        say(f"Prefect UI: {api_url.removesuffix('/api')}")
-        say("Serving: " + ", ".join(deployment.name for deployment in DEPLOYMENTS) + " (Ctrl-C stops)")
-        with temporary_settings(updates={PREFECT_API_URL: api_url}):
-            try:
+            say(f"Prefect UI: {api_url.removesuffix('/api')}")
+            say("Serving: " + ", ".join(deployment.name for deployment in DEPLOYMENTS) + " (Ctrl-C stops)")
+            with temporary_settings(updates={PREFECT_API_URL: api_url}):
                 prefect_serve(*runner_deployments(), limit=limit, pause_on_shutdown=False,
                               query_seconds=POLL_SECONDS, print_starting_message=False)
-            except KeyboardInterrupt:
-                pass
-        say("Stopped serving")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    say("Stopped serving")
+
+
+def _interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt
 
 
 class ServeProcess:
