@@ -135,12 +135,14 @@ def _with_prefect(app: App, api_url: str, as_of: date, live_requests: int, say: 
                 raise RuntimeError(f"the {name} flow run ended {flow_run.state.name}: {flow_run.state.message}")
             return flow_run.state.result()
 
-        say(f"[7/{STEPS}] Deadline watch as of {as_of}, then dispatch to the SMTP sink")
+        say(f"[7/{STEPS}] Deadline watch and the weekly timeliness report as of {as_of}")
         watch = run("deadline-watch")
-        dispatch = run("dispatch-notifications")
-        say(f"       queued {watch.get('messages_queued', 0)} message(s); sent {dispatch.get('sent', 0)}")
-        say(f"[8/{STEPS}] Weekly timeliness report as of {as_of}")
         report = run("weekly-timeliness-report")
+        say(f"       queued {watch.get('messages_queued', 0)} reminder(s), escalation(s) and alert(s), "
+            f"and the report for {report.get('emails_queued', 0)} manager(s)")
+        say(f"[8/{STEPS}] Dispatch: the outbox to the SMTP sink")
+        dispatch = run("dispatch-notifications")
+        say(f"       sent {dispatch.get('sent', 0)}, skipped {dispatch.get('skipped', 0)} (no address or webhook)")
         return {"live": live, "watch": watch, "dispatch": dispatch, "flow_runs": _flow_run_counts(),
                 "outputs": {"report_html": Path(report["html"]), "report_csv": Path(report["csv"]),
                             "report_xlsx": Path(report["xlsx"])}}

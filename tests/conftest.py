@@ -10,11 +10,14 @@ a failure.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import socket
 import subprocess
 import tempfile
+from contextlib import closing
 from pathlib import Path
+from typing import Iterable
 
 import pytest
 from sqlalchemy import MetaData, create_engine, inspect, select, text
@@ -135,3 +138,35 @@ def dump_tables(engine):
         return tables
 
     return dump
+
+
+def _prefect_text(database: Path, results: Iterable[Path] = ()) -> str:
+    """Everything Prefect keeps, as text: every value in its database and every stored (pickled) result."""
+    import base64
+    import sqlite3
+
+    parts: list[str] = []
+    with closing(sqlite3.connect(database)) as connection:
+        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            for row in connection.execute(f'SELECT * FROM "{table}"'):
+                parts.extend(value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+                             for value in row)
+    for path in results:
+        raw = path.read_bytes()
+        parts.append(raw.decode("utf-8", "replace"))
+        try:  # a result record: JSON whose "result" is a base64 pickle
+            encoded = json.loads(raw).get("result") or ""
+        except (ValueError, AttributeError):  # a bare base64 pickle (e.g. flow parameters)
+            encoded = raw
+        try:
+            parts.append(base64.b64decode(encoded, validate=False).decode("utf-8", "replace"))
+        except ValueError:
+            pass
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def prefect_text():
+    """``prefect_text(database, result_files)``: search it for what must never reach Prefect."""
+    return _prefect_text

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from notifications.sink import read_eml
+
 pytestmark = pytest.mark.flows
 
 
@@ -46,19 +48,21 @@ def test_the_demo_sends_reminders_to_the_smtp_sink_and_writes_the_weekly_report(
     _, result, _ = demo
     mails = sorted(Path(result["outputs"]["mail"]).glob("*.eml"))
     assert result["dispatch"]["sent"] == len(mails) > 0
+    subjects = [read_eml(path)["Subject"] for path in mails]
+    assert any(subject.startswith("Reminder:") for subject in subjects)
+    assert sum("timeliness report" in subject.lower() for subject in subjects) == 2  # SEND manager, head of SEND
     assert Path(result["outputs"]["report_html"]).read_text().lstrip().lower().startswith("<!doctype html")
     assert Path(result["outputs"]["overdue"]).exists()
 
 
-def test_after_the_demo_the_prefect_database_holds_no_childs_name(demo):
+def test_after_the_demo_the_prefect_database_holds_no_childs_name(demo, prefect_text):
     state, result, _ = demo
     with sqlite3.connect(state / "ehc.sqlite3") as store:
         names = {name for row in store.execute("SELECT child_given_name, child_family_name FROM cases")
                  for name in row if name}
     assert len(names) > 20
-    prefect_files = [path for path in (state / "prefect").rglob("*") if path.is_file()]
-    assert any(path.name == "prefect.db" for path in prefect_files)
-    held = b"".join(path.read_bytes() for path in prefect_files)
-    assert b"LIVE-" in held, "the runs are there, named by case reference"
-    leaked = sorted(name for name in names if re.search(rb"\b" + re.escape(name.encode()) + rb"\b", held))
+    results = [path for path in (state / "prefect" / "storage").rglob("*") if path.is_file()]
+    held = prefect_text(state / "prefect" / "prefect.db", results)
+    assert "LIVE-2026-" in held and "after-event-" in held, "the runs are there, named by case reference"
+    leaked = sorted(name for name in names if re.search(rf"\b{re.escape(name)}\b", held))
     assert leaked == []

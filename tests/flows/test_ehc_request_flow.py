@@ -109,13 +109,15 @@ def test_the_catch_up_sweep_starts_missing_runs_and_resumes_runs_behind_the_stor
     wait_for_run("EHC-F-0006", suspended_after(1), "the started run to wait for a decision", log=server.log)
 
 
-def test_flow_runs_carry_case_references_and_never_a_childs_name(app, server, prefect_db_path):
+def test_flow_runs_carry_case_references_and_never_a_childs_name(app, server, prefect_db_path, prefect_text,
+                                                                  tmp_path):
     _new_request(app, "EHC-F-0007", given="Philomena", family="Zanzibarova")
     wait_for_run("EHC-F-0007", suspended_after(1), "the first suspend", log=server.log)
     _record(app, "EHC-F-0007", "decision", date(2026, 7, 6), outcome="assess")
-    wait_for_run("EHC-F-0007", suspended_after(2), "the second suspend", log=server.log)
+    _record(app, "EHC-F-0007", "advice_requested", date(2026, 7, 7), agency="health")
+    wait_for_run("EHC-F-0007", suspended_after(3), "the third suspend", log=server.log)
 
-    stored = prefect_db_path.read_bytes() + b"".join(
-        path.read_bytes() for path in prefect_db_path.parent.glob("*") if path.is_file())
-    assert b"EHC-F-0007" in stored
-    assert b"Philomena" not in stored and b"Zanzibarova" not in stored
+    results = [path for path in (tmp_path / "results").rglob("*") if path.is_file()]
+    held = prefect_text(prefect_db_path, results)
+    assert "EHC-F-0007" in held and results, "the run and its task results are there, by case reference"
+    assert "Philomena" not in held and "Zanzibarova" not in held
