@@ -13,7 +13,7 @@ import os
 import shutil
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -57,7 +57,6 @@ class DemoResult:
     dispatch: dict
     flow_runs: dict[str, int]
     prefect_ui: str
-    notes: list[str] = field(default_factory=list)
 
 
 def run_demo(state_dir: Path, as_of: date, count: int, live_requests: int, say: Callable[[str], None],

@@ -38,8 +38,9 @@ def test_the_demo_carries_live_requests_through_flow_runs_that_suspend_and_resum
     assert result["flow_runs"]["ehc-request"] == 3
     assert result["live_events_recorded"] >= 6
     assert result["median_seconds_record_to_suspend"] > 0
-    assert any(outcome.endswith("on 2026-" + outcome[-5:]) or "waiting" in outcome
-               for outcome in result["live_requests"].values())
+    outcomes = result["live_requests"].values()
+    assert any(": issued on 2026-" in outcome for outcome in outcomes), "one run carried its request to a plan"
+    assert any(outcome.startswith("waiting (after-event-") for outcome in outcomes), "one still waits for people"
     for name in ("deadline-watch", "dispatch-notifications", "weekly-timeliness-report"):
         assert result["flow_runs"][name] == 1
 
