@@ -11,6 +11,7 @@ from config.settings import Settings
 from ehc.bootstrap import App, bootstrap
 from ehc.orchestration import PrefectOrchestrator
 from ehc.serve import ServeProcess
+from flows import _app
 from store.db import upgrade
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -58,3 +59,15 @@ def server(app, prefect_api_url, state_dir, tmp_path):
     serving.start()
     yield serving
     serving.stop()
+
+
+@pytest.fixture
+def flow_app(tmp_path, monkeypatch, prefect_api_url) -> App:
+    """The app the flows build from the environment (flows/_app.py), on a fresh store."""
+    monkeypatch.setenv("EHC_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.delenv("EHC_DATABASE_URL", raising=False)
+    _app.app.cache_clear()
+    app_ = bootstrap(Settings())
+    upgrade(app_.engine)
+    yield app_
+    _app.app.cache_clear()

@@ -11,15 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from config.settings import Settings
 from domain.events import Decision, DecisionOutcome, DraftServed
 from domain.intake import NewRequest
-from ehc.bootstrap import bootstrap
 from ehc.clock import now_utc
 from ehc.qa_jobs import attach_plan
-from flows import _app
 from flows.quality_review import quality_review
-from store.db import upgrade
 
 PLANS = Path(__file__).parents[1] / "fixtures" / "plans"
 REF = "EHC-Q-0001"
@@ -27,35 +23,29 @@ SERVED = date(2026, 6, 15)
 
 
 @pytest.fixture
-def flow_app(tmp_path, monkeypatch, prefect_api_url):
-    """The app the flow builds from the environment, on a fresh store, with a case whose draft is served."""
-    monkeypatch.setenv("EHC_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.delenv("EHC_DATABASE_URL", raising=False)
-    _app.app.cache_clear()
-    app = bootstrap(Settings())
-    upgrade(app.engine)
-    with app.store() as store:
+def case_app(flow_app):
+    """A case whose draft plan is served."""
+    with flow_app.store() as store:
         store.add_request(NewRequest(reference=REF, received=date(2026, 3, 2), caseworker="A Okafor"), "test",
                           now_utc())
         store.record(REF, Decision(on=date(2026, 4, 10), outcome=DecisionOutcome.ASSESS), "test", now_utc())
         store.record(REF, DraftServed(on=SERVED), "test", now_utc())
-    yield app
-    _app.app.cache_clear()
+    return flow_app
 
 
 @pytest.mark.parametrize("plan, grade, alerts", [
     ("poor.json", "Inadequate", (1, 0)),   # below Good: one alert, and the re-run finds it queued
     ("strong.json", "Outstanding", (0, 0)),
 ])
-def test_the_flow_alerts_the_caseworker_once_when_the_plan_is_below_good(flow_app, plan, grade, alerts):
-    attach_plan(flow_app, REF, "draft", PLANS / plan, SERVED)
+def test_the_flow_alerts_the_caseworker_once_when_the_plan_is_below_good(case_app, plan, grade, alerts):
+    attach_plan(case_app, REF, "draft", PLANS / plan, SERVED)
 
     first = quality_review(REF, "draft", as_of=SERVED)
     again = quality_review(REF, "draft", as_of=SERVED)
 
     assert (first["grade"], first["created"], again["created"]) == (grade, True, False)
     assert (first["alert_queued"], again["alert_queued"]) == alerts
-    with flow_app.sessions() as session:
+    with case_app.sessions() as session:
         from sqlalchemy import text
 
         assert session.execute(text("SELECT count(*) FROM outbox")).scalar_one() == alerts[0]

@@ -6,25 +6,9 @@ from datetime import date
 
 import pytest
 
-from config.settings import Settings
 from domain.events import parse_event
 from domain.intake import NewRequest
-from ehc.bootstrap import bootstrap
-from flows import _app
 from flows.deadline_watch import deadline_watch
-from store.db import upgrade
-
-
-@pytest.fixture
-def flow_app(tmp_path, monkeypatch, prefect_api_url):
-    """The app the flows build from the environment, on a fresh store."""
-    monkeypatch.setenv("EHC_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.delenv("EHC_DATABASE_URL", raising=False)
-    _app.app.cache_clear()
-    app = bootstrap(Settings())
-    upgrade(app.engine)
-    yield app
-    _app.app.cache_clear()
 
 
 @pytest.mark.parametrize("day, why", [
