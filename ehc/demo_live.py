@@ -100,7 +100,7 @@ def _latest_runs(references: list[str]) -> dict:
     with get_client(sync_client=True) as client:
         runs = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["ehc-request"])),
                                      flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=references)),
-                                     sort=FlowRunSort.ID_DESC, limit=200)
+                                     sort=FlowRunSort.EXPECTED_START_TIME_DESC, limit=200)
     latest: dict = {}
     for run in runs:
         latest.setdefault(run.name, run)

@@ -148,11 +148,12 @@ class PrefectOrchestrator:
                 StateType.SCHEDULED, StateType.PENDING, StateType.RUNNING, StateType.PAUSED,
             ])) if active else None,
         )
+        # Newest first by when each run was due to start: run ids are random UUIDs, not in creation order.
         with get_client(sync_client=True) as client:
             return client.read_flow_runs(
                 flow_run_filter=run_filter,
                 deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=["ehc-request"])),
-                sort=FlowRunSort.ID_DESC, limit=limit, offset=offset)
+                sort=FlowRunSort.EXPECTED_START_TIME_DESC, limit=limit, offset=offset)
 
     def _active_run(self, reference: str):
         runs = self._runs(names=[reference], active=True, limit=1)

@@ -16,7 +16,7 @@ def flow_runs(flow_name: str, run_name: str | None = None) -> list:
         return client.read_flow_runs(
             flow_filter=FlowFilter(name=FlowFilterName(any_=[flow_name])),
             flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[run_name])) if run_name else None,
-            sort=FlowRunSort.ID_DESC, limit=200)
+            sort=FlowRunSort.EXPECTED_START_TIME_DESC, limit=200)
 
 
 def wait_for_run(reference: str, until: Callable[[object], bool], what: str, timeout: float = 120.0,
@@ -42,3 +42,16 @@ def suspended_after(events: int) -> Callable[[object], bool]:
 
 def completed(run) -> bool:
     return bool(run.state and run.state.is_completed())
+
+
+def wait_until_completed(flow_name: str, run_name: str, timeout: float = 120.0):
+    """The run of ``flow_name`` called ``run_name``, once it has completed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        runs = flow_runs(flow_name, run_name)
+        if runs and runs[0].state and runs[0].state.is_completed():
+            return runs[0]
+        if runs and runs[0].state and runs[0].state.is_final():
+            raise AssertionError(f"{run_name} ended {runs[0].state.name}: {runs[0].state.message}")
+        time.sleep(0.3)
+    raise AssertionError(f"{run_name} did not complete within {timeout:.0f} s")

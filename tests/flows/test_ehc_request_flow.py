@@ -9,7 +9,7 @@ import pytest
 from domain.events import parse_event
 from domain.intake import NewRequest
 from ehc import casework
-from prefect_runs import completed, flow_runs, suspended_after, wait_for_run
+from prefect_runs import completed, flow_runs, suspended_after, wait_for_run, wait_until_completed
 
 pytestmark = pytest.mark.flows
 
@@ -44,6 +44,8 @@ def test_a_request_is_carried_from_intake_to_its_final_plan(app, server):
     reviews = sorted(review.name for review in flow_runs("quality-review"))
     assert "quality-review-EHC-F-0001-draft" in reviews and "quality-review-EHC-F-0001-final" in reviews
     assert reviews.count("quality-review-EHC-F-0001-draft") == 1
+    review = wait_until_completed("quality-review", "quality-review-EHC-F-0001-final")
+    assert review.state.result()["skipped"].startswith("no plan attached")  # nothing attached in this test
 
 
 def test_a_decision_not_to_assess_ends_the_run(app, server):
@@ -73,6 +75,7 @@ def test_a_run_killed_with_its_server_resumes_on_the_next_event_and_repeats_noth
     reviews = [review.name for review in flow_runs("quality-review")]
     assert reviews.count("quality-review-EHC-F-0003-draft") == 1, "the draft's review was not started again"
     assert reviews.count("quality-review-EHC-F-0003-final") == 1
+    wait_until_completed("quality-review", "quality-review-EHC-F-0003-final")
 
 
 def test_resync_starts_a_new_run_for_a_cancelled_one_which_catches_up_from_the_store(app, server):
