@@ -35,9 +35,9 @@ def decision_to_assess(progress: Progress) -> MilestoneReport:
 
 @task(name="request-advice", cache_key_fn=lambda _, args: f"request-advice/{args['reference']}/{args['key']}"
       f"/{args['requested_on']}")
-def request_advice(reference: str, key: str, requested_on: date) -> int:
-    """Queues the contributor's advice request (once per request); returns how many messages were queued."""
-    return request_steps.ask_for_advice(app(), reference, today_in_london())
+def request_advice(reference: str, key: str, requested_on: date, as_of: date) -> int:
+    """Queues the contributor's advice request (once per request, whatever the day); returns how many were queued."""
+    return request_steps.ask_for_advice(app(), reference, as_of)
 
 
 @task(name="collect-contribution")
@@ -77,8 +77,9 @@ def _walk(reference: str) -> str:
     if decision_to_assess(progress).state is MilestoneState.WAITING:
         return _wait_for_casework(progress)
     if progress.decided_to_assess:
+        today = today_in_london()
         for advice in progress.advice:
-            request_advice(reference, advice.key, advice.requested_on)
+            request_advice(reference, advice.key, advice.requested_on, today)
             collect_contribution(progress, advice.key)
         if draft_plan(progress).state is MilestoneState.WAITING:
             return _wait_for_casework(progress)

@@ -82,16 +82,7 @@ class Renderer:
         )
 
     def render(self, message: PlannedMessage, initials: str, as_of: date) -> RenderedMessage:
-        context = self._context(message, initials, as_of)
-        kind = MessageKind(message.kind).value
-        subject = " ".join(self.env.get_template(f"{kind}.subject.j2").render(context).split())
-        context["subject"] = subject
-        return RenderedMessage(
-            subject=subject,
-            text=self.env.get_template(f"{kind}.txt.j2").render(context),
-            html=self.env.get_template(f"{kind}.html.j2").render(context),
-            message_id=message_id_for(message.key, self.branding.mail_from),
-        )
+        return self._render(MessageKind(message.kind), message.key, self._context(message, initials, as_of))
 
     def render_report(self, message: ReportMessage, figures: ReportFigures) -> RenderedMessage:
         """The weekly timeliness report's email: headline figures in the body, the files attached."""
@@ -101,14 +92,17 @@ class Renderer:
             "as_of_long": long_date(figures.as_of), "figures": figures,
             "pct": "no plans issued" if pct is None else f"{pct:.1f}%",
         }
-        kind = MessageKind(message.kind).value
-        subject = " ".join(self.env.get_template(f"{kind}.subject.j2").render(context).split())
-        context["subject"] = subject
+        return self._render(MessageKind(message.kind), message.key, context)
+
+    def _render(self, kind: MessageKind, key: str, context: dict) -> RenderedMessage:
+        """The kind's three templates; the subject on one line, and the Message-ID from the outbox key."""
+        subject = " ".join(self.env.get_template(f"{kind.value}.subject.j2").render(context).split())
+        context = {**context, "subject": subject}
         return RenderedMessage(
             subject=subject,
-            text=self.env.get_template(f"{kind}.txt.j2").render(context),
-            html=self.env.get_template(f"{kind}.html.j2").render(context),
-            message_id=message_id_for(message.key, self.branding.mail_from),
+            text=self.env.get_template(f"{kind.value}.txt.j2").render(context),
+            html=self.env.get_template(f"{kind.value}.html.j2").render(context),
+            message_id=message_id_for(key, self.branding.mail_from),
         )
 
     def _context(self, message: PlannedMessage, initials: str, as_of: date) -> dict:
