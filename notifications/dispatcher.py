@@ -4,19 +4,26 @@ Each step commits before the next begins, so a dispatcher killed at any
 point loses nothing: a claimed row it never settled becomes due again when
 its lease runs out. The only duplicate possible is a send the server
 accepted just before the kill, and it carries the same Message-ID.
+
+A lost database connection (PostgreSQL restarted, a network blip) does not
+end the run at once: each step is retried, on a fresh connection, for up to
+``store_wait_seconds``; every step can be repeated safely. If the store does
+not come back the run stops with CaseStoreUnavailable, which says so.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.calendar import WorkingCalendar
@@ -24,11 +31,13 @@ from domain.events import NotificationFailed, NotificationSent, NotificationSkip
 from domain.reminders_policy import Delivery
 from domain.reminders import is_sending_time, retry_time
 from notifications.senders import Outgoing, Sender, SendFailed
+from store.db import CaseStoreUnavailable
 from store.models import OutboxMessage
 from store.outbox import OutboxStatus, OutboxStore
 
 # Why a queued row should not be sent any more (the case moved on), or None: called with the row.
 RelevanceCheck = Callable[[OutboxMessage], "str | None"]
+T = TypeVar("T")
 
 
 class DispatchSummary(BaseModel):
@@ -49,6 +58,7 @@ class Dispatcher:
     calendar: WorkingCalendar
     still_relevant: RelevanceCheck
     batch_size: int = 50
+    store_wait_seconds: float = 60.0    # how long a lost database connection may take to come back
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def run(self, now: datetime) -> DispatchSummary:
@@ -60,9 +70,8 @@ class Dispatcher:
             lease = timedelta(minutes=self.delivery.claim_lease_minutes)
             try:
                 while True:
-                    with self.sessions.begin() as session:
-                        claimed = [row.id for row in OutboxStore(session).claim_due(now, self.batch_size, lease,
-                                                                                   self.token)]
+                    claimed = self._in_store(lambda session: [
+                        row.id for row in OutboxStore(session).claim_due(now, self.batch_size, lease, self.token)])
                     if not claimed:
                         break
                     for row_id in claimed:
@@ -70,21 +79,44 @@ class Dispatcher:
             finally:
                 for sender in self.senders.values():
                     sender.close()
-        with self.sessions.begin() as session:
-            summary.still_queued = session.scalar(
-                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == OutboxStatus.QUEUED))
+        summary.still_queued = self._in_store(lambda session: session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == OutboxStatus.QUEUED)))
         return summary
 
+    def _in_store(self, step: Callable[[Session], T]) -> T:
+        """``step`` in one transaction; again on a fresh connection while the database is unreachable."""
+        give_up_at = time.monotonic() + self.store_wait_seconds
+        pause = 0.25
+        while True:
+            try:
+                with self.sessions.begin() as session:
+                    return step(session)
+            except DBAPIError as error:
+                if not (error.connection_invalidated or isinstance(error, OperationalError)):
+                    raise
+                if time.monotonic() >= give_up_at:
+                    detail = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+                    raise CaseStoreUnavailable(
+                        f"the case store connection failed and did not recover within {self.store_wait_seconds:.0f} s "
+                        f"({detail}); messages not yet sent stay queued for the next dispatch run") from error
+                time.sleep(pause)
+                pause = min(pause * 2, 2.0)
+
     def _deliver(self, row_id: int, now: datetime, summary: DispatchSummary) -> None:
-        with self.sessions.begin() as session:
+        def read(session: Session):
             row = session.get(OutboxMessage, row_id)
             if row is None or row.claim_token != self.token or row.status != OutboxStatus.QUEUED:
-                return
-            reason = self._skip_reason(row)
+                return None
             outgoing = Outgoing(key=row.key, to_address=row.to_address, subject=row.subject, text=row.body_text,
                                 html=row.body_html, message_id=row.message_id, created_at=now,
                                 attachments=tuple(Path(path) for path in row.attachments or ()))
-            attempt = row.attempts + 1
+            return row, self._skip_reason(row), outgoing
+
+        found = self._in_store(read)
+        if found is None:
+            return
+        row, reason, outgoing = found
+        attempt = row.attempts + 1
         if reason is not None:
             self._settle(row_id, now, {"status": OutboxStatus.SKIPPED.value, "last_error": reason},
                          lambda row, day: NotificationSkipped(on=day, reason=reason[:200], **_audit(row)))
@@ -119,13 +151,16 @@ class Dispatcher:
         return self.still_relevant(row)
 
     def _settle(self, row_id: int, now: datetime, values: dict, audit) -> None:
-        """The outcome and its audit event in one transaction, if the claim is still ours."""
-        with self.sessions.begin() as session:
+        """The outcome and its audit event in one transaction, if the claim is still ours (so a retry after a
+        commit whose reply was lost changes nothing)."""
+        def settle(session: Session) -> None:
             store = OutboxStore(session)
             row = store.settle(row_id, self.token, {**values, "claim_token": None})
             if row is not None and row.case_id is not None:  # a service message (no case) has no case audit
                 day = now.astimezone(ZoneInfo(self.delivery.timezone)).date()
                 store.append_audit(row.case_id, audit(row, day), recorded_at=now)
+
+        self._in_store(settle)
 
 
 def _audit(row: OutboxMessage) -> dict:

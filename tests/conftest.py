@@ -12,9 +12,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import socket
-import subprocess
-import tempfile
 from contextlib import closing
 from pathlib import Path
 from typing import Iterable
@@ -23,23 +20,9 @@ import pytest
 from sqlalchemy import MetaData, create_engine, inspect, select, text
 
 from store.db import make_engine, upgrade
+from tests.postgres_cluster import PostgresCluster, PostgresNotInstalled
 
 _database_numbers = itertools.count(1)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _postgres_bin() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    return found[-1].parent if found else None
-
-
-def _as_postgres_user(command: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
 @pytest.fixture(scope="session")
@@ -48,26 +31,16 @@ def postgres_admin_url():
     if url:
         yield url
         return
-    bin_dir = _postgres_bin()
-    if bin_dir is None:
-        message = "PostgreSQL binaries not found (apt-get install postgresql-15)"
-        if os.environ.get("EHC_REQUIRE_POSTGRES") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    root = Path(tempfile.mkdtemp(prefix="ehc-pg-"))
-    if os.geteuid() == 0:
-        subprocess.run(["chown", "postgres", str(root)], check=True)
-    data, port = root / "data", _free_port()
-    subprocess.run(_as_postgres_user([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
-                                      "--no-sync"]), check=True, stdout=subprocess.DEVNULL)
-    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
-    subprocess.run(_as_postgres_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
-                                      str(root / "server.log"), "-w", "start"]), check=True, stdout=subprocess.DEVNULL)
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        cluster = PostgresCluster().start()
+    except PostgresNotInstalled as missing:
+        if os.environ.get("EHC_REQUIRE_POSTGRES") == "1":
+            pytest.fail(str(missing))
+        pytest.skip(str(missing))
+    try:
+        yield cluster.admin_url
     finally:
-        subprocess.run(_as_postgres_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                       stdout=subprocess.DEVNULL)
+        cluster.stop()
 
 
 def _fresh_postgres_database(admin_url: str) -> str:

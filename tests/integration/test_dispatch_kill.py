@@ -9,7 +9,6 @@ than the one before, so what a killed run had claimed is due again.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -25,6 +24,7 @@ from config.settings import PACKAGED_REMINDER_POLICY
 from ehc.notify_jobs import deadline_watch
 from notifications.sink import SmtpSink
 from tests.integration.test_outbox import AS_OF, load_caseload, make_app
+from tests.reliability.processes import json_value as _json, until_delivered as _until_delivered
 
 KILLS = 15
 START = datetime(2026, 4, 21, 9, 0, tzinfo=timezone.utc)  # Tue 10:00 BST
@@ -91,16 +91,3 @@ def test_a_dispatcher_killed_at_random_points_loses_nothing(database_url, tmp_pa
         copies = {(m["Subject"], m["To"], m["X-EHC-Outbox-Key"].strip()) for m in received if m["Message-ID"] == message_id}
         assert len(copies) == 1
     assert sent_events == Counter({row.key: 1 for row in emails})      # the audit says sent once per message
-
-
-def _until_delivered(sink: SmtpSink, count: int, child: subprocess.Popen, timeout: float = 60.0) -> None:
-    """Wait until the sink holds ``count`` messages (or the child has finished): a kill mid-way, however fast
-    or slow the machine."""
-    deadline = time.monotonic() + timeout
-    while len(sink.files()) < count and child.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.005)
-
-
-def _json(value):
-    """PostgreSQL's driver decodes JSON columns read with text(); SQLite's returns the text."""
-    return value if isinstance(value, dict) else json.loads(value)
