@@ -13,10 +13,11 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from domain.closures import SettingKind
+from domain.input_rules import MULTILINE_TEXT, PLAIN_TEXT, CaseDay
 from domain.rules import Limb
 
-ShortText = Annotated[str, Field(min_length=1, max_length=120)]
-EvidenceText = Annotated[str, Field(max_length=2000)]
+ShortText = Annotated[str, Field(min_length=1, max_length=120), PLAIN_TEXT]
+EvidenceText = Annotated[str, Field(max_length=2000), MULTILINE_TEXT]
 
 
 class Agency(StrEnum):
@@ -35,7 +36,7 @@ class DecisionOutcome(StrEnum):
 class _Event(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    on: date
+    on: CaseDay
 
 
 class Received(_Event):

@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
+
+from domain.input_rules import PLAIN_TEXT, CaseDay
 
 CaseReference = Annotated[
     str,
     StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}$"),
 ]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), PLAIN_TEXT]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), PLAIN_TEXT]
 
 
 class NewRequest(BaseModel):
@@ -21,7 +23,7 @@ class NewRequest(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     reference: CaseReference = Field(description="LA case reference: letters, digits and / _ . -, up to 40")
-    received: date
+    received: CaseDay
     child_given_name: Name | None = None
     child_family_name: Name | None = None
     child_date_of_birth: date | None = None
@@ -29,9 +31,11 @@ class NewRequest(BaseModel):
     team: Label | None = None
     setting: Label | None = None
 
-    @model_validator(mode="after")
-    def _born_before_request(self) -> NewRequest:
-        if self.child_date_of_birth and self.child_date_of_birth > self.received:
-            raise ValueError(
-                f"child_date_of_birth ({self.child_date_of_birth}) is after the request was received ({self.received})")
-        return self
+    @field_validator("child_date_of_birth")
+    @classmethod
+    def _born_before_request(cls, born: date | None, info: ValidationInfo) -> date | None:
+        # A field validator, so the refusal names the field; ``received`` is validated first (declared first).
+        received = info.data.get("received")
+        if born and received and born > received:
+            raise ValueError(f"{born} is after the request was received ({received})")
+        return born

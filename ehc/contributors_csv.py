@@ -13,6 +13,7 @@ from typing import Annotated, Callable, Iterable
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from domain.events import Agency
+from domain.input_rules import PLAIN_TEXT
 from domain.reminders_policy import EMAIL
 from ehc.inputs import InputError
 
@@ -23,10 +24,10 @@ OPTIONAL = ("team", "email", "escalation_email")
 class ContributorRow(BaseModel):
     model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
 
-    code: Annotated[str, Field(min_length=1, max_length=120)]
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    code: Annotated[str, Field(min_length=1, max_length=120), PLAIN_TEXT]
+    name: Annotated[str, Field(min_length=1, max_length=200), PLAIN_TEXT]
     agency: Agency
-    team: Annotated[str, Field(max_length=120)] | None = None
+    team: Annotated[str, Field(max_length=120), PLAIN_TEXT] | None = None
     email: str | None = None
     escalation_email: str | None = None
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+from domain.input_rules import case_day_problem
+from domain.intake import CaseReference
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only: \d would let "２０２６" through
+FIRST_YEAR, LAST_YEAR = 1900, 2099  # no date anyone types into this service lies outside these
 
 
 class InputError(ValueError):
@@ -18,14 +22,47 @@ def parse_date(field: str, text: str) -> date:
     value = text.strip()
     if _ISO_DATE.fullmatch(value):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
-            pass
-    raise InputError(f"{field}: {text!r} is not a date (expected YYYY-MM-DD)")
+            raise InputError(f"{field}: {_shown(text)} is not a date on the calendar (expected YYYY-MM-DD)") from None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise InputError(f"{field}: {_shown(text)} is outside the years {FIRST_YEAR} to {LAST_YEAR}")
+        return day
+    raise InputError(f"{field}: {_shown(text)} is not a date (expected YYYY-MM-DD)")
 
 
 def parse_optional_date(field: str, text: str | None) -> date | None:
     return parse_date(field, text) if text and text.strip() else None
+
+
+def parse_case_date(field: str, text: str) -> date:
+    """A date something happened on a case: a real date, and within the life of EHC assessments."""
+    day = parse_date(field, text)
+    problem = case_day_problem(day)
+    if problem:
+        raise InputError(f"{field}: {problem}")
+    return day
+
+
+def parse_optional_case_date(field: str, text: str | None) -> date | None:
+    return parse_case_date(field, text) if text and text.strip() else None
+
+
+_REFERENCE: TypeAdapter[str] = TypeAdapter(CaseReference)
+REFERENCE_RULE = "letters, digits and / _ . -, up to 40, starting with a letter or digit"
+
+
+def parse_reference(field: str, text: str) -> str:
+    """A case reference as typed, checked before it is looked up: a NUL byte must never reach the database."""
+    try:
+        return _REFERENCE.validate_python(text)
+    except ValidationError:
+        raise InputError(f"{field}: {_shown(text)} is not a case reference ({REFERENCE_RULE})") from None
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """The input quoted for a message, cut short: a 10,000-character paste must not flood the screen."""
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}... ({len(text)} characters)"
 
 
 def describe_validation(error: ValidationError, names: dict[str, str] | None = None,
@@ -37,6 +74,8 @@ def describe_validation(error: ValidationError, names: dict[str, str] | None = N
         location = ".".join(str(part) for part in problem["loc"] if not isinstance(part, int) and part not in skip)
         field = names.get(location, location)
         message = problem["msg"].removeprefix("Value error, ")
+        if problem["type"] == "string_pattern_mismatch" and location == "reference":
+            message = f"is not a case reference ({REFERENCE_RULE})"  # not the regular expression
         if problem["type"] == "extra_forbidden":
             message = "does not apply to this event"
         lines.append(f"{field}: {message}" if field else message)

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Connection
@@ -25,6 +24,7 @@ from domain.timeliness import (
     Rag, england_figure, measures_for, open_caseload, plans_in, report_periods, trend_weeks,
 )
 from reports import charts, queries
+from reports.spreadsheet_safety import csv_row, xlsx_cell, xlsx_row
 
 TREND_WEEKS = 26
 STAGE_NAMES = {
@@ -178,7 +178,7 @@ def write_csv(report: WeeklyReport, path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(OPEN_CASE_COLUMNS)
-        writer.writerows(open_case_rows(report))
+        writer.writerows(csv_row(row) for row in open_case_rows(report))  # formula-like text shown, never run
 
 
 def _measure_rows(report: WeeklyReport) -> list[tuple]:
@@ -219,12 +219,12 @@ def write_workbook(report: WeeklyReport, path: Path, quality_review: QualityRevi
         ws = book.create_sheet(title)
         cells = []
         for value in header:
-            cell = WriteOnlyCell(ws, value=value)
+            cell = xlsx_cell(ws, value)
             cell.font = bold
             cells.append(cell)
         ws.append(cells)
-        for row in rows:
-            ws.append(list(row))
+        for row in rows:  # every text cell a string, never a formula, whoever typed it
+            ws.append(xlsx_row(ws, row))
 
     measures = _measure_rows(report)
     sheet("Measures", measures[0], measures[1:] + [("source of the England figure", ENGLAND_SOURCE)])

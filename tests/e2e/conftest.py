@@ -8,33 +8,13 @@ or a fresh PostgreSQL database.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from ehc.cli import app
+from tests.cli_run import ehc_runner
 
 ACTOR = "caseworker.alice"
-
-
-@dataclass
-class Ran:
-    """One CLI run: exit code, stdout and stderr kept apart (click 8.2+ CliRunner does)."""
-
-    args: tuple[str, ...]
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def json(self):
-        return json.loads(self.stdout)
-
-    def __str__(self) -> str:  # shown when an assertion about a run fails
-        return f"ehc {' '.join(self.args)} -> {self.exit_code}\nstdout: {self.stdout}\nstderr: {self.stderr}"
 
 
 @pytest.fixture
@@ -58,16 +38,7 @@ def store_url(database_url: str, state_dir: Path, monkeypatch) -> str:
 @pytest.fixture
 def ehc():
     """Run `ehc ARGS...` in-process; ``expect`` is the exit code the run must end with."""
-    runner = CliRunner()
-
-    def run(*args: str, expect: int | None = 0) -> Ran:
-        result = runner.invoke(app, list(args), catch_exceptions=False)
-        ran = Ran(tuple(args), result.exit_code, result.stdout, result.stderr)
-        if expect is not None:
-            assert ran.exit_code == expect, str(ran)
-        return ran
-
-    return run
+    return ehc_runner()
 
 
 @pytest.fixture

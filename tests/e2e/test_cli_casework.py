@@ -266,7 +266,7 @@ def count_events(store_url: str) -> int:
     pytest.param(["request", "add", REF, "--received", "2026-03-09"], REF, id="duplicate-reference"),
     pytest.param(["request", "add", "bad ref!", "--received", "2026-03-09"], "REFERENCE", id="malformed-reference"),
     pytest.param(["request", "add", "NEW-1", "--received", "2026-03-09", "--child-date-of-birth", "2027-01-01"],
-                 "child_date_of_birth", id="born-after-request"),
+                 "--child-date-of-birth", id="born-after-request"),
 ])
 def test_refusals_exit_2_name_the_problem_and_leave_the_events_table_unchanged(ehc, store_url, args, named):
     add_case(ehc, REF, "2026-03-02")
