@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from pathlib import Path
 
 TIMEZONE = "Europe/London"
 
@@ -52,3 +53,18 @@ def runner_deployments() -> list:
         )
         for deployment in DEPLOYMENTS
     ]
+
+
+def apply_to_work_pool(pool: str) -> list[str]:
+    """Register every deployment with ``pool`` (a process work pool), schedules included; returns their names.
+
+    What `prefect deploy --prefect-file deployments/prefect.yaml --all` would do. Prefect 3.8.8's CLI
+    fails after the first deployment (its check for online workers sends a filter the server refuses
+    with 422), so this registers them through the same API the CLI uses. Workers run each flow in this
+    project's directory, so every worker machine needs the code at the same path.
+    """
+    project_dir = str(Path(__file__).resolve().parents[1])
+    for deployment in runner_deployments():
+        deployment.job_variables = {"working_dir": project_dir}  # else a process worker runs it in a temp dir
+        deployment.apply(work_pool_name=pool)
+    return [deployment.name for deployment in DEPLOYMENTS]

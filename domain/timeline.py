@@ -211,6 +211,36 @@ def build_timeline(case: CaseFile, calendar: WorkingCalendar, as_of: date, closu
     )
 
 
+def next_statutory_date(case: CaseFile, as_of: date) -> date | None:
+    """``build_timeline(case, ..., as_of).next_due.statutory``, without building the timeline.
+
+    Only which steps are still pending decides it, and statutory dates never
+    move with the calendar or exceptions; a case store projecting many
+    histories at once (an import) needs no more. Kept in step with
+    build_timeline by a property test.
+    """
+    refused = case.decision is not None and case.decision.outcome is DecisionOutcome.NOT_ASSESS
+    pending = []
+    if case.decision is None and not case.withdrawn:
+        pending.append(DECISION_TO_ASSESS.due(case.received))
+    if not (case.no_plan_notice or case.draft_served or case.final_issued or refused or case.withdrawn):
+        pending.append(NO_PLAN_NOTICE.due(case.received))
+    if not (case.final_issued or case.no_plan_notice or refused or case.withdrawn):
+        pending.append(FINAL_PLAN.due(case.received))
+    if case.draft_served and not case.representations_received and case.closure is None:
+        closes = REPRESENTATIONS_CLOSE.due(case.draft_served)
+        if as_of <= closes:
+            pending.append(closes)
+    if case.closure is None:
+        pending += [ADVICE.due(record.requested_on) for record in case.advice.values() if record.received_on is None]
+    return min(pending, default=None)
+
+
+def case_exceptions_apply(case: CaseFile, closures: ClosureCalendar) -> bool:
+    """``build_timeline(...).exceptions_apply``: a Reg 10(4) exception, recorded or from closure data."""
+    return any(record.limb.is_case_exception for record in (*case.exceptions, *_closure_exceptions(case, closures)))
+
+
 def _relevant(exceptions: list[ExceptionRecord], by: date) -> list[ExceptionRecord]:
     """Exceptions that had begun by ``by``: the day the step was done, or as_of while it is pending."""
     return [record for record in exceptions if record.start <= by]

@@ -1,4 +1,4 @@
-"""Reading an existing caseload from CSV: all rows valid, or nothing at all.
+"""Reading an existing caseload from CSV, row by row: each row parsed, validated and folded, or its problem.
 
 Line numbers are the file's own (the header is line 1), so a caseworker can
 find every bad row in a spreadsheet.
@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterator
 
 from pydantic import ValidationError
 
-from domain.casefile import EventRejected, fold
+from domain.casefile import CaseFile, EventRejected, fold
 from domain.events import (
     CaseEvent, Decision, DecisionOutcome, DraftServed, ExceptionEnded, ExceptionStarted, FinalIssued,
     NoPlanNotice, Received, Withdrawn,
 )
 from domain.intake import NewRequest
 from domain.rules import CASE_LIMBS, Limb
-from ehc.inputs import InputError, describe_validation, parse_date, parse_optional_date
+from ehc.inputs import InputError, describe_validation, parse_case_date, parse_optional_case_date, parse_optional_date
 
 REQUIRED_COLUMNS = ("case_ref", "received", "decision", "decision_date", "final_issued", "no_plan_notice", "exception")
 OPTIONAL_COLUMNS = (
@@ -29,57 +29,76 @@ OPTIONAL_COLUMNS = (
     "draft_served", "withdrawn", "exception_start", "exception_end",
 )
 MAX_FILE_BYTES = 512 * 1024 * 1024
+PROBLEMS_SHOWN = 50  # a file of 100,000 bad rows must still give a message a person can read
 
 
 class CaseloadRejected(ValueError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        super().__init__(f"caseload rejected, nothing imported ({len(problems)} problem(s)):\n" + "\n".join(problems))
+        shown = problems[:PROBLEMS_SHOWN]
+        if len(problems) > PROBLEMS_SHOWN:
+            shown.append(f"... and {len(problems) - PROBLEMS_SHOWN} more problem(s) not shown")
+        super().__init__(f"caseload rejected, nothing imported ({len(problems)} problem(s)):\n" + "\n".join(shown))
 
 
-@dataclass
-class Caseload:
-    cases: list[tuple[NewRequest, list[CaseEvent]]] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
+@dataclass(frozen=True)
+class CaseloadFile:
+    header: list[str]
+    ignored_columns: list[str]
+    rows: Iterator[tuple[int, list[str]]]  # (line number, cells), blank lines skipped
 
 
-def read_caseload(path: Path, stored: Callable[[list[str]], Iterable[str]] | None = None) -> Caseload:
-    """The file's cases; ``stored`` says which of the references the case store already holds."""
+def caseload_rows(path: Path) -> CaseloadFile:
+    """The file's header and its rows with their line numbers; refuses an unreadable file or header."""
     raw = _read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise CaseloadRejected([f"{path}: not UTF-8 text (byte {error.start} is {raw[error.start]:#04x}); "
-                                "save the spreadsheet as 'CSV UTF-8'"]) from error
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [column.strip() for column in reader.fieldnames or []]
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise CaseloadRejected([f"line {line}: not UTF-8 text (byte {error.start} of {path} is "
+                                f"{raw[error.start]:#04x}); save the spreadsheet as 'CSV UTF-8'"]) from error
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [column.strip() for column in next(reader, [])]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise CaseloadRejected([f"line 1: missing column(s): {', '.join(missing)}"])
-    reader.fieldnames = header
-    caseload = Caseload(ignored_columns=[c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS])
-    problems: list[tuple[int, str]] = []
-    first_line_of: dict[str, int] = {}
-    line = 1
-    for row in reader:
-        line = reader.line_num
-        try:
-            request, events = _parse_row(row)
-        except (InputError, EventRejected) as error:
-            problems.append((line, f"line {line}: {error}"))
-            continue
-        if request.reference in first_line_of:
-            problems.append((line, f"line {line}: case_ref: {request.reference} is also on line "
-                                   f"{first_line_of[request.reference]}"))
-            continue
-        first_line_of[request.reference] = line
-        caseload.cases.append((request, events))
-    for reference in stored(list(first_line_of)) if stored and first_line_of else ():
-        line = first_line_of[reference]
-        problems.append((line, f"line {line}: case_ref: a case {reference} already exists in the case store"))
-    if problems:
-        raise CaseloadRejected([problem for _, problem in sorted(problems, key=lambda p: p[0])])
-    return caseload
+    return CaseloadFile(header, [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS], _rows(reader))
+
+
+def parse_case_row(line: int, cells: list[str], header: list[str]) -> tuple[NewRequest, list[CaseEvent], CaseFile] | str:
+    """The row's request, its events and their fold; or the line's problem, worded for the caseworker."""
+    row: dict = dict(zip(header, [*cells, *[None] * (len(header) - len(cells))]))  # short rows: empty cells
+    if len(cells) > len(header):
+        row[None] = cells[len(header):]  # surplus cells, as csv.DictReader marks them
+    try:
+        return _parse_row(row)
+    except (InputError, EventRejected) as error:
+        return f"line {line}: {error}"
+    except ValidationError as error:  # a rule the row checks did not name; still this line's problem
+        return f"line {line}: {describe_validation(error)}"
+
+
+def repeated_reference(first_line_of: dict[str, int], reference: str, line: int) -> str | None:
+    """The problem if ``reference`` was on an earlier line; otherwise notes this line as its first."""
+    if reference in first_line_of:
+        return f"line {line}: case_ref: {reference} is also on line {first_line_of[reference]}"
+    first_line_of[reference] = line
+    return None
+
+
+def already_stored(line: int, reference: str) -> tuple[int, str]:
+    return line, f"line {line}: case_ref: a case {reference} already exists in the case store"
+
+
+def _rows(reader) -> Iterator[tuple[int, list[str]]]:
+    """The reader's non-blank rows; a file the csv module cannot parse (a cell over its size limit) is refused by line."""
+    try:
+        for cells in reader:
+            if cells:
+                yield reader.line_num, cells
+    except csv.Error as error:
+        # line_num already counts the line the csv module failed on
+        raise CaseloadRejected([f"line {reader.line_num}: not readable as CSV ({error})"]) from error
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -92,11 +111,11 @@ def _read_bytes(path: Path) -> bytes:
         raise CaseloadRejected([f"{path}: {error.strerror}"]) from error
 
 
-def _parse_row(row: dict) -> tuple[NewRequest, list[CaseEvent]]:
+def _parse_row(row: dict) -> tuple[NewRequest, list[CaseEvent], CaseFile]:
     if None in row:
         raise InputError("the row has more cells than the header has columns")
     cell = {key: (value or "").strip() for key, value in row.items()}
-    received = parse_date("received", cell["received"]) if cell["received"] else None
+    received = parse_case_date("received", cell["received"]) if cell["received"] else None
     if received is None:
         raise InputError("received: required")
     try:
@@ -114,16 +133,15 @@ def _parse_row(row: dict) -> tuple[NewRequest, list[CaseEvent]]:
     events += _decision(cell)
     for column, event_type in (("draft_served", DraftServed), ("final_issued", FinalIssued),
                                ("no_plan_notice", NoPlanNotice), ("withdrawn", Withdrawn)):
-        on = parse_optional_date(column, cell.get(column))
+        on = parse_optional_case_date(column, cell.get(column))
         if on:
             events.append(event_type(on=on))
     events += _exception(cell, received)
-    fold(events)
-    return request, events
+    return request, events, fold(events)
 
 
 def _decision(cell: dict[str, str]) -> list[CaseEvent]:
-    outcome, decided_on = cell["decision"], parse_optional_date("decision_date", cell["decision_date"])
+    outcome, decided_on = cell["decision"], parse_optional_case_date("decision_date", cell["decision_date"])
     if not outcome:
         if decided_on:
             raise InputError("decision: empty, but decision_date is given (expected assess or not_assess)")
@@ -137,8 +155,8 @@ def _decision(cell: dict[str, str]) -> list[CaseEvent]:
 
 def _exception(cell: dict[str, str], received) -> list[CaseEvent]:
     limb = cell["exception"]
-    start = parse_optional_date("exception_start", cell.get("exception_start"))
-    end = parse_optional_date("exception_end", cell.get("exception_end"))
+    start = parse_optional_case_date("exception_start", cell.get("exception_start"))
+    end = parse_optional_case_date("exception_end", cell.get("exception_end"))
     if not limb:
         if start or end:
             raise InputError("exception: empty, but exception_start/exception_end are given")

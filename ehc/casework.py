@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Sequence
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from domain.closures import SettingKind
-from domain.events import Agency, CaseEvent, parse_event
+from domain.events import Agency, CaseEvent, ShortText, parse_event
 from domain.intake import NewRequest
 from domain.progress import progress_of
 from domain.timeline import Timeline
@@ -23,6 +23,9 @@ from ehc.clock import now_utc, today_in_london
 from ehc.inputs import InputError, describe_validation
 from ehc.orchestration import OrchestrationUnavailable
 from store.cases import CaseRecord
+
+
+_SHORT_TEXT: TypeAdapter[str] = TypeAdapter(ShortText)
 
 
 @dataclass
@@ -43,6 +46,12 @@ def add_request(app: App, request: NewRequest, actor: str, start_run: bool = Tru
 def event_from_options(app: App, reference: str, event_type: str, on: date, options: dict) -> CaseEvent:
     """The event the CLI options describe; advice from a setting or a known contributor is filled in."""
     payload = {name: value for name, value in options.items() if value is not None}
+    for name in ("contributor", "setting", "advice"):  # checked before any is looked up in the store
+        if name in payload:
+            try:
+                _SHORT_TEXT.validate_python(payload[name])
+            except ValidationError as error:
+                raise InputError(f"--{name}: {describe_validation(error)}") from error
     if event_type == "advice_requested":
         with app.store() as store:
             if payload.get("agency") == Agency.EDUCATION:
@@ -54,7 +63,7 @@ def event_from_options(app: App, reference: str, event_type: str, on: date, opti
     try:
         return parse_event(event_type, on, payload)
     except ValidationError as error:
-        names = {name: f"--{name.replace('_', '-')}" for name in options}
+        names = {"on": "--date", **{name: f"--{name.replace('_', '-')}" for name in options}}
         raise InputError(describe_validation(error, names, skip=(event_type,))) from error
 
 
@@ -76,20 +85,26 @@ def import_caseload(app: App, cases: Sequence[tuple[NewRequest, Sequence[CaseEve
     """
     with app.store() as store:
         count = store.import_caseload(cases, actor, now_utc())
-    started, problems = 0, []
-    if start_runs:
-        for request, events in cases:
-            if progress_of(request.reference, list(events)).closed:
-                continue
-            try:
-                app.orchestrator.start(request.reference)
-                started += 1
-            except OrchestrationUnavailable as error:
-                problems.append(f"no flow runs started: {error}")
-                break
-            except Exception as error:  # the cases are stored; the catch-up sweep starts what is missing
-                problems.append(f"{request.reference}: flow run not started ({type(error).__name__}: {error})")
+    if not start_runs:
+        return count, 0, []
+    started, problems = start_request_runs(app, [request.reference for request, events in cases
+                                                 if not progress_of(request.reference, list(events)).closed])
     return count, started, problems
+
+
+def start_request_runs(app: App, references: Sequence[str]) -> tuple[int, list[str]]:
+    """Start an ``ehc-request`` run for each (stored, open) case; returns (started, why any was not)."""
+    started, problems = 0, []
+    for reference in references:
+        try:
+            app.orchestrator.start(reference)
+            started += 1
+        except OrchestrationUnavailable as error:
+            problems.append(f"no flow runs started: {error}")
+            break
+        except Exception as error:  # the cases are stored; the catch-up sweep starts what is missing
+            problems.append(f"{reference}: flow run not started ({type(error).__name__}: {error})")
+    return started, problems
 
 
 def resync(app: App, reference: str) -> str:

@@ -17,6 +17,7 @@ from config.la import LaConfigError
 from domain.casefile import AdviceRecord, CaseFile, EventRejected, ExceptionRecord
 from domain.closures import SettingKind
 from domain.events import EVENT_TYPES, Agency
+from domain.input_rules import control_character_problem
 from domain.intake import NewRequest
 from domain.rules import Limb
 from domain.timeline import OPEN_STAGES, Stage, build_timeline
@@ -24,15 +25,19 @@ from ehc import casework
 from ehc.bootstrap import App, bootstrap
 from ehc.orchestration import OrchestrationUnavailable
 from ehc.prefect_server import PrefectServerFailed
-from ehc.caseload_csv import CaseloadRejected, read_caseload
+from ehc.caseload_csv import CaseloadRejected
+from ehc.caseload_import import import_caseload_file
+from ehc.contributors_csv import ContributorRow
 from ehc.cli_qa import qa_app
 from ehc.cli_report import report_app
 from ehc.cli_notify import register as register_notify
 from ehc.clock import today_in_london
-from ehc.inputs import InputError, describe_validation, parse_date, parse_optional_date
+from ehc.inputs import (
+    InputError, describe_validation, parse_case_date, parse_date, parse_optional_date, parse_reference,
+)
 from ehc.render import case_json, case_summary_json, timeline_json, timeline_text
 from store.cases import CaseNotFound, DuplicateReference
-from store.db import SchemaOutOfDate, require_current_schema, upgrade
+from store.db import CaseStoreUnavailable, SchemaOutOfDate, require_current_schema, upgrade
 
 app = typer.Typer(help="Statutory EHC needs assessment timelines for a local authority's SEND service.",
                   no_args_is_help=True, add_completion=False)
@@ -52,10 +57,11 @@ app.add_typer(report_app, name="report")
 
 JsonOption = typer.Option(False, "--json", help="Print one JSON object (machine output).")
 AsOfOption = typer.Option(None, "--as-of", help="Date to view the case from (YYYY-MM-DD); default today, Europe/London.")
+ACTOR_MAX = 120  # the audit trail's column
 ActorOption = typer.Option(None, "--actor", help="Who is recording this; default EHC_ACTOR or the login name.")
 
 REFUSALS = (InputError, EventRejected, CaseNotFound, DuplicateReference, CaseloadRejected, SchemaOutOfDate,
-            LaConfigError, OrchestrationUnavailable, PrefectServerFailed)
+            LaConfigError, OrchestrationUnavailable, PrefectServerFailed, CaseStoreUnavailable)
 
 
 def _emit(json_output: bool, data: dict, text: str) -> None:
@@ -90,7 +96,12 @@ def _as_of(text: str | None) -> date:
 
 
 def _actor(app_: App, actor: str | None) -> str:
-    return actor or app_.actor
+    """Who is recording: it goes into every audit entry, so it is held to the same rules as a caseworker."""
+    who = actor or app_.actor
+    problem = control_character_problem(who)
+    if problem or len(who) > ACTOR_MAX:
+        raise InputError(f"--actor (or EHC_ACTOR): {problem or f'{len(who)} characters, at most {ACTOR_MAX}'}")
+    return who
 
 
 # -- db ------------------------------------------------------------------------------------------
@@ -106,6 +117,12 @@ def db_upgrade(json_output: bool = JsonOption) -> None:
 
 
 # -- intake --------------------------------------------------------------------------------------
+
+# Refusals name the option the person typed, not the model's field.
+REQUEST_OPTIONS = {"reference": "REFERENCE", "received": "--received", "child_given_name": "--child-given-name",
+                   "child_family_name": "--child-family-name", "child_date_of_birth": "--child-date-of-birth",
+                   "caseworker": "--caseworker", "team": "--team", "setting": "--setting"}
+
 
 @request_app.command("add")
 def request_add(
@@ -124,13 +141,13 @@ def request_add(
     with _refusals(json_output):
         try:
             request = NewRequest(
-                reference=reference, received=parse_date("--received", received),
+                reference=reference, received=parse_case_date("--received", received),
                 child_given_name=child_given_name, child_family_name=child_family_name,
                 child_date_of_birth=parse_optional_date("--child-date-of-birth", child_date_of_birth),
                 caseworker=caseworker, team=team, setting=setting,
             )
         except ValidationError as error:
-            raise InputError(describe_validation(error, {"reference": "REFERENCE"})) from error
+            raise InputError(describe_validation(error, REQUEST_OPTIONS)) from error
         app_ = bootstrap()
         done = casework.add_request(app_, request, _actor(app_, actor))
         decision = done.timeline.deadlines["decision_to_assess"]
@@ -166,7 +183,8 @@ def case_record(
         event_type = event.replace("-", "_")
         if event_type not in RECORDABLE:
             raise InputError(f"EVENT: {event!r} is not one of {', '.join(e.replace('_', '-') for e in RECORDABLE)}")
-        day = parse_date("--date", on)
+        day = parse_case_date("--date", on)
+        reference = parse_reference("REFERENCE", reference)
         app_ = bootstrap()
         options = {"outcome": outcome, "agency": agency, "contributor": contributor, "setting": setting,
                    "setting_kind": setting_kind, "limb": limb, "advice": advice, "evidence": evidence}
@@ -181,7 +199,7 @@ def case_record(
 def case_resync(reference: str = typer.Argument(...), json_output: bool = JsonOption) -> None:
     """Bring the case's flow run level with the store: resume it, or start a new one if it was lost."""
     with _refusals(json_output):
-        outcome = casework.resync(bootstrap(), reference)
+        outcome = casework.resync(bootstrap(), parse_reference("REFERENCE", reference))
         _emit(json_output, {"case_ref": reference, "orchestration": outcome}, outcome)
 
 
@@ -192,7 +210,7 @@ def case_show(reference: str = typer.Argument(...), as_of: Optional[str] = AsOfO
     with _refusals(json_output):
         day = _as_of(as_of)
         with bootstrap().store() as store:
-            record = store.get(reference)
+            record = store.get(parse_reference("REFERENCE", reference))
             timeline = store.timeline(record.events, day)
         audit = "\n".join(f"  #{e['sequence']} {e['date']} {e['type']} by {e['actor']} at {e['recorded_at']}"
                           + (f" {e['details']}" if e["details"] else "") for e in record.audit)
@@ -243,9 +261,10 @@ def import_caseload(file: Path = typer.Argument(..., help="CSV with a header row
     """Import existing cases from CSV: every row valid, or nothing is written."""
     with _refusals(json_output):
         app_ = bootstrap()
-        with app_.store() as store:
-            caseload = read_caseload(file, store.stored_references)  # stored references are bad rows too
-        count, started, problems = casework.import_caseload(app_, caseload.cases, _actor(app_, actor), start_runs)
+        caseload = import_caseload_file(app_, file, _actor(app_, actor))
+        started, problems = (casework.start_request_runs(app_, caseload.open_references) if start_runs
+                             else (0, []))
+        count = caseload.imported
         ignored = f"; ignored column(s): {', '.join(caseload.ignored_columns)}" if caseload.ignored_columns else ""
         _emit(json_output, {"imported": count, "ignored_columns": caseload.ignored_columns, "runs_started": started,
                             "orchestration_problems": problems},
@@ -268,8 +287,14 @@ def contributors_add(
     with _refusals(json_output):
         if agency not in tuple(Agency):
             raise InputError(f"--agency: {agency!r} is not one of {', '.join(Agency)}")
-        if not code.strip() or len(code) > 120:
-            raise InputError("CODE: must be 1 to 120 characters")
+        try:  # the same rules as a contributor CSV row: lengths, plain text, email addresses
+            row = ContributorRow(code=code, name=name, agency=agency, team=team, email=email,
+                                 escalation_email=escalation_email)
+        except ValidationError as error:
+            raise InputError(describe_validation(error, {"code": "CODE", "name": "--name", "team": "--team",
+                                                         "email": "--email",
+                                                         "escalation_email": "--escalation-email"})) from error
+        code, name, team = row.code, row.name, row.team
         with bootstrap().store() as store:
             try:
                 store.add_contributor(code, name, agency, team, email, escalation_email)
@@ -424,6 +449,20 @@ def serve(limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At m
         app_ = bootstrap()
         require_current_schema(app_.engine)
         serve_deployments(app_.settings.state_dir, lambda line: typer.echo(line, err=True), limit)
+
+
+@app.command("deploy")
+def deploy(pool: str = typer.Option("ehc", "--pool", help="A process work pool on the Prefect server."),
+           json_output: bool = JsonOption) -> None:
+    """Register every deployment (with its schedule) with a work pool, for `prefect worker start --pool`."""
+    with _refusals(json_output):
+        from deployments import apply_to_work_pool
+        from ehc.prefect_server import prefect_client_settings
+
+        with prefect_client_settings(bootstrap().settings.state_dir):
+            names = apply_to_work_pool(pool)
+        _emit(json_output, {"work_pool": pool, "deployments": names},
+              f"{len(names)} deployment(s) registered with work pool {pool!r}: {', '.join(names)}")
 
 
 @app.command("run")

@@ -23,16 +23,15 @@ from domain.events import (
     CaseEvent, Decision, DraftServed, ExceptionEnded, ExceptionStarted, FinalIssued, NoPlanNotice, Received, Withdrawn,
 )
 from domain.intake import NewRequest
-from ehc import casework
 from ehc.bootstrap import App, bootstrap
-from ehc.caseload_csv import read_caseload
+from ehc.caseload_import import import_caseload_file
 from ehc.clock import now_utc
 from ehc.demo_live import LiveResult, drive
 from ehc.orchestration import PrefectOrchestrator
 from ehc.prefect_server import local_prefect_server, prefect_environment
 from ehc.render import case_summary_json, timeline_text
 from ehc.serve import ServeProcess
-from ehc.synthetic import SYNTHETIC_CONTRIBUTORS, synthetic_caseload
+from ehc.synthetic import SYNTHETIC_CONTRIBUTORS, add_synthetic_contributors, synthetic_caseload
 from notifications.sink import SmtpSink
 from store.db import upgrade
 
@@ -68,17 +67,13 @@ def run_demo(state_dir: Path, as_of: date, count: int, live_requests: int, say: 
 
     say(f"[2/{STEPS}] Contributor directory: {len(SYNTHETIC_CONTRIBUTORS)} advice givers")
     with app.store() as store:
-        for contributor in SYNTHETIC_CONTRIBUTORS:
-            mailbox = contributor.code.lower()
-            store.add_contributor(contributor.code, contributor.name, contributor.agency.value,
-                                  email=f"{mailbox}@contributors.example.org.uk",
-                                  escalation_email=f"{mailbox}.manager@contributors.example.org.uk")
+        add_synthetic_contributors(store)
 
     caseload = synthetic_caseload(count, as_of)
     csv_path = state_dir / "caseload.csv"
     say(f"[3/{STEPS}] Importing {count} requests received over the 30 weeks to {as_of} from {csv_path.name}")
     _write_caseload_csv(csv_path, caseload)
-    casework.import_caseload(app, read_caseload(csv_path).cases, DEMO_ACTOR, start_runs=False)
+    import_caseload_file(app, csv_path, DEMO_ACTOR)
 
     history = [(request.reference, event) for request, events in caseload for event in events
                if not isinstance(event, IMPORTED) and not _is_imported_exception(event)]

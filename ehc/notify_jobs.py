@@ -32,7 +32,7 @@ from store.reminder_cases import OpenCase, case_events, initials, open_case_batc
 if TYPE_CHECKING:  # ehc.report_jobs pulls in jinja2 and openpyxl; only its result type is needed here
     from ehc.report_jobs import WeeklyReportFiles
 
-BATCH_SIZE = 200
+BATCH_SIZE = 1000
 
 __all__ = ["WatchSummary", "DispatchSummary", "ReminderPreview", "deadline_watch", "dispatch_outbox",
            "preview_reminders", "queue_quality_alert", "queue_weekly_report_email"]
@@ -105,10 +105,17 @@ def deadline_watch(app: App, as_of: date, references: Sequence[str] | None = Non
     not_before = opening_time(as_of, app.policy.delivery)
     for planned in _planned_batches(app, as_of, references=references):
         created_at = now_utc()
+        summary.cases_checked += len(planned)
+        keys = [message.key for _, messages in planned for message in messages]
+        with app.sessions.begin() as session:
+            # Rendering is most of the watch's work: a re-run (or the request's own run earlier in the
+            # day) has already queued these, so only new keys are rendered. The insert still checks.
+            queued = OutboxStore(session).existing_keys(keys)
         rows = []
         for case, messages in planned:
-            summary.cases_checked += 1
             for message in messages:
+                if message.key in queued:
+                    continue
                 rendered = renderer.render(message, case.child_initials, as_of)
                 rows.append(outbox_row(
                     key=message.key, case_id=case.case_id, case_reference=case.reference, kind=message.kind.value,
@@ -121,7 +128,7 @@ def deadline_watch(app: App, as_of: date, references: Sequence[str] | None = Non
         with app.sessions.begin() as session:
             result = OutboxStore(session).enqueue(rows)
         summary.messages_queued += result.inserted
-        summary.already_queued += result.already_queued
+        summary.already_queued += len(queued) + result.already_queued
     return summary
 
 

@@ -55,6 +55,15 @@ SYNTHETIC_CONTRIBUTORS = tuple(
 )
 
 
+def add_synthetic_contributors(store) -> None:
+    """The contributor directory the synthetic caseload names, with made-up mailboxes (``store``: a CaseStore)."""
+    for contributor in SYNTHETIC_CONTRIBUTORS:
+        mailbox = contributor.code.lower()
+        store.add_contributor(contributor.code, contributor.name, contributor.agency.value,
+                              email=f"{mailbox}@contributors.example.org.uk",
+                              escalation_email=f"{mailbox}.manager@contributors.example.org.uk")
+
+
 def synthetic_caseload(count: int, as_of: date, weeks: int = 30, seed: int = 2014,
                        prefix: str = "EHC") -> list[tuple[NewRequest, list[CaseEvent]]]:
     """``count`` requests received over the ``weeks`` before ``as_of``, with what happened by then."""

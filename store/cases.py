@@ -12,16 +12,27 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Sequence
 
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.calendar import WorkingCalendar
-from domain.casefile import AdviceRecord, EventRejected, fold
+from domain.casefile import AdviceRecord, CaseFile, EventRejected, fold
 from domain.closures import ClosureCalendar
 from domain.events import AUDIT_EVENT_TYPES, AdviceRequested, CaseEvent, Received, event_payload, parse_event
 from domain.intake import NewRequest
 from domain.rules import ADVICE
-from domain.timeline import OPEN_STAGES, Stage, Timeline, build_timeline, timeline_for
+from domain.timeline import (
+    OPEN_STAGES, Stage, Timeline, case_exceptions_apply, next_statutory_date, stage_of, timeline_for,
+)
+from store.bulk import RowShape, insert_rows
 from store.models import AdviceRequest, Case, CaseEvent as EventRow, Contributor
+
+
+IMPORT_CHUNK = 5_000  # cases projected and written per round, to bound what is held at once
+CASE_COLUMNS = ("reference", "received", "child_given_name", "child_family_name", "child_date_of_birth", "caseworker",
+                "team", "setting", "stage", "next_due", "exceptions_apply", "created_at")
+EVENT_COLUMNS = ("case_id", "sequence", "type", "event_date", "actor", "recorded_at", "payload")
+ADVICE_COLUMNS = ("case_id", "key", "agency", "contributor_id", "requested_on", "due_on", "received_on")
 
 
 class CaseNotFound(LookupError):
@@ -32,6 +43,12 @@ class CaseNotFound(LookupError):
 class DuplicateReference(ValueError):
     def __init__(self, reference: str) -> None:
         super().__init__(f"reference: a case {reference!r} already exists")
+
+
+class ReferenceTakenMeanwhile(DuplicateReference):
+    def __init__(self) -> None:
+        ValueError.__init__(self, "reference: a case with one of these references was stored by someone else "
+                                  "during the import; nothing was imported: run it again")
 
 
 @dataclass(frozen=True)
@@ -64,6 +81,56 @@ class Projection:
     advice: tuple[AdviceRecord, ...]
 
 
+def projection_of(case_file: CaseFile, events: Sequence[CaseEvent], closures: ClosureCalendar) -> Projection:
+    """The projection of a folded history; ``as_of`` is its last event, so nothing is hidden."""
+    return Projection(stage_of(case_file), next_statutory_date(case_file, max(event.on for event in events)),
+                      case_exceptions_apply(case_file, closures), tuple(case_file.advice.values()))
+
+
+@dataclass(frozen=True)
+class ImportShapes:
+    """How one import's rows are written: the driver's values, and what every row of it shares."""
+
+    cases: RowShape
+    events: RowShape
+    advice: RowShape
+    actor: str
+    recorded_at: datetime
+    contributor_ids: dict[str, int]
+
+
+@dataclass(frozen=True)
+class PreparedCase:
+    """A validated request as the driver will write it; rows lack only the case id, which the insert gives.
+
+    Plain tuples, so preparing can happen in another process and cross back cheaply.
+    """
+
+    reference: str
+    is_open: bool
+    row: tuple
+    events: tuple[tuple, ...]  # EVENT_COLUMNS without case_id
+    advice: tuple[tuple, ...]  # ADVICE_COLUMNS without case_id
+
+
+def prepare_case(request: NewRequest, events: Sequence[CaseEvent], case_file: CaseFile, closures: ClosureCalendar,
+                 shapes: ImportShapes) -> PreparedCase:
+    """``case_file`` is ``fold(events)``, already made when the history was validated."""
+    projection = projection_of(case_file, events, closures)
+    row = shapes.cases.values((
+        request.reference, request.received, request.child_given_name, request.child_family_name,
+        request.child_date_of_birth, request.caseworker, request.team, request.setting, projection.stage.value,
+        projection.next_due, projection.exceptions_apply, shapes.recorded_at))
+    ordered = sorted(events, key=lambda event: event.on)
+    event_rows = tuple(
+        shapes.events.values((None, sequence, event.type, event.on, shapes.actor, shapes.recorded_at,
+                              event_payload(event)))[1:]
+        for sequence, event in enumerate(ordered, start=1))
+    advice = tuple(shapes.advice.values((None, *row))[1:]
+                   for row in advice_values(projection.advice, shapes.contributor_ids))
+    return PreparedCase(request.reference, projection.stage in OPEN_STAGES, row, event_rows, advice)
+
+
 class CaseStore:
     def __init__(self, session: Session, calendar: WorkingCalendar, closures: ClosureCalendar) -> None:
         self.session = session
@@ -83,9 +150,11 @@ class CaseStore:
         records = []
         for start in range(0, len(cases), batch):
             chunk = cases[start:start + batch]
-            rows_by_case: dict[int, list[EventRow]] = {case.id: [] for case in chunk}
-            event_rows = self.session.scalars(
-                select(EventRow).where(EventRow.case_id.in_(rows_by_case)).order_by(EventRow.case_id, EventRow.sequence))
+            rows_by_case: dict[int, list] = {case.id: [] for case in chunk}
+            # Plain rows, not ORM objects: these are only read, and a caseload view reads thousands.
+            event_rows = self.session.execute(
+                select(*EventRow.__table__.c).where(EventRow.case_id.in_(rows_by_case))
+                .order_by(EventRow.case_id, EventRow.sequence))
             for row in event_rows:
                 rows_by_case[row.case_id].append(row)
             records.extend(_case_record(case, rows_by_case[case.id]) for case in chunk)
@@ -183,36 +252,42 @@ class CaseStore:
         self.session.flush()
         return _case_record(case, [*rows, row])
 
+    def import_shapes(self, actor: str, recorded_at: datetime) -> ImportShapes:
+        dialect = self.session.get_bind().dialect
+        return ImportShapes(RowShape(dialect, Case.__table__, CASE_COLUMNS),
+                            RowShape(dialect, EventRow.__table__, EVENT_COLUMNS),
+                            RowShape(dialect, AdviceRequest.__table__, ADVICE_COLUMNS),
+                            actor, recorded_at, self._contributor_ids())
+
     def import_caseload(self, cases: Sequence[tuple[NewRequest, Sequence[CaseEvent]]], actor: str,
                         recorded_at: datetime) -> int:
-        """Write many already-validated cases at once; raises DuplicateReference for a stored one."""
-        if not cases:
-            return 0  # an INSERT with no rows would be run once with no values
-        taken = self.stored_references([request.reference for request, _ in cases])
-        if taken:
-            raise DuplicateReference(min(taken))
-        case_rows, projections = [], []
-        for request, events in cases:
-            projection = self._project(events)
-            projections.append(projection)
-            case_rows.append({
-                **request.model_dump(), "created_at": recorded_at, "stage": projection.stage.value,
-                "next_due": projection.next_due, "exceptions_apply": projection.exceptions_apply,
-            })
-        ids = dict(self.session.execute(insert(Case).returning(Case.reference, Case.id), case_rows).all())
-        event_rows = [
-            {"case_id": ids[request.reference], "sequence": sequence, "type": event.type, "event_date": event.on,
-             "actor": actor, "recorded_at": recorded_at, "payload": event_payload(event)}
-            for request, events in cases
-            for sequence, event in enumerate(sorted(events, key=lambda event: event.on), start=1)
-        ]
-        if event_rows:
-            self.session.execute(insert(EventRow), event_rows)
-        contributor_ids = self._contributor_ids()
-        advice = [row for (request, _), projection in zip(cases, projections)
-                  for row in advice_rows(ids[request.reference], projection.advice, contributor_ids)]
-        if advice:
-            self.session.execute(insert(AdviceRequest), advice)
+        """Write many cases at once (EventRejected for an impossible history; DuplicateReference for a stored one)."""
+        shapes = self.import_shapes(actor, recorded_at)
+        for start in range(0, len(cases), IMPORT_CHUNK):
+            chunk = cases[start:start + IMPORT_CHUNK]
+            taken = self.stored_references([request.reference for request, _ in chunk])
+            if taken:
+                raise DuplicateReference(min(taken))
+            self.import_prepared(shapes, [prepare_case(request, events, fold(events), self.closures, shapes)
+                                          for request, events in chunk])
+        return len(cases)
+
+    def import_prepared(self, shapes: ImportShapes, cases: Sequence[PreparedCase]) -> int:
+        """Write prepared cases whose references are known to be new; call with a chunk at a time.
+
+        A reference stored by someone else since it was checked breaks the unique index:
+        ReferenceTakenMeanwhile, and the caller's transaction is to be rolled back.
+        """
+        connection = self.session.connection()
+        before = self.session.scalar(select(func.coalesce(func.max(Case.id), 0)))
+        try:
+            insert_rows(connection, shapes.cases, (case.row for case in cases))
+        except IntegrityError as error:
+            raise ReferenceTakenMeanwhile() from error
+        # Ids come from one range read: the rows are ours, and any other writer's have other references.
+        ids = dict(self.session.execute(select(Case.reference, Case.id).where(Case.id > before)).all())
+        insert_rows(connection, shapes.events, ((ids[case.reference], *row) for case in cases for row in case.events))
+        insert_rows(connection, shapes.advice, ((ids[case.reference], *row) for case in cases for row in case.advice))
         return len(cases)
 
     # -- contributors --------------------------------------------------------------------------
@@ -248,12 +323,8 @@ class CaseStore:
         return case
 
     def _project(self, events: Sequence[CaseEvent]) -> Projection:
-        """Validates the history (EventRejected) and projects it; ``as_of`` is the last event, so nothing is hidden."""
-        case_file = fold(events)
-        timeline = build_timeline(case_file, self.calendar, max(event.on for event in events), self.closures)
-        next_due = timeline.next_due
-        return Projection(timeline.stage, next_due.statutory if next_due else None, timeline.exceptions_apply,
-                          tuple(case_file.advice.values()))
+        """Validates the history (EventRejected) and projects it."""
+        return projection_of(fold(events), events, self.closures)
 
     def _append(self, case_id: int, sequence: int, event: CaseEvent, actor: str, recorded_at: datetime) -> EventRow:
         row = EventRow(
@@ -275,15 +346,15 @@ class CaseStore:
 
 def advice_rows(case_id: int, advice: Sequence[AdviceRecord], contributor_ids: dict[str, int]) -> list[dict]:
     """The advice_requests rows of one case."""
-    return [
-        {
-            "case_id": case_id, "key": record.key, "agency": record.agency.value,
-            "contributor_id": contributor_ids.get(record.contributor) if record.contributor else None,
-            "requested_on": record.requested_on, "due_on": ADVICE.due(record.requested_on),
-            "received_on": record.received_on,
-        }
-        for record in advice
-    ]
+    return [dict(zip(ADVICE_COLUMNS, (case_id, *values))) for values in advice_values(advice, contributor_ids)]
+
+
+def advice_values(advice: Sequence[AdviceRecord], contributor_ids: dict[str, int]) -> list[tuple]:
+    """ADVICE_COLUMNS but the case id, for each advice request of a case."""
+    return [(record.key, record.agency.value,
+             contributor_ids.get(record.contributor) if record.contributor else None,
+             record.requested_on, ADVICE.due(record.requested_on), record.received_on)
+            for record in advice]
 
 
 def _case_record(case: Case, rows: Sequence[EventRow]) -> CaseRecord:

@@ -61,10 +61,9 @@ class OutboxStore:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         table = OutboxMessage.__table__
         statement = insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
-        connection = self.session.connection()
-        inserted = 0
-        for row in ordered:  # one row per statement: RETURNING names it only when it was new
-            inserted += len(connection.execute(statement, row).all())
+        # An executemany that SQLAlchemy batches into multi-row INSERTs ("insertmanyvalues"): RETURNING
+        # gives back only the rows that were new, which is all the count needs.
+        inserted = len(self.session.connection().execute(statement, ordered).all())
         return Enqueued(inserted, len(ordered) - inserted)
 
     def existing_keys(self, keys: Sequence[str]) -> set[str]:
@@ -83,12 +82,24 @@ class OutboxStore:
                  .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                  .limit(limit)
                  .with_for_update(skip_locked=True))
-        rows = list(self.session.scalars(query))
-        for row in rows:
-            row.claim_token = token
-            row.next_attempt_at = now + lease
-        self.session.flush()
-        return rows
+        claimed: list[int] = []
+        while not claimed:
+            candidates = list(self.session.scalars(query.with_only_columns(OutboxMessage.id)))
+            if not candidates:
+                return []
+            # Claim only rows still queued and due as we write: SQLite takes no row locks (and pysqlite reads
+            # outside the transaction), so another dispatcher may have claimed a candidate since we read it;
+            # overwriting its claim would send the message twice. Rows lost so are no longer due: read again.
+            claimed = list(self.session.scalars(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(candidates), OutboxMessage.status == OutboxStatus.QUEUED,
+                       OutboxMessage.next_attempt_at <= now)
+                .values(claim_token=token, next_attempt_at=now + lease)
+                .returning(OutboxMessage.id),
+                execution_options={"synchronize_session": False}))
+        return list(self.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed))
+                                         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                                         .execution_options(populate_existing=True)))
 
     def settle(self, row_id: int, token: str, values: dict) -> OutboxMessage | None:
         """Apply ``values`` if the row is still ours and queued; None when another run took it over."""

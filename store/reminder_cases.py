@@ -13,10 +13,9 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.events import CaseEvent
+from domain.events import CaseEvent, parse_event
 from domain.reminders import ContributorEntry
 from domain.timeline import OPEN_STAGES
-from store.cases import _to_event
 from store.models import AdviceRequest, Case, CaseEvent as EventRow, Contributor
 
 
@@ -47,10 +46,7 @@ def open_case_batch(session: Session, after_id: int, size: int,
     if not rows:
         return None
     ids = [row.id for row in rows]
-    events: dict[int, list[CaseEvent]] = {case_id: [] for case_id in ids}
-    for event_row in session.scalars(
-            select(EventRow).where(EventRow.case_id.in_(ids)).order_by(EventRow.case_id, EventRow.sequence)):
-        events[event_row.case_id].append(_to_event(event_row))
+    events = case_events(session, ids)
     contributors = {
         row.code: ContributorEntry(code=row.code, name=row.name, agency=row.agency, team=row.team,
                                    email=row.email, escalation_email=row.escalation_email)
@@ -66,12 +62,13 @@ def open_case_batch(session: Session, after_id: int, size: int,
 
 
 def case_events(session: Session, case_ids: Sequence[int]) -> dict[int, list[CaseEvent]]:
-    """The events of a few cases (the dispatcher's re-check before sending)."""
+    """The events of some cases, in order: a batch of the watch, or the dispatcher's re-check before sending."""
     found: dict[int, list[CaseEvent]] = {case_id: [] for case_id in case_ids}
-    for event_row in session.scalars(
-            select(EventRow).where(EventRow.case_id.in_(list(case_ids))).order_by(EventRow.case_id,
-                                                                                   EventRow.sequence)):
-        found[event_row.case_id].append(_to_event(event_row))
+    # Columns, not ORM rows: no identity map or instance state for what is only read and folded.
+    for case_id, type_, on, payload in session.execute(
+            select(EventRow.case_id, EventRow.type, EventRow.event_date, EventRow.payload)
+            .where(EventRow.case_id.in_(list(case_ids))).order_by(EventRow.case_id, EventRow.sequence)):
+        found[case_id].append(parse_event(type_, on, payload))
     return found
 
 

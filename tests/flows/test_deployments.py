@@ -42,3 +42,20 @@ def test_served_deployments_carry_their_schedules_in_london_time():
 def test_the_request_flow_takes_only_a_case_reference():
     flow = next(d for d in DEPLOYMENTS if d.name == "ehc-request").load_flow()
     assert list(flow.parameters.properties) == ["reference"]
+
+
+def test_ehc_deploy_registers_every_deployment_with_the_work_pool_to_run_in_this_project(prefect_api_url):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+
+    from deployments import apply_to_work_pool
+
+    with get_client(sync_client=True) as client:
+        client.create_work_pool(WorkPoolCreate(name="ehc-test-pool", type="process"), overwrite=True)
+        assert apply_to_work_pool("ehc-test-pool") == [deployment.name for deployment in DEPLOYMENTS]
+        for deployment in DEPLOYMENTS:
+            stored = client.read_deployment_by_name(f"{deployment.name}/{deployment.name}")
+            assert stored.work_pool_name == "ehc-test-pool"
+            assert stored.job_variables["working_dir"] == str(PREFECT_YAML.parents[1])
+            assert [schedule.schedule.cron for schedule in stored.schedules] == (
+                [deployment.cron] if deployment.cron else [])

@@ -1,4 +1,4 @@
-"""Reading a caseload CSV and writing it through CaseStore, on SQLite and on PostgreSQL."""
+"""`ehc import caseload`: a CSV read and written in one transaction, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,12 +8,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from domain.events import Decision, DecisionOutcome, ExceptionStarted, FinalIssued, NoPlanNotice
+from domain.events import Decision, DecisionOutcome, ExceptionStarted, FinalIssued, NoPlanNotice, Received
 from domain.intake import NewRequest
 from domain.rules import Limb
-from ehc.caseload_csv import CaseloadRejected, read_caseload
+from config.settings import Settings
+from ehc import caseload_import
+from ehc.bootstrap import App
+from ehc.caseload_csv import CaseloadRejected
+from ehc.caseload_import import import_caseload_file
 from ehc.render import timeline_json
 from store.cases import DuplicateReference
+from store.db import upgrade
 
 ACTOR = "integration.tester"
 RECORDED_AT = datetime(2026, 6, 1, 9, 30, tzinfo=timezone.utc)
@@ -26,10 +31,13 @@ def write_csv(tmp_path: Path, *lines: str, name: str = "caseload.csv") -> Path:
     return path
 
 
-def import_file(unit_of_work, path: Path) -> int:
-    with unit_of_work() as store:
-        caseload = read_caseload(path, store.stored_references)
-        return store.import_caseload(caseload.cases, ACTOR, RECORDED_AT)
+@pytest.fixture
+def app(database_url, tmp_path) -> App:
+    return App(Settings(database_url=database_url, state_dir=tmp_path / "state"))
+
+
+def import_file(app: App, path: Path, workers: int | None = None) -> int:
+    return import_caseload_file(app, path, ACTOR, workers).imported
 
 
 def stored_view(unit_of_work, reference: str, as_of: date) -> dict:
@@ -56,8 +64,8 @@ def stored_view(unit_of_work, reference: str, as_of: date) -> dict:
     pytest.param("SAME,2026-03-02,,,,,", [], id="awaiting-decision"),
 ])
 def test_an_imported_case_is_stored_exactly_as_if_its_events_had_been_recorded_one_by_one(
-        unit_of_work, tmp_path, row, events):
-    import_file(unit_of_work, write_csv(tmp_path, HEADER, row))
+        app, unit_of_work, tmp_path, row, events):
+    import_file(app, write_csv(tmp_path, HEADER, row))
     received = date.fromisoformat(row.split(",")[1])
     with unit_of_work() as store:
         store.add_request(NewRequest(reference="BYHAND", received=received), ACTOR, RECORDED_AT)
@@ -69,10 +77,10 @@ def test_an_imported_case_is_stored_exactly_as_if_its_events_had_been_recorded_o
     assert stored_view(unit_of_work, "SAME", as_of) == stored_view(unit_of_work, "BYHAND", as_of)
 
 
-def test_imported_events_are_numbered_in_date_order_with_received_first(unit_of_work, tmp_path, engine):
+def test_imported_events_are_numbered_in_date_order_with_received_first(app, unit_of_work, tmp_path):
     path = write_csv(tmp_path, HEADER + ",draft_served,exception_start",
                      "ORD-1,2026-03-02,assess,2026-04-10,2026-07-01,,10(4)(d),2026-05-01,2026-03-02")
-    import_file(unit_of_work, path)
+    import_file(app, path)
 
     with unit_of_work() as store:
         audit = store.get("ORD-1").audit
@@ -83,8 +91,8 @@ def test_imported_events_are_numbered_in_date_order_with_received_first(unit_of_
     assert {a["actor"] for a in audit} == {ACTOR}
 
 
-def test_stored_references_are_reported_with_the_other_bad_rows_in_line_order(unit_of_work, tmp_path, dump_tables):
-    import_file(unit_of_work, write_csv(tmp_path, HEADER, "OLD-1,2026-01-05,,,,,", "OLD-2,2026-01-05,,,,,",
+def test_stored_references_are_reported_with_the_other_bad_rows_in_line_order(app, tmp_path, dump_tables):
+    import_file(app, write_csv(tmp_path, HEADER, "OLD-1,2026-01-05,,,,,", "OLD-2,2026-01-05,,,,,",
                                         name="first.csv"))
     before = dump_tables()
     path = write_csv(tmp_path, HEADER,
@@ -95,9 +103,8 @@ def test_stored_references_are_reported_with_the_other_bad_rows_in_line_order(un
                      "NEW-2,2026-01-06,,,,,",       # line 6: duplicate of line 4
                      name="second.csv")
 
-    with unit_of_work() as store:
-        with pytest.raises(CaseloadRejected) as rejected:
-            read_caseload(path, store.stored_references)
+    with pytest.raises(CaseloadRejected) as rejected:
+        import_file(app, path)
 
     assert [problem.split(":")[0] for problem in rejected.value.problems] == [
         "line 2", "line 3", "line 5", "line 6"]
@@ -106,57 +113,97 @@ def test_stored_references_are_reported_with_the_other_bad_rows_in_line_order(un
     assert dump_tables() == before
 
 
-def test_a_reference_stored_after_the_file_was_read_is_still_refused_and_nothing_written(
-        unit_of_work, tmp_path, dump_tables):
-    caseload = read_caseload(write_csv(tmp_path, HEADER, "RACE-1,2026-03-02,,,,,", "RACE-2,2026-03-02,,,,,"))
+def test_a_reference_stored_by_someone_else_meanwhile_is_refused_by_the_store_and_nothing_written(
+        unit_of_work, dump_tables):
+    cases = [(NewRequest(reference=f"RACE-{n}", received=date(2026, 3, 2)), [Received(on=date(2026, 3, 2))])
+             for n in (1, 2)]
     with unit_of_work() as store:  # someone else adds RACE-2 in between
         store.add_request(NewRequest(reference="RACE-2", received=date(2026, 3, 3)), "other", RECORDED_AT)
     before = dump_tables()
 
     with pytest.raises(DuplicateReference, match="RACE-2"):
         with unit_of_work() as store:
-            store.import_caseload(caseload.cases, ACTOR, RECORDED_AT)
+            store.import_caseload(cases, ACTOR, RECORDED_AT)
 
     assert dump_tables() == before
 
 
-def test_a_large_file_is_checked_against_the_store_beyond_the_first_batch(unit_of_work, tmp_path, count_rows):
+def test_a_large_file_is_checked_against_the_store_beyond_the_first_batch(app, unit_of_work, tmp_path, count_rows):
     received = date(2026, 1, 5)
     rows = [f"BULK-{n:05d},{received + timedelta(days=n % 60)},,,,," for n in range(1, 1201)]
-    assert import_file(unit_of_work, write_csv(tmp_path, HEADER, *rows, name="bulk.csv")) == 1200
+    assert import_file(app, write_csv(tmp_path, HEADER, *rows, name="bulk.csv")) == 1200
     assert (count_rows("cases"), count_rows("case_events")) == (1200, 1200)
 
     again = write_csv(tmp_path, HEADER, "FRESH-1,2026-03-02,,,,,", rows[1149], name="again.csv")
+    with pytest.raises(CaseloadRejected) as rejected:
+        import_file(app, again)
     with unit_of_work() as store:
-        with pytest.raises(CaseloadRejected) as rejected:
-            read_caseload(again, store.stored_references)
         listed = store.find(date(2026, 3, 1), stages=())
 
     assert rejected.value.problems == ["line 3: case_ref: a case BULK-01150 already exists in the case store"]
     assert len(listed) == 1200
 
 
-def test_a_bad_row_after_a_quoted_line_break_is_reported_at_its_own_line_in_the_file(tmp_path):
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunks of 40 rows, so a file of a few hundred is shared between worker processes."""
+    monkeypatch.setattr(caseload_import, "CHUNK_ROWS", 40)
+
+
+def test_a_file_shared_between_worker_processes_stores_what_one_process_would(
+        app, small_chunks, tmp_path, database_url):
+    rows = [f"PAR-{n:04d},{date(2026, 1, 5) + timedelta(days=n % 90)},"
+            + ("assess,2026-05-01,,," if n % 3 else ",,,,") + ("10(4)(c)" if n % 7 == 0 else "")
+            for n in range(1, 301)]
+    path = write_csv(tmp_path, HEADER, *rows)
+    serial = App(Settings(database_url=f"sqlite:///{tmp_path / 'serial.sqlite3'}", state_dir=tmp_path / "s"))
+    upgrade(serial.engine)
+
+    assert import_file(app, path, workers=2) == import_file(serial, path, workers=1) == 300
+
+    def view(of: App) -> list:
+        with of.store() as store:
+            return [(record.reference, record.stage, [(e.type, e.on) for e in record.events],
+                     timeline.next_due.statutory if timeline.next_due else None)
+                    for record, timeline in store.find(date(2026, 6, 1), stages=())]
+    assert view(app) == view(serial)
+
+
+def test_bad_lines_in_later_chunks_are_all_listed_and_nothing_is_written(app, small_chunks, tmp_path, dump_tables):
+    rows = [f"BIG-{n:04d},2026-02-02,,,,," for n in range(1, 301)]
+    rows[9] = "BIG-0010,2026-02-30,,,,,"        # line 11, first chunk
+    rows[250] = "BIG-0251,2026-02-02,maybe,,,,"  # line 252, a later chunk
+    rows[299] = "BIG-0001,2026-02-02,,,,,"       # line 301: repeats line 2
+    before = dump_tables()
+
+    with pytest.raises(CaseloadRejected) as rejected:
+        import_file(app, write_csv(tmp_path, HEADER, *rows), workers=2)
+
+    assert [problem.split(":")[0] for problem in rejected.value.problems] == ["line 11", "line 252", "line 301"]
+    assert dump_tables() == before
+
+
+def test_a_bad_row_after_a_quoted_line_break_is_reported_at_its_own_line_in_the_file(app, tmp_path):
     path = write_csv(tmp_path, HEADER + ",team",
                      'Q-1,2026-03-02,,,,,,"North',         # line 2 ...
                      'and East"',                           # ... line 3: one record over two lines
                      "Q-2,2026-03-32,,,,,,South")           # line 4: bad date
 
     with pytest.raises(CaseloadRejected) as rejected:
-        read_caseload(path)
+        import_file(app, path)
 
     assert len(rejected.value.problems) == 1
     assert rejected.value.problems[0].startswith("line 4: received")
 
 
-def test_a_good_file_is_parsed_into_requests_and_events_with_ignored_columns_listed(tmp_path):
+def test_a_good_file_is_stored_with_its_requests_events_and_ignored_columns_listed(app, unit_of_work, tmp_path):
     path = write_csv(tmp_path, HEADER + ",caseworker,nhs_number,child_given_name",
                      "P-1,2026-03-02,assess,2026-04-10,,,,alice,999,Ada")
 
-    caseload = read_caseload(path)
+    imported = import_caseload_file(app, path, ACTOR)
 
-    assert caseload.ignored_columns == ["nhs_number"]
-    [(request, events)] = caseload.cases
-    assert (request.reference, request.received, request.caseworker, request.child_given_name) == (
-        "P-1", date(2026, 3, 2), "alice", "Ada")
-    assert [e.type for e in events] == ["received", "decision"]
+    assert (imported.imported, imported.ignored_columns, imported.open_references) == (1, ["nhs_number"], ["P-1"])
+    with unit_of_work() as store:
+        record = store.get("P-1")
+    assert (record.received, record.caseworker, record.child_given_name) == (date(2026, 3, 2), "alice", "Ada")
+    assert [e.type for e in record.events] == ["received", "decision"]

@@ -18,8 +18,11 @@ from domain.events import (
     DraftServed, ExceptionEnded, ExceptionStarted, FinalIssued, NoPlanNotice, Received, RepresentationsReceived,
     Withdrawn,
 )
-from domain.rules import CASE_LIMBS, Step
-from domain.timeline import PENDING, Status, timeline_for
+from domain.casefile import fold
+from domain.rules import CASE_LIMBS, Limb, Step
+from domain.timeline import (
+    PENDING, Status, build_timeline, case_exceptions_apply, next_statutory_date, stage_of, timeline_for,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::domain.calendar.CalendarCoverageWarning")
 PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -188,3 +191,23 @@ def test_a_step_is_done_on_time_exactly_when_done_by_its_statutory_date(calendar
         if deadline.done_on is not None:
             expected = Status.ON_TIME if deadline.done_on <= deadline.statutory else Status.LATE
             assert deadline.status is expected
+
+
+@PROPERTY
+@given(histories(), st.booleans())
+def test_the_store_projection_shortcut_agrees_with_the_full_timeline(calendar, history, with_exceptions):
+    """The import projects a million histories with next_statutory_date; the screens use build_timeline."""
+    events, _, as_of = history
+    if with_exceptions:
+        received = events[0].on
+        events = [*events, ExceptionStarted(on=received, limb=Limb.PERSONAL_CIRCUMSTANCES)]
+    closures = ClosureCalendar(defaults={kind: (Closure(events[0].on, events[0].on + timedelta(days=60)),)
+                                         for kind in SettingKind})
+    # The day asked about, and the days either side of a representation window closing (draft + 15 days).
+    for day in {as_of, *(event.on + timedelta(days=days) for event in events for days in (14, 15, 16))}:
+        case = fold([event for event in events if event.on <= day or event.type == "received"])
+        timeline = build_timeline(case, calendar, day, closures)
+
+        assert next_statutory_date(case, day) == (timeline.next_due.statutory if timeline.next_due else None)
+        assert case_exceptions_apply(case, closures) == timeline.exceptions_apply
+        assert stage_of(case) == timeline.stage
