@@ -126,12 +126,11 @@ def build_store(url: str, count: int) -> float:
 
     from config.settings import Settings
     from ehc.bootstrap import App
-    from store.cases import CaseStore
     from store.db import upgrade
 
     app = App(Settings(database_url=url))
     upgrade(app.engine)
-    projector = _projector(CaseStore(None, app.calendar, app.closures))
+    projector = _projector(app.closures)
     contributors = [(number, code, f"{agency} ({code})", agency, f"{code.lower()}@example.nhs.uk")
                     for agency, code, _ in AGENCIES for known, number in CONTRIBUTOR_IDS.items() if known == code]
     started = time.perf_counter()
@@ -167,9 +166,12 @@ def build_store(url: str, count: int) -> float:
     return time.perf_counter() - started
 
 
-def _projector(store):
+def _projector(closures):
+    from domain.casefile import fold
+    from store.cases import projection_of
+
     def project(events):
-        projection = store._project(events)
+        projection = projection_of(fold(events), events, closures)
         return projection.stage.value, projection.next_due, projection.exceptions_apply
     return project
 
