@@ -72,10 +72,11 @@ def direct_record_seconds(state_dir: Path, requests) -> list[float]:
 
 
 def watch_copies(app, state_dir: Path, cases: int) -> dict[str, str]:
-    from ehc import casework
+    from ehc.clock import now_utc
     from ehc.synthetic import synthetic_caseload
 
-    casework.import_caseload(app, synthetic_caseload(cases, AS_OF, prefix="W"), "bench", start_runs=False)
+    with app.store() as store:
+        store.import_caseload(synthetic_caseload(cases, AS_OF, prefix="W"), "bench", now_utc())
     app.engine.dispose()
     source = state_dir / "ehc.sqlite3"
     copies = {}

@@ -77,21 +77,6 @@ def record_event(app: App, reference: str, event: CaseEvent, actor: str) -> Reco
     return Recorded(record, timeline, note)
 
 
-def import_caseload(app: App, cases: Sequence[tuple[NewRequest, Sequence[CaseEvent]]], actor: str,
-                    start_runs: bool = True) -> tuple[int, int, list[str]]:
-    """Imports every case (or none), then starts a flow run for each open one.
-
-    Returns (cases imported, runs started, why any run was not started).
-    """
-    with app.store() as store:
-        count = store.import_caseload(cases, actor, now_utc())
-    if not start_runs:
-        return count, 0, []
-    started, problems = start_request_runs(app, [request.reference for request, events in cases
-                                                 if not progress_of(request.reference, list(events)).closed])
-    return count, started, problems
-
-
 def start_request_runs(app: App, references: Sequence[str]) -> tuple[int, list[str]]:
     """Start an ``ehc-request`` run for each (stored, open) case; returns (started, why any was not)."""
     started, problems = 0, []

@@ -37,8 +37,7 @@ def csv_cell(value: Any) -> Any:
 
 
 def csv_row(row: Iterable[Any]) -> list[Any]:
-    # csv_cell inlined: the open-cases CSV can have 100,000 rows of 11 cells
-    return ["'" + value if isinstance(value, str) and value[:1] in FORMULA_STARTS else value for value in row]
+    return [csv_cell(value) for value in row]
 
 
 def xlsx_text(value: Any) -> Any:
@@ -66,5 +65,4 @@ def xlsx_row(sheet, row: Iterable[Any]) -> list[Any]:
     far cheaper to append than a cell object (the report's open-cases sheet
     can run to tens of thousands of rows).
     """
-    return [value if not isinstance(value, str) else xlsx_cell(sheet, value) if value[:1] in FORMULA_STARTS
-            else xlsx_text(value) for value in row]
+    return [xlsx_cell(sheet, value) if looks_like_formula(value) else xlsx_text(value) for value in row]
