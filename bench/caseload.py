@@ -1,10 +1,11 @@
 """Synthetic caseloads at national scale, written straight into a store or to an import CSV.
 
-Histories follow DOMAIN.md's national shape: received uniformly over the ten
-years before AS_OF, about half of plans late, health and social care advice
-late more often than the EP's, some refusals, withdrawals, no-plan notices and
-Reg 10(4) exceptions. Events after AS_OF are cut off, as a store on that day
-would hold them, so the most recent ~30 weeks' requests are still open.
+Histories follow the national shape (docs/RULES.md, "National figures"):
+received uniformly over the ten years before AS_OF, about half of plans late,
+health and social care advice late more often than the EP's, some refusals,
+withdrawals, no-plan notices and Reg 10(4) exceptions. Events after AS_OF are
+cut off, as a store on that day would hold them, so the most recent ~30
+weeks' requests are still open.
 
 Rows go in with the bare driver (executemany on SQLite, COPY on PostgreSQL):
 the benchmarks measure the product reading them, not this loader. Open cases

@@ -34,7 +34,7 @@ DUE_WITHIN = 14
 
 def job_import(app, args) -> dict:
     """`ehc import caseload --no-start-runs`, the command's own work."""
-    from ehc.caseload_import import import_caseload_file
+    from ehc.imports.caseload import import_caseload_file
 
     return {"rows": import_caseload_file(app, args.csv, "bench").imported}
 
@@ -71,7 +71,7 @@ def floor_import(app, args) -> dict:
 
 
 def job_watch(app, args) -> dict:
-    from ehc.notify_jobs import deadline_watch
+    from ehc.services.messages import deadline_watch
 
     return deadline_watch(app, AS_OF).model_dump(mode="json")
 
@@ -88,7 +88,7 @@ def floor_watch(app, args) -> dict:
 
 
 def job_report(app, args) -> dict:
-    from ehc.report_jobs import weekly_report
+    from ehc.services.reporting import weekly_report
 
     files = weekly_report(app, AS_OF, args.out)
     return files.model_dump(mode="json", include={"open_requests", "open_overdue", "plans_issued_rolling_12_months"})
@@ -168,7 +168,8 @@ def main() -> None:
     os.environ["EHC_DATABASE_URL"] = args.database_url
     os.environ.setdefault("EHC_STATE_DIR", str(args.out))
     from config.settings import Settings
-    from ehc import cli, notify_jobs, report_jobs  # noqa: F401  the job's imports, outside the clock
+    from ehc import cli  # noqa: F401  the job's imports, outside the clock
+    from ehc.services import messages, reporting  # noqa: F401
     from ehc.bootstrap import App
 
     app = App(Settings(database_url=args.database_url, state_dir=args.out))

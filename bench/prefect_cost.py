@@ -44,7 +44,7 @@ def percentile(values: list[float], share: float) -> float:
 def new_store(state_dir: Path):
     from config.settings import Settings
     from ehc.bootstrap import bootstrap
-    from ehc.synthetic import add_synthetic_contributors
+    from ehc.demo.synthetic import add_synthetic_contributors
     from store.db import upgrade
 
     app = bootstrap(Settings(state_dir=state_dir, database_url=None))
@@ -57,7 +57,7 @@ def new_store(state_dir: Path):
 def direct_record_seconds(state_dir: Path, requests) -> list[float]:
     """The store's own share: each request's events recorded with no orchestrator."""
     from ehc import casework
-    from ehc.demo_live import _by_day
+    from ehc.demo.live import _by_day
 
     app = new_store(state_dir)
     timings = []
@@ -73,7 +73,7 @@ def direct_record_seconds(state_dir: Path, requests) -> list[float]:
 
 def watch_copies(app, state_dir: Path, cases: int) -> dict[str, str]:
     from ehc.clock import now_utc
-    from ehc.synthetic import synthetic_caseload
+    from ehc.demo.synthetic import synthetic_caseload
 
     with app.store() as store:
         store.import_caseload(synthetic_caseload(cases, AS_OF, prefix="W"), "bench", now_utc())
@@ -91,7 +91,7 @@ def time_watches(copies: dict[str, str], state_dir: Path) -> dict[str, dict]:
 
     from config.settings import Settings
     from ehc.bootstrap import App
-    from ehc.notify_jobs import deadline_watch
+    from ehc.services.messages import deadline_watch
     from flows import _app
     from flows.deadline_watch import deadline_watch as deadline_watch_flow
 
@@ -130,11 +130,11 @@ def main() -> None:
 
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from ehc.demo_live import drive
-    from ehc.orchestration import PrefectOrchestrator
-    from ehc.prefect_server import local_prefect_server, prefect_environment
-    from ehc.serve import ServeProcess
-    from ehc.synthetic import synthetic_caseload
+    from ehc.demo.live import drive
+    from ehc.orchestration.orchestrator import PrefectOrchestrator
+    from ehc.orchestration.local_server import local_prefect_server, prefect_environment
+    from ehc.orchestration.serve import ServeProcess
+    from ehc.demo.synthetic import synthetic_caseload
 
     requests = synthetic_caseload(args.requests, AS_OF, weeks=22, seed=7, prefix="LIVE")
     with tempfile.TemporaryDirectory(prefix="ehc-prefect-cost-") as temp:

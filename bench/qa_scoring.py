@@ -20,7 +20,7 @@ from pathlib import Path
 
 from config.rubric import PACKAGED_RUBRIC, load_rubric
 from domain.quality import assess_plan
-from ehc.plan_import import read_plan
+from ehc.imports.plan_file import read_plan
 
 PLANS = Path(__file__).parents[1] / "tests" / "fixtures" / "plans"
 

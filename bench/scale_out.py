@@ -101,8 +101,8 @@ def main() -> None:
     from domain.casefile import fold
     from ehc import casework
     from ehc.bootstrap import bootstrap
-    from ehc.orchestration import PrefectOrchestrator
-    from ehc.synthetic import add_synthetic_contributors, synthetic_caseload
+    from ehc.orchestration.orchestrator import PrefectOrchestrator
+    from ehc.demo.synthetic import add_synthetic_contributors, synthetic_caseload
     from store.db import upgrade
     from tests.postgres_cluster import PostgresCluster, free_port
 

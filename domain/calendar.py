@@ -1,8 +1,9 @@
 """Working-day arithmetic over a calendar that is passed in as data.
 
-Statutory EHC timescales are calendar-based (DOMAIN.md); working days only
-shape reminders, escalations and the "last working day on or before" view.
-A working day is Monday to Friday and not an England bank holiday.
+Statutory EHC timescales are calendar-based; working days only shape
+reminders, escalations and the "last working day on or before" view
+(docs/RULES.md, "Working days: where they matter"). A working day is Monday
+to Friday and not an England bank holiday.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Every pattern is a regular expression matched case-insensitively at a word
 start (``\\b`` is added in front), so "communicat" finds "communication" and
 "communicates". Extending a list changes what the checks see; nothing else
 needs to change. Sources: SEND Code of Practice 0-25 (2015), "CoP"; the LA
-quality frameworks summarised in DOMAIN.md ("What makes a good plan").
+quality frameworks summarised in docs/RULES.md, "What makes a good plan".
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ HOW_LONG = (
     r"for (?:the|one|each) (?:term|year|academic year|school year)", r"(?:\d+|six|twelve|ten|eight)-week", r"until (?:the )?(?:next )?annual review",
     r"for the duration of (?:the|this) plan", r"throughout the school day", r"full[- ]time", r"\d+ hours? (?:a|per) week",
 )
-# Known failures (CoP 9.69; DOMAIN.md): wording that promises nothing measurable.
+# Known failures (CoP 9.69; docs/RULES.md, "What makes a good plan"): wording that promises nothing measurable.
 VAGUE_WORDING = (
     r"access to", r"regular", r"regularly", r"as required", r"as needed", r"as appropriate", r"where appropriate",
     r"when appropriate", r"opportunit(?:y|ies) (?:for|to)", r"if needed", r"when necessary", r"as necessary",

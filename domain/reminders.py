@@ -39,6 +39,15 @@ STEP_LABELS: dict[Step, str] = {
 NO_DRAFT = "no_draft"
 
 
+class OutboxStatus(StrEnum):
+    """Where a queued message stands."""
+
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"    # given up after the policy's attempts; `ehc outbox` shows why
+    SKIPPED = "skipped"  # not sent on purpose: nobody to send to, or the case moved on
+
+
 class MessageKind(StrEnum):
     ADVICE_REMINDER = "advice_reminder"
     ADVICE_ESCALATION = "advice_escalation"

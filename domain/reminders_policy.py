@@ -1,8 +1,9 @@
 """The reminder and escalation policy as plain data: an LA's choices, not the law.
 
-The law sets the statutory dates (DOMAIN.md); how often a contributor is
-nudged, who is told when advice is late and when nothing may be sent are
-local practice, so they live in a per-LA file (config/policy/*.toml), are
+The law sets the statutory dates (docs/RULES.md, "Assessment timescales");
+how often a contributor is nudged, who is told when advice is late and when
+nothing may be sent are local practice (docs/RULES.md, "RAG, reminders and
+escalations"), so they live in a per-LA file (config/policy/*.toml), are
 validated here and are passed to the planner (domain/reminders.py).
 
 Offsets are working days (Monday to Friday, not an England bank holiday)

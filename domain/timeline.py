@@ -346,7 +346,10 @@ def _closure_exceptions(case: CaseFile, closures: ClosureCalendar) -> list[Excep
 
 
 def _adjusted_target(deadline: Deadline, exceptions: list[ExceptionRecord]) -> AdjustedTarget:
-    """Statutory date plus the days the step's exceptions lasted (DOMAIN.md: a management view)."""
+    """Statutory date plus the days the step's exceptions lasted: a management view.
+
+    See docs/RULES.md, "Exceptions never move a statutory date".
+    """
     still_open = [e for e in exceptions if e.end is None]
     if still_open:
         limbs = ", ".join(str(e.limb) for e in still_open)

@@ -1,4 +1,4 @@
-"""Timeliness measures as the DfE's SEN2 return counts them (DOMAIN.md "How SEN2 counts timeliness").
+"""Timeliness measures as the DfE's SEN2 return counts them (docs/RULES.md, "How SEN2 counts timeliness").
 
 Everything here is pure: the report layer feeds it rows (one per plan,
 decision or advice return) or SQL aggregates of those rows (tallies per

@@ -1,4 +1,8 @@
-"""The composition root: builds the engine, calendar and repositories from settings."""
+"""The composition root: builds the engine, calendar and repositories from settings.
+
+Nothing heavy is imported until it is first used: `ehc timeline` needs the
+calendar and closures, not SQLAlchemy, Prefect or the mail senders.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +11,23 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterator
-
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING, Iterator
 
 from config.calendar import england_calendar
 from config.la import LaConfig, load_la_config
-from config.policy import load_policy
-from config.rubric import load_rubric
 from config.settings import Settings
 from domain.calendar import WorkingCalendar
 from domain.closures import ClosureCalendar
-from domain.reminders_policy import ReminderPolicy
-from notifications.senders import Sender, build_senders
-from domain.quality import Rubric
-from ehc.orchestration import Orchestrator, orchestrator_for
-from store.cases import CaseStore
-from store.db import make_engine, require_current_schema, session_factory
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from domain.quality import Rubric
+    from domain.reminders_policy import ReminderPolicy
+    from ehc.orchestration.orchestrator import Orchestrator
+    from notifications.senders import Sender
+    from store.cases import CaseStore
 
 
 @dataclass
@@ -47,27 +50,39 @@ class App:
     @cached_property
     def rubric(self) -> Rubric:
         """The LA's plan quality rubric (config/rubric/), validated on first use."""
+        from config.rubric import load_rubric
+
         return load_rubric(self.settings.quality_rubric)
 
     @cached_property
     def engine(self) -> Engine:
+        from store.db import make_engine
+
         return make_engine(self.settings.effective_database_url)
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
+        from store.db import session_factory
+
         return session_factory(self.engine)
 
     @cached_property
     def orchestrator(self) -> Orchestrator:
+        from ehc.orchestration.orchestrator import orchestrator_for
+
         return orchestrator_for(self.settings.state_dir, os.environ)
 
     @cached_property
     def policy(self) -> ReminderPolicy:
+        from config.policy import load_policy
+
         return load_policy(self.settings.reminder_policy)
 
     @cached_property
     def senders(self) -> dict[str, Sender]:
         """By channel; each opens its connection on first use and the dispatcher closes it after a run."""
+        from notifications.senders import build_senders
+
         return build_senders(self.settings)
 
     @property
@@ -77,6 +92,9 @@ class App:
     @contextmanager
     def store(self) -> Iterator[CaseStore]:
         """One unit of work: committed when the block ends, rolled back if it raises."""
+        from store.cases import CaseStore
+        from store.db import require_current_schema
+
         if not self._schema_checked:
             require_current_schema(self.engine)
             self._schema_checked = True

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from prefect import flow
 
-from ehc.casework import catch_up_all
+from ehc.services.casework import catch_up_all
 from flows._app import app
 
 

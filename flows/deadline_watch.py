@@ -10,14 +10,14 @@ from datetime import date
 
 from prefect import flow, task
 
-from ehc import notify_jobs
+from ehc.services import messages
 from ehc.clock import today_in_london
 from flows._app import app
 
 
 @task(name="queue-due-messages")
 def queue_due_messages(as_of: date) -> dict:
-    return notify_jobs.deadline_watch(app(), as_of).model_dump()
+    return messages.deadline_watch(app(), as_of).model_dump()
 
 
 @flow(name="deadline-watch", flow_run_name="deadline-watch-{as_of}", persist_result=True)

@@ -6,7 +6,7 @@ from datetime import date
 
 from prefect import flow
 
-from ehc import notify_jobs
+from ehc.services import messages
 from ehc.clock import midday_in_london, now_utc
 from flows._app import app
 
@@ -15,4 +15,4 @@ from flows._app import app
 def dispatch_notifications(as_of: date | None = None) -> dict:
     """Sends what is due now; with ``as_of``, what would be sent at midday (London) that day."""
     now = midday_in_london(as_of) if as_of else now_utc()
-    return notify_jobs.dispatch_outbox(app(), now).model_dump(mode="json")
+    return messages.dispatch_outbox(app(), now).model_dump(mode="json")

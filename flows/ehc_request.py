@@ -17,15 +17,16 @@ from prefect.cache_policies import NO_CACHE
 from prefect.flow_runs import suspend_flow_run
 
 from domain.progress import MilestoneReport, MilestoneState, Progress
-from ehc import request_steps
+from ehc.orchestration.orchestrator import start_quality_review as start_review_run
+from ehc.services import casework, messages
 from ehc.clock import today_in_london
 from flows._app import app
-from flows.inputs import CaseEventRecorded
+from flows.resume_input import CaseEventRecorded
 
 
 @task(name="read-case", cache_policy=NO_CACHE)
 def read_case(reference: str) -> Progress:
-    return request_steps.read_progress(app(), reference)
+    return casework.read_progress(app(), reference)
 
 
 @task(name="decision-to-assess")
@@ -37,7 +38,7 @@ def decision_to_assess(progress: Progress) -> MilestoneReport:
       f"/{args['requested_on']}")
 def request_advice(reference: str, key: str, requested_on: date, as_of: date) -> int:
     """Queues the contributor's advice request (once per request, whatever the day); returns how many were queued."""
-    return request_steps.ask_for_advice(app(), reference, as_of)
+    return messages.queue_case_messages(app(), reference, as_of)
 
 
 @task(name="collect-contribution")
@@ -53,7 +54,7 @@ def draft_plan(progress: Progress) -> MilestoneReport:
 @task(name="start-quality-review", cache_key_fn=lambda _, args: f"quality-review/{args['reference']}"
       f"/{args['document']}/{args['on']}")
 def start_quality_review(reference: str, document: str, on: date) -> str:
-    return request_steps.start_quality_review(reference, document, on)
+    return start_review_run(reference, document, on)
 
 
 @task(name="representations-and-consultation")
@@ -102,7 +103,7 @@ def _wait_for_casework(progress: Progress) -> str:
     has not changed since (a repeated resume): wait again under a fresh key.
     """
     logger = get_run_logger()
-    if request_steps.casework_events(app(), progress.reference) != progress.casework_events:
+    if casework.read_progress(app(), progress.reference).casework_events != progress.casework_events:
         # An event landed while this pass was running: walk again instead of sleeping on stale state.
         return _walk(progress.reference)
     repeat = 0

@@ -7,7 +7,7 @@ from datetime import date
 
 from prefect import flow
 
-from ehc import notify_jobs, report_jobs
+from ehc.services import messages, reporting
 from ehc.clock import today_in_london
 from flows._app import app
 
@@ -16,7 +16,7 @@ from flows._app import app
 def weekly_timeliness_report(as_of: date | None = None) -> dict:
     day = as_of or today_in_london()
     out_dir = app().settings.state_dir / "reports" / day.isoformat()
-    files = report_jobs.weekly_report(app(), day, out_dir)
+    files = reporting.weekly_report(app(), day, out_dir)
     # Keyed by the day and recipient: a re-run for the same day rewrites the files and queues nothing new.
-    queued = notify_jobs.queue_weekly_report_email(app(), files, day)
+    queued = messages.queue_weekly_report_email(app(), files, day)
     return {**files.model_dump(mode="json"), "emails_queued": queued}

@@ -33,7 +33,8 @@ from domain.reminders import is_sending_time, retry_time
 from notifications.senders import Outgoing, Sender, SendFailed
 from store.db import CaseStoreUnavailable
 from store.models import OutboxMessage
-from store.outbox import OutboxStatus, OutboxStore
+from domain.reminders import OutboxStatus
+from store.outbox import OutboxStore
 
 # Why a queued row should not be sent any more (the case moved on), or None: called with the row.
 RelevanceCheck = Callable[[OutboxMessage], "str | None"]

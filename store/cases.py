@@ -308,6 +308,11 @@ class CaseStore:
             raise EventRejected(f"contributor: no contributor with code {code!r} (add it with `ehc contributors add`)")
         return row
 
+    def stored_contributor_codes(self, codes: Iterable[str]) -> set[str]:
+        """Those of ``codes`` that already name a contributor."""
+        codes = list(codes)
+        return set(self.session.scalars(select(Contributor.code).where(Contributor.code.in_(codes))))
+
     def contributors(self) -> list[Contributor]:
         return list(self.session.scalars(select(Contributor).order_by(Contributor.agency, Contributor.code)))
 

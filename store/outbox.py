@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from enum import StrEnum
 from typing import Sequence
 
 from sqlalchemy import func, select, update
@@ -28,16 +27,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from domain.events import CaseEvent, event_payload
+from domain.reminders import OutboxStatus
 from store.models import Case, CaseEvent as EventRow, OutboxMessage
 
 SYSTEM_ACTOR = "ehc-notifications"
-
-
-class OutboxStatus(StrEnum):
-    QUEUED = "queued"
-    SENT = "sent"
-    FAILED = "failed"    # given up after the policy's attempts; `ehc outbox` shows why
-    SKIPPED = "skipped"  # not sent on purpose: nobody to send to, or the case moved on
 
 
 @dataclass(frozen=True)

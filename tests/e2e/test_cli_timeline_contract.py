@@ -1,4 +1,6 @@
-"""The `ehc timeline --json` contract: statutory dates worked out by hand from DOMAIN.md.
+"""The `ehc timeline --json` contract: statutory dates worked out by hand.
+
+The rules are those of docs/RULES.md, "Assessment timescales" and "Counting rules".
 
 Every case deadline is a whole number of weeks after `received`, so it falls on
 the weekday the request arrived. The last working day steps back over weekends

@@ -15,7 +15,7 @@ import pytest
 
 from ehc.bootstrap import bootstrap
 from ehc.clock import now_utc
-from ehc.synthetic import SYNTHETIC_CONTRIBUTORS, synthetic_caseload
+from ehc.demo.synthetic import SYNTHETIC_CONTRIBUTORS, synthetic_caseload
 
 CHROMIUM = Path("/usr/bin/chromium")
 STABLE_SCREENSHOT = Path(__file__).resolve().parents[2] / "test-output" / "weekly-report.png"

@@ -9,8 +9,8 @@ import pytest
 
 from config.settings import Settings
 from ehc.bootstrap import App, bootstrap
-from ehc.orchestration import PrefectOrchestrator
-from ehc.serve import ServeProcess
+from ehc.orchestration.orchestrator import PrefectOrchestrator
+from ehc.orchestration.serve import ServeProcess
 from flows import _app
 from store.db import upgrade
 

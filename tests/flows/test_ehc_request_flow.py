@@ -8,7 +8,7 @@ import pytest
 
 from domain.events import parse_event
 from domain.intake import NewRequest
-from ehc import casework
+from ehc.services import casework
 from prefect_runs import completed, flow_runs, suspended_after, wait_for_run, wait_until_completed
 
 pytestmark = pytest.mark.flows

@@ -14,7 +14,7 @@ import pytest
 from domain.events import Decision, DecisionOutcome, DraftServed
 from domain.intake import NewRequest
 from ehc.clock import now_utc
-from ehc.qa_jobs import attach_plan
+from ehc.services.plan_quality import attach_plan
 from flows.quality_review import quality_review
 
 PLANS = Path(__file__).parents[1] / "fixtures" / "plans"

@@ -10,7 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from ehc.orchestration import api_url_file
+from ehc.orchestration.orchestrator import api_url_file
 
 ROOT = Path(__file__).resolve().parents[2]
 

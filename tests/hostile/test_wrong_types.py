@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from domain.events import EVENT_TYPES, parse_event
 from domain.intake import NewRequest
-from ehc.inputs import describe_validation
+from ehc.parse import describe_validation
 from hostile.conftest import FUZZ_PURE
 
 ANYTHING = st.recursive(

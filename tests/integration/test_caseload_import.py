@@ -12,11 +12,11 @@ from domain.events import Decision, DecisionOutcome, ExceptionStarted, FinalIssu
 from domain.intake import NewRequest
 from domain.rules import Limb
 from config.settings import Settings
-from ehc import caseload_import
+from ehc.imports import caseload as caseload_import
 from ehc.bootstrap import App
-from ehc.caseload_csv import CaseloadRejected
-from ehc.caseload_import import import_caseload_file
-from ehc.render import timeline_json
+from ehc.imports.caseload_csv import CaseloadRejected
+from ehc.imports.caseload import import_caseload_file
+from ehc.case_views import timeline_json
 from store.cases import DuplicateReference
 from store.db import upgrade
 

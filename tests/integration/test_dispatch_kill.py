@@ -21,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import text
 
 from config.settings import PACKAGED_REMINDER_POLICY
-from ehc.notify_jobs import deadline_watch
+from ehc.services.messages import deadline_watch
 from notifications.sink import SmtpSink
 from tests.integration.test_outbox import AS_OF, load_caseload, make_app
 from tests.reliability.processes import json_value as _json, until_delivered as _until_delivered
@@ -32,7 +32,7 @@ CHILD = """
 import sys
 from datetime import datetime
 from ehc.bootstrap import bootstrap
-from ehc.notify_jobs import dispatch_outbox
+from ehc.services.messages import dispatch_outbox
 app = bootstrap()
 app.policy, app.senders, app.calendar, app.engine
 print("ready", flush=True)

@@ -22,7 +22,7 @@ from config.settings import Settings
 from domain.events import AdviceRequested, Agency, Decision
 from domain.intake import NewRequest
 from ehc.bootstrap import App
-from ehc.notify_jobs import deadline_watch, dispatch_outbox, preview_reminders
+from ehc.services.messages import deadline_watch, dispatch_outbox, preview_reminders
 from notifications.sink import SmtpSink, free_port
 
 AS_OF = date(2026, 4, 16)

@@ -21,8 +21,8 @@ from config.settings import Settings
 from domain.events import AdviceReceived, AdviceRequested, Agency, Decision, DecisionOutcome, DraftServed, FinalIssued
 from domain.intake import NewRequest
 from ehc.bootstrap import App
-from ehc.notify_jobs import dispatch_outbox, queue_quality_alert
-from ehc.qa_jobs import attach_plan, automatic_review
+from ehc.services.messages import dispatch_outbox, queue_quality_alert
+from ehc.services.plan_quality import attach_plan, automatic_review
 from notifications.sink import SmtpSink, free_port
 
 PLANS = Path(__file__).parents[1] / "fixtures" / "plans"

@@ -20,9 +20,9 @@ from domain.events import AdviceReceived, AdviceRequested, Agency, Decision, Dec
 from domain.intake import NewRequest
 from domain.quality import Grade
 from ehc.bootstrap import bootstrap
-from ehc.inputs import InputError
-from ehc.plan_import import PlanImportError
-from ehc.qa_jobs import attach_plan, automatic_review, quality_overview, record_review
+from ehc.parse import InputError
+from ehc.imports.plan_file import PlanImportError
+from ehc.services.plan_quality import attach_plan, automatic_review, quality_overview, record_review
 from store.cases import CaseNotFound
 from store.quality import NoPlanAttached
 

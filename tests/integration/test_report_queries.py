@@ -22,7 +22,7 @@ from domain.timeliness import (
     CLOSURE_DETECTED, OnTimeTally, OpenTally, Period, PlanIssued, PlanTally, advice_in, decisions_in,
     exceptions_in, is_open_overdue, plans_in, view_open_request,
 )
-from ehc.synthetic import SYNTHETIC_CONTRIBUTORS, synthetic_caseload
+from ehc.demo.synthetic import SYNTHETIC_CONTRIBUTORS, synthetic_caseload
 from reports import queries
 
 D = date.fromisoformat

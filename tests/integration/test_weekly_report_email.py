@@ -18,10 +18,10 @@ from sqlalchemy import text
 from config.settings import Settings
 from domain.events import Decision
 from domain.intake import NewRequest
-from ehc import qa_jobs
+from ehc.services import plan_quality
 from ehc.bootstrap import App
-from ehc.notify_jobs import dispatch_outbox, queue_weekly_report_email
-from ehc.report_jobs import weekly_report
+from ehc.services.messages import dispatch_outbox, queue_weekly_report_email
+from ehc.services.reporting import weekly_report
 from notifications.sink import SmtpSink, free_port
 
 AS_OF = date(2026, 11, 20)
@@ -45,9 +45,9 @@ def load_cases(app: App) -> None:
             store.record(reference, Decision(on=received.replace(day=20), outcome="assess"), "test", RECORDED)
 
 
-def review(app: App, reference: str, plan: str, received_on: date) -> qa_jobs.ReviewSummary:
-    qa_jobs.attach_plan(app, reference, "draft", PLANS / f"{plan}.json", received_on)
-    return qa_jobs.automatic_review(app, reference, received_on)
+def review(app: App, reference: str, plan: str, received_on: date) -> plan_quality.ReviewSummary:
+    plan_quality.attach_plan(app, reference, "draft", PLANS / f"{plan}.json", received_on)
+    return plan_quality.automatic_review(app, reference, received_on)
 
 
 def outbox_rows(engine) -> list[tuple]:

@@ -29,7 +29,7 @@ JOB_CHILD = """
 import sys
 from datetime import date, datetime
 from ehc.bootstrap import bootstrap
-from ehc.notify_jobs import deadline_watch, dispatch_outbox
+from ehc.services.messages import deadline_watch, dispatch_outbox
 job = sys.argv[1]
 app = bootstrap()
 app.policy, app.senders, app.calendar, app.closures, app.engine

@@ -1,6 +1,6 @@
 """Case stores for the crash tests: a synthetic caseload, an identical copy of a store, and what to compare.
 
-The caseload is ehc.synthetic's (late advice, exceptions, plans issued), as
+The caseload is ehc.demo.synthetic's (late advice, exceptions, plans issued), as
 the demo and the benchmarks use; on the watch's day about half its requests
 are open and the watch queues about two messages for each of those.
 """
@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 
 from ehc.bootstrap import App
 from ehc.clock import now_utc
-from ehc.synthetic import add_synthetic_contributors, synthetic_caseload
+from ehc.demo.synthetic import add_synthetic_contributors, synthetic_caseload
 from tests.reliability.processes import json_value
 
 WATCH_DAY = date(2026, 4, 16)                    # a Thursday in term time

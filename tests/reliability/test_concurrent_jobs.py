@@ -22,7 +22,7 @@ from tests.reliability.stores import (
     same_message_twice,
 )
 from tests.reliability.test_watch_kills import SENDING_FROM
-from ehc.notify_jobs import deadline_watch
+from ehc.services.messages import deadline_watch
 from store.db import make_engine
 
 CASES = 150

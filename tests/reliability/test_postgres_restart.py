@@ -19,7 +19,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import create_engine, text
 
-from ehc.notify_jobs import deadline_watch, dispatch_outbox
+from ehc.services.messages import deadline_watch, dispatch_outbox
 from notifications.dispatcher import Dispatcher
 from store.db import CaseStoreUnavailable
 from notifications.sink import SmtpSink

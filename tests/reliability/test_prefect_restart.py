@@ -1,6 +1,6 @@
 """The Prefect server and the runner are killed while requests are suspended; every request resumes.
 
-A real Prefect server process of the test's own (ehc.prefect_server, SQLite
+A real Prefect server process of the test's own (ehc.orchestration.local_server, SQLite
 under the state directory, not the session's test harness) and `ehc serve`.
 Five requests each get an `ehc-request` run, which suspends waiting for a
 decision. Then the server and `ehc serve` (with every flow run it started) are
@@ -24,11 +24,11 @@ import pytest
 from config.settings import Settings
 from domain.events import Decision
 from domain.intake import NewRequest
-from ehc import casework
+from ehc.services import casework
 from ehc.bootstrap import bootstrap
-from ehc.orchestration import PrefectOrchestrator
-from ehc.prefect_server import local_prefect_server
-from ehc.serve import ServeProcess
+from ehc.orchestration.orchestrator import PrefectOrchestrator
+from ehc.orchestration.local_server import local_prefect_server
+from ehc.orchestration.serve import ServeProcess
 from notifications.sink import free_port
 from store.db import upgrade
 from tests.flows.prefect_runs import completed, flow_runs, suspended_after, wait_for_run

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from ehc.notify_jobs import deadline_watch, dispatch_outbox
+from ehc.services.messages import deadline_watch, dispatch_outbox
 from notifications.sink import SmtpSink, free_port
 from store.models import OutboxMessage
 from store.outbox import as_utc

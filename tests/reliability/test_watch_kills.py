@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import text
 
-from ehc.notify_jobs import BATCH_SIZE, deadline_watch
+from ehc.services.messages import BATCH_SIZE, deadline_watch
 from notifications.sink import SmtpSink, free_port
 from store.reminder_cases import open_case_batch
 from tests.integration.test_outbox import make_app

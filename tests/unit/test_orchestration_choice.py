@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ehc.orchestration import (
+from ehc.orchestration.orchestrator import (
     NoOrchestration, OrchestrationUnavailable, PrefectOrchestrator, api_url_file, orchestrator_for, seen_events,
 )
 

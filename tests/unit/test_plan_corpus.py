@@ -15,7 +15,7 @@ import pytest
 from config.rubric import PACKAGED_RUBRIC, load_rubric
 from domain.plan import SectionId
 from domain.quality import AdviceOnFile, CheckContext, Grade, QualityReport, assess_plan
-from ehc.plan_import import read_plan
+from ehc.imports.plan_file import read_plan
 
 PLANS = Path(__file__).parents[1] / "fixtures" / "plans"
 _spec = importlib.util.spec_from_file_location("plan_fixtures_make_docx", PLANS / "make_docx.py")

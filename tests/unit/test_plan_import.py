@@ -9,7 +9,7 @@ import docx
 import pytest
 
 from domain.plan import SECTION_TITLES, SectionId
-from ehc.plan_import import PlanImportError, read_plan, section_heading
+from ehc.imports.plan_file import PlanImportError, read_plan, section_heading
 
 EVERY = [sid.value for sid in SectionId]
 

@@ -1,4 +1,4 @@
-"""Statutory due dates, status and days remaining (DOMAIN.md "Assessment timescales").
+"""Statutory due dates, status and days remaining (docs/RULES.md, "Assessment timescales").
 
 "Within N weeks of X" is due on X + 7N calendar days; a step done on or before
 that date is on time. Weekends and bank holidays never move a statutory date;

@@ -1,4 +1,4 @@
-"""SEN2 timeliness measures (DOMAIN.md "How SEN2 counts timeliness") against hand-computed tables.
+"""SEN2 timeliness measures (docs/RULES.md, "How SEN2 counts timeliness") against hand-computed tables.
 
 Every expected figure below was worked out by hand: 20 weeks is 140 days
 (Reg 13(2)), 6 weeks is 42 days (Reg 5(1), 8(1)), a period includes both its
@@ -19,7 +19,7 @@ from domain.timeliness import (
     measures_for, one_year_after, open_caseload, percentage, plans_in, report_periods, timeliness_contract,
     trend_weeks, view_open_request,
 )
-from ehc.synthetic import synthetic_caseload
+from ehc.demo.synthetic import synthetic_caseload
 
 D = date.fromisoformat
 

@@ -1,4 +1,4 @@
-"""WorkingCalendar: working days in England (DOMAIN.md "Working days: where they matter").
+"""WorkingCalendar: working days in England (docs/RULES.md, "Working days: where they matter").
 
 Every expected date below was worked out by hand from the England bank holiday
 list and checked with ``datetime.date.weekday()``.

@@ -20,8 +20,8 @@ from domain.quality import (
 )
 from ehc.bootstrap import App
 from ehc.clock import now_utc
-from ehc.inputs import InputError
-from ehc.plan_import import read_plan
+from ehc.parse import InputError
+from ehc.imports.plan_file import read_plan
 from store.quality import STAGES, QualityStore, StoredPlan
 
 MAX_COMMENT = 2000

@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 
 from domain.events import CaseEvent, Received
 from domain.intake import NewRequest
-from ehc import casework
+from ehc.services import casework
 from ehc.bootstrap import App
 
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ehc.orchestration import api_url_file
+from ehc.orchestration.orchestrator import api_url_file
 
 DEFAULT_PORT = 4200
 

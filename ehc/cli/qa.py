@@ -5,41 +5,25 @@
 `ehc qa attach` stores a plan for a case and, unless `--no-review`, runs and
 stores the automatic review and, below Good, queues the caseworker's alert,
 as the `quality-review` flow does on draft and final events. `ehc qa review` records a reviewer's score; `ehc qa list` and
-`ehc qa show` read back. The shared conventions (`_refusals`, `_emit`,
-`_as_of`) are ehc/cli.py's, imported when a command runs since ehc/cli.py
-imports this module while it is still loading.
+`ehc qa show` read back.
 """
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from config.rubric import RubricError
-from domain.quality import QualityReport
-from ehc.inputs import InputError, parse_date
-from ehc.plan_import import PlanImportError
-from store.quality import NoPlanAttached
+from ehc.cli.common import JsonOption, as_of_day, emit, refusals
+from ehc.parse import parse_date
+
+if TYPE_CHECKING:
+    from domain.quality import QualityReport
 
 qa_app = typer.Typer(help="Plan quality review: score EHC plans against the LA's rubric.", no_args_is_help=True)
 
-JsonOption = typer.Option(False, "--json", help="Print one JSON object (machine output).")
 AsOfOption = typer.Option(None, "--as-of", help="Date of the review (YYYY-MM-DD); default today, Europe/London.")
-
-
-@contextmanager
-def _refusals(json_output: bool) -> Iterator[object]:
-    """ehc/cli.py's refusals, plus this module's own: a bad plan file, rubric or a case without a plan."""
-    from ehc import cli
-
-    with cli._refusals(json_output):
-        try:
-            yield cli
-        except (PlanImportError, RubricError, NoPlanAttached) as error:
-            raise InputError(str(error)) from error
 
 
 def _report_json(report: QualityReport) -> dict:
@@ -89,14 +73,14 @@ def qa_score(
     json_output: bool = JsonOption,
 ) -> None:
     """Score a plan file against the rubric. Stores nothing."""
-    from ehc.qa_jobs import score_plan_file
+    from ehc.services.plan_quality import score_plan_file
 
-    with _refusals(json_output) as cli:
+    with refusals(json_output):
         from ehc.bootstrap import bootstrap
 
-        report = score_plan_file(bootstrap(), file, case, cli._as_of(as_of))
+        report = score_plan_file(bootstrap(), file, case, as_of_day(as_of))
         data = _report_json(report)
-        cli._emit(json_output, {"case_ref": case, **data}, _report_text(data, failings_only))
+        emit(json_output, {"case_ref": case, **data}, _report_text(data, failings_only))
 
 
 @qa_app.command("attach")
@@ -109,14 +93,14 @@ def qa_attach(
     json_output: bool = JsonOption,
 ) -> None:
     """Store a draft or final plan for a case, then its automatic review; below Good, the caseworker is alerted."""
-    from ehc.notify_jobs import queue_quality_alert
-    from ehc.qa_jobs import attach_plan, automatic_review
+    from ehc.services.messages import queue_quality_alert
+    from ehc.services.plan_quality import attach_plan, automatic_review
 
-    with _refusals(json_output) as cli:
+    with refusals(json_output):
         from ehc.bootstrap import bootstrap
 
         app_ = bootstrap()
-        received_on = parse_date("--received", received) if received else cli._as_of(None)
+        received_on = parse_date("--received", received) if received else as_of_day(None)
         document_id = attach_plan(app_, reference, stage, file, received_on)
         data: dict = {"case_ref": reference, "document_id": document_id, "stage": stage,
                       "received_on": received_on.isoformat()}
@@ -133,7 +117,7 @@ def qa_attach(
             if summary.below_good:
                 text += ("\ncaseworker alert queued" if data["alert_queued"]
                          else "\ncaseworker alert: already queued, or not needed")
-        cli._emit(json_output, data, text)
+        emit(json_output, data, text)
 
 
 @qa_app.command("review")
@@ -146,9 +130,9 @@ def qa_review(
     json_output: bool = JsonOption,
 ) -> None:
     """Record a reviewer's score and comment on one criterion; 2+ points from another reviewer goes to moderation."""
-    from ehc.qa_jobs import record_review
+    from ehc.services.plan_quality import record_review
 
-    with _refusals(json_output) as cli:
+    with refusals(json_output):
         from ehc.bootstrap import bootstrap
 
         outcome = record_review(bootstrap(), reference, criterion, score, comment, reviewer)
@@ -156,15 +140,15 @@ def qa_review(
                 f"({outcome.weighted_score:.2f})")
         if outcome.open_moderation:
             text += f"; moderation needed on {', '.join(outcome.open_moderation)}"
-        cli._emit(json_output, outcome.model_dump(mode="json"), text)
+        emit(json_output, outcome.model_dump(mode="json"), text)
 
 
 @qa_app.command("list")
 def qa_list(json_output: bool = JsonOption) -> None:
     """Every case's latest plan with its automatic and current grade, and criteria awaiting moderation."""
-    from ehc.qa_jobs import quality_overview
+    from ehc.services.plan_quality import quality_overview
 
-    with _refusals(json_output) as cli:
+    with refusals(json_output):
         from ehc.bootstrap import bootstrap
 
         rows = quality_overview(bootstrap())
@@ -177,16 +161,16 @@ def qa_list(json_output: bool = JsonOption) -> None:
             lines.append(f"  {r['case_ref']:<16} {r['stage']:<6} {r['received_on']:<11} {automatic:<28} "
                          f"{current:<28} {r['grade_source'] or '-':<10} {r['reviewers']:>3} "
                          f"{', '.join(r['moderation']) or '-'}")
-        cli._emit(json_output, {"count": len(rows), "plans": rows}, "\n".join(lines))
+        emit(json_output, {"count": len(rows), "plans": rows}, "\n".join(lines))
 
 
 @qa_app.command("show")
 def qa_show(reference: str = typer.Argument(...), failings_only: bool = typer.Option(False, "--failings"),
             json_output: bool = JsonOption) -> None:
     """The stored automatic review of the case's latest plan (findings), reviewers' scores and grade history."""
-    from ehc.qa_jobs import latest_report
+    from ehc.services.plan_quality import latest_report
 
-    with _refusals(json_output) as cli:
+    with refusals(json_output):
         from ehc.bootstrap import bootstrap
 
         data = latest_report(bootstrap(), reference)
@@ -204,13 +188,13 @@ def qa_show(reference: str = typer.Argument(...), failings_only: bool = typer.Op
         lines.append("grade history:")
         lines += [f"  {h['recorded_at']} {h['grade']} ({h['weighted_score']:.2f}) by {h['source']} ({h['recorded_by']})"
                   for h in data["grade_history"]]
-        cli._emit(json_output, data, "\n".join(lines))
+        emit(json_output, data, "\n".join(lines))
 
 
 @qa_app.command("rubric")
 def qa_rubric(json_output: bool = JsonOption) -> None:
     """The rubric in use (EHC_QUALITY_RUBRIC): criteria, weights and grade thresholds."""
-    with _refusals(json_output) as cli:
+    with refusals(json_output):
         from ehc.bootstrap import bootstrap
 
         rubric = bootstrap().rubric
@@ -220,4 +204,4 @@ def qa_rubric(json_output: bool = JsonOption) -> None:
                  f"{t.requires_improvement}, else Inadequate"]
         lines += [f"  {c.id:<16} x{c.weight:g}  [{', '.join(c.sections)}] {c.title}"
                   + ("" if c.check else " (reviewers only)") for c in rubric.criteria]
-        cli._emit(json_output, rubric.model_dump(mode="json"), "\n".join(lines))
+        emit(json_output, rubric.model_dump(mode="json"), "\n".join(lines))

@@ -1,43 +1,22 @@
-"""`ehc reminders ...`, `ehc outbox ...` and `ehc contributors import`: reminders and escalations.
-
-Registered by ehc/cli.py with ``register(app, contributors_app)``. The
-refusal and output helpers are ehc/cli.py's own (looked up when a command
-runs, since ehc/cli.py imports this module while it is still loading).
-"""
+"""`ehc reminders preview|watch` and `ehc outbox [dispatch|retry]`: reminders, escalations and their sending."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Optional
 
 import typer
-from sqlalchemy import select
 
-from ehc.bootstrap import bootstrap
+from ehc.cli.common import AsOfOption, JsonOption, as_of_day, emit, refusals
 from ehc.clock import now_utc
-from ehc.inputs import InputError
-from store.models import Contributor
-from store.outbox import OutboxStatus, OutboxStore, as_utc
+from domain.reminders import OutboxStatus
+from ehc.parse import InputError
+
 
 reminders_app = typer.Typer(help="Contributor reminders, escalations and stage alerts.", no_args_is_help=True)
 outbox_app = typer.Typer(help="Messages queued to send: list them, send the due ones, retry failed ones.",
                          invoke_without_command=True)
 
-JsonOption = typer.Option(False, "--json", help="Print one JSON object (machine output).")
-AsOfOption = typer.Option(None, "--as-of", help="The day (YYYY-MM-DD); default today, Europe/London.")
-
-
-def register(app: typer.Typer, contributors_app: typer.Typer) -> None:
-    app.add_typer(reminders_app, name="reminders")
-    app.add_typer(outbox_app, name="outbox")
-    contributors_app.command("import")(contributors_import)
-
-
-def _cli():
-    from ehc import cli  # the shared conventions: _refusals, _emit, _as_of
-
-    return cli
 
 
 # -- reminders -----------------------------------------------------------------------------------
@@ -45,11 +24,11 @@ def _cli():
 @reminders_app.command("preview")
 def reminders_preview(as_of: Optional[str] = AsOfOption, json_output: bool = JsonOption) -> None:
     """What would be sent on that day, to whom and why. Writes nothing."""
-    from ehc.notify_jobs import preview_reminders
+    from ehc.bootstrap import bootstrap
+    from ehc.services.messages import preview_reminders
 
-    cli = _cli()
-    with cli._refusals(json_output):
-        day = cli._as_of(as_of)
+    with refusals(json_output):
+        day = as_of_day(as_of)
         found = preview_reminders(bootstrap(), day)
         rows = [item.model_dump(mode="json") for item in found]
         lines = [f"{len(rows)} message(s) due on {day:%a} {day}"]
@@ -58,19 +37,19 @@ def reminders_preview(as_of: Optional[str] = AsOfOption, json_output: bool = Jso
             to = item.to_address or ("webhook" if item.channel == "webhook" else "no address: will be skipped")
             lines.append(f"  {item.case_reference:<14} {item.purpose:<44} -> {item.recipient} <{to}>{queued}\n"
                          f"  {'':<14} why: {item.reason}")
-        cli._emit(json_output, {"as_of": day.isoformat(), "count": len(rows), "messages": rows}, "\n".join(lines))
+        emit(json_output, {"as_of": day.isoformat(), "count": len(rows), "messages": rows}, "\n".join(lines))
 
 
 @reminders_app.command("watch")
 def reminders_watch(as_of: Optional[str] = AsOfOption, json_output: bool = JsonOption) -> None:
     """Queue the day's reminders, escalations and alerts in the outbox (safe to re-run)."""
-    from ehc.notify_jobs import deadline_watch
+    from ehc.bootstrap import bootstrap
+    from ehc.services.messages import deadline_watch
 
-    cli = _cli()
-    with cli._refusals(json_output):
-        day = cli._as_of(as_of)
+    with refusals(json_output):
+        day = as_of_day(as_of)
         summary = deadline_watch(bootstrap(), day)
-        cli._emit(json_output, summary.model_dump(mode="json"),
+        emit(json_output, summary.model_dump(mode="json"),
                   f"{day}: checked {summary.cases_checked} open case(s); queued {summary.messages_queued} "
                   f"message(s); {summary.already_queued} were already queued")
 
@@ -86,10 +65,12 @@ def outbox_list(
     """The outbox, earliest next attempt first, with the error of any failed attempt."""
     if ctx.invoked_subcommand is not None:
         return
-    cli = _cli()
-    with cli._refusals(json_output):
+    with refusals(json_output):
         if status is not None and status not in tuple(OutboxStatus):
             raise InputError(f"--status: {status!r} is not one of {', '.join(OutboxStatus)}")
+        from ehc.bootstrap import bootstrap
+        from store.outbox import OutboxStore, as_utc
+
         app_ = bootstrap()
         with app_.store() as store:
             outbox = OutboxStore(store.session)
@@ -105,7 +86,7 @@ def outbox_list(
             error = f"\n      last error: {item['last_error']}" if item["last_error"] else ""
             lines.append(f"  {item['status']:<8} {item['attempts']:>2} tries  next {item['next_attempt_at'][:16]}  "
                          f"{item['key']}{error}")
-        cli._emit(json_output, {"counts": counts, "messages": items}, "\n".join(lines))
+        emit(json_output, {"counts": counts, "messages": items}, "\n".join(lines))
 
 
 @outbox_app.command("dispatch")
@@ -115,14 +96,14 @@ def outbox_dispatch(
     json_output: bool = JsonOption,
 ) -> None:
     """Send the due messages (not in quiet hours, at weekends or on bank holidays)."""
-    from ehc.notify_jobs import dispatch_outbox
+    from ehc.bootstrap import bootstrap
+    from ehc.services.messages import dispatch_outbox
 
-    cli = _cli()
-    with cli._refusals(json_output):
+    with refusals(json_output):
         moment = _moment(now) if now else now_utc()
         summary = dispatch_outbox(bootstrap(), moment)
         waiting = "" if summary.sending_time else " (not a sending time: quiet hours, weekend or bank holiday)"
-        cli._emit(json_output, summary.model_dump(mode="json"),
+        emit(json_output, summary.model_dump(mode="json"),
                   f"sent {summary.sent}, failed {summary.failed}, skipped {summary.skipped}, "
                   f"still queued {summary.still_queued}{waiting}")
 
@@ -131,13 +112,15 @@ def outbox_dispatch(
 def outbox_retry(key: Optional[str] = typer.Option(None, "--key", help="One message; default every failed one."),
                  json_output: bool = JsonOption) -> None:
     """Queue failed messages again (after fixing the address or the server)."""
-    cli = _cli()
-    with cli._refusals(json_output):
+    from ehc.bootstrap import bootstrap
+    from store.outbox import OutboxStore
+
+    with refusals(json_output):
         with bootstrap().store() as store:
             count = OutboxStore(store.session).requeue_failed(now_utc(), key)
         if key is not None and count == 0:
             raise InputError(f"--key: no failed message with key {key!r}")
-        cli._emit(json_output, {"requeued": count}, f"queued {count} failed message(s) again")
+        emit(json_output, {"requeued": count}, f"queued {count} failed message(s) again")
 
 
 def _moment(text: str) -> datetime:
@@ -148,24 +131,3 @@ def _moment(text: str) -> datetime:
     if moment.tzinfo is None:
         raise InputError(f"--now: {text!r} needs a UTC offset, e.g. 2026-05-12T09:00+01:00")
     return moment
-
-
-# -- contributors --------------------------------------------------------------------------------
-
-def contributors_import(file: Path = typer.Argument(..., help="CSV: code,name,agency[,team,email,escalation_email]"),
-                        json_output: bool = JsonOption) -> None:
-    """Import contributors from CSV: every row valid, or nothing is written."""
-    from ehc.contributors_csv import read_contributors
-
-    cli = _cli()
-    with cli._refusals(json_output):
-        with bootstrap().store() as store:
-            def stored(codes) -> set[str]:
-                codes = list(codes)
-                return set(store.session.scalars(select(Contributor.code).where(Contributor.code.in_(codes))))
-
-            rows = read_contributors(file, stored)
-            for row in rows:
-                store.add_contributor(row.code, row.name, row.agency.value, row.team, row.email,
-                                      row.escalation_email)
-        cli._emit(json_output, {"imported": len(rows)}, f"imported {len(rows)} contributor(s) from {file}")

@@ -7,19 +7,10 @@ from typing import Optional
 
 import typer
 
-from ehc.bootstrap import bootstrap
-from ehc.inputs import InputError, parse_date
+from ehc.cli.common import JsonOption, as_of_day, emit, refusals
+from ehc.parse import InputError, parse_date
 
 report_app = typer.Typer(help="Timeliness reports (SEN2 definitions).", no_args_is_help=True)
-JsonOption = typer.Option(False, "--json", help="Print one JSON object (machine output).")
-
-
-def _cli():
-    """ehc.cli's conventions (refusals exit 2 naming the option; --json output), imported when a command
-    runs: ehc.cli imports this module at its top to register the sub-app, so a top-level import would be circular."""
-    from ehc import cli
-
-    return cli
 
 
 def _pct(value: float | None) -> str:
@@ -33,17 +24,17 @@ def report_timeliness(
     json_output: bool = JsonOption,
 ) -> None:
     """Plans issued within 20 weeks (with and without exceptions), decisions within 6 weeks, open requests."""
-    from ehc.report_jobs import ReportPeriodError, timeliness_summary  # jinja2/openpyxl only when reporting
+    from ehc.bootstrap import bootstrap
+    from ehc.services.reporting import ReportPeriodError, timeliness_summary
 
-    cli = _cli()
-    with cli._refusals(json_output):
+    with refusals(json_output):
         start = parse_date("--from", period_from)
         end = parse_date("--to", period_to)
         try:
             data = timeliness_summary(bootstrap(), start, end)
         except ReportPeriodError as error:
             raise InputError(str(error)) from error
-        cli._emit(json_output, data, "\n".join([
+        emit(json_output, data, "\n".join([
             f"Timeliness from {data['from']} to {data['to']} (both days included)",
             f"  new plans issued                      {data['plans_issued']:>7}",
             f"  within 20 weeks                       {data['plans_within_20_weeks']:>7}  "
@@ -74,12 +65,12 @@ def report_weekly(
     With --email, queue it for the weekly distribution list too (once per day reported on and recipient);
     the scheduled weekly-timeliness-report flow always does.
     """
-    from ehc.notify_jobs import queue_weekly_report_email
-    from ehc.report_jobs import weekly_report
+    from ehc.bootstrap import bootstrap
+    from ehc.services.messages import queue_weekly_report_email
+    from ehc.services.reporting import weekly_report
 
-    cli = _cli()
-    with cli._refusals(json_output):
-        day = cli._as_of(as_of)
+    with refusals(json_output):
+        day = as_of_day(as_of)
         if out.exists() and not out.is_dir():
             raise InputError(f"--out: {out} is a file, not a folder")
         app_ = bootstrap()
@@ -99,4 +90,4 @@ def report_weekly(
         if email:
             lines.append(f"Emails queued for the weekly distribution list: {queued} "
                          f"(already queued for {day} are not queued again; `ehc outbox dispatch` sends them)")
-        cli._emit(json_output, data, "\n".join(lines))
+        emit(json_output, data, "\n".join(lines))

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from domain.events import Agency
 from domain.input_rules import PLAIN_TEXT
 from domain.reminders_policy import EMAIL
-from ehc.inputs import InputError
+from ehc.parse import InputError
 
 REQUIRED = ("code", "name", "agency")
 OPTIONAL = ("team", "email", "escalation_email")

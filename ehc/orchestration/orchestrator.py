@@ -11,10 +11,12 @@ import re
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Iterable, Mapping, Protocol
 
 REQUEST_DEPLOYMENT = "ehc-request/ehc-request"
+QUALITY_REVIEW_DEPLOYMENT = "quality-review/quality-review"
 _SEEN = re.compile(r"^after-event-(\d+)")
 
 
@@ -197,6 +199,17 @@ class PrefectOrchestrator:
         from prefect.flow_runs import resume_flow_run
 
         resume_flow_run(run.id, run_input={"reference": reference, "sequence": sequence, "event_type": event_type})
+
+
+def start_quality_review(reference: str, document: str, on: date) -> str:
+    """Start the quality review of a draft or final plan from inside a request's run; Prefect's idempotency
+    key starts it once per document and day, however often the run replays."""
+    from prefect.deployments import run_deployment
+
+    run = run_deployment(QUALITY_REVIEW_DEPLOYMENT, parameters={"reference": reference, "document": document},
+                         flow_run_name=f"quality-review-{reference}-{document}", timeout=0, as_subflow=False,
+                         idempotency_key=f"quality-review/{reference}/{document}/{on.isoformat()}")
+    return str(run.id)
 
 
 def api_url_file(state_dir: Path) -> Path:

@@ -1,9 +1,15 @@
-"""Turning typed-in text into values, with errors that name the field."""
+"""Typed-in text into values, with errors that name the field; the one formatter of pydantic errors.
+
+Services raise ``FieldProblems`` naming fields in the domain's words
+(``on``, ``criterion``, ``period_from``); each entry point words them its own
+way (the CLI as ``--date``, ``--criterion``, ``--from``; a web form by its labels).
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Mapping, Sequence
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -16,6 +22,26 @@ FIRST_YEAR, LAST_YEAR = 1900, 2099  # no date anyone types into this service lie
 
 class InputError(ValueError):
     """Bad input from a person or a file; the message names the field (and row)."""
+
+
+class FieldProblems(InputError):
+    """Bad values for named fields, in the domain's words: one (field, problem) pair per problem.
+
+    ``str()`` names the fields as the domain does; ``worded(names)`` as an entry point does.
+    A field of "" is a problem with the whole input.
+    """
+
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(self.worded({}))
+
+    @classmethod
+    def one(cls, field: str, problem: str) -> "FieldProblems":
+        return cls([(field, problem)])
+
+    def worded(self, names: Mapping[str, str]) -> str:
+        return "; ".join(f"{names.get(field, field)}: {problem}" if field else problem
+                         for field, problem in self.problems)
 
 
 def parse_date(field: str, text: str) -> date:
@@ -65,18 +91,21 @@ def _shown(text: str, limit: int = 40) -> str:
     return repr(text) if len(text) <= limit else f"{text[:limit]!r}... ({len(text)} characters)"
 
 
-def describe_validation(error: ValidationError, names: dict[str, str] | None = None,
-                        skip: tuple[str, ...] = ()) -> str:
-    """One line per problem, each led by the field it concerns (``skip``: union tags to leave out)."""
-    names = names or {}
-    lines = []
+def validation_problems(error: ValidationError, skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(field, problem) for each problem pydantic found (``skip``: union tags to leave out of field paths)."""
+    problems = []
     for problem in error.errors():
         location = ".".join(str(part) for part in problem["loc"] if not isinstance(part, int) and part not in skip)
-        field = names.get(location, location)
         message = problem["msg"].removeprefix("Value error, ")
         if problem["type"] == "string_pattern_mismatch" and location == "reference":
             message = f"is not a case reference ({REFERENCE_RULE})"  # not the regular expression
         if problem["type"] == "extra_forbidden":
             message = "does not apply to this event"
-        lines.append(f"{field}: {message}" if field else message)
-    return "; ".join(lines)
+        problems.append((location, message))
+    return problems
+
+
+def describe_validation(error: ValidationError, names: Mapping[str, str] | None = None,
+                        skip: tuple[str, ...] = ()) -> str:
+    """One line per problem, each led by the field it concerns (named as ``names`` says, else as the model does)."""
+    return FieldProblems(validation_problems(error, skip)).worded(names or {})

@@ -24,14 +24,14 @@ from domain.events import (
 )
 from domain.intake import NewRequest
 from ehc.bootstrap import App, bootstrap
-from ehc.caseload_import import import_caseload_file
+from ehc.imports.caseload import import_caseload_file
 from ehc.clock import now_utc
-from ehc.demo_live import LiveResult, drive
-from ehc.orchestration import PrefectOrchestrator
-from ehc.prefect_server import local_prefect_server, prefect_environment
-from ehc.render import case_summary_json, timeline_text
-from ehc.serve import ServeProcess
-from ehc.synthetic import SYNTHETIC_CONTRIBUTORS, add_synthetic_contributors, synthetic_caseload
+from ehc.demo.live import LiveResult, drive
+from ehc.orchestration.orchestrator import PrefectOrchestrator
+from ehc.orchestration.local_server import local_prefect_server, prefect_environment
+from ehc.case_views import case_summary_json, timeline_text
+from ehc.orchestration.serve import ServeProcess
+from ehc.demo.synthetic import SYNTHETIC_CONTRIBUTORS, add_synthetic_contributors, synthetic_caseload
 from notifications.sink import SmtpSink
 from store.db import upgrade
 

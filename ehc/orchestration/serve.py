@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from ehc.prefect_server import prefect_api, prefect_environment
+from ehc.orchestration.local_server import prefect_api, prefect_environment
 
 POLL_SECONDS = 2.0  # how soon a resumed request run is picked up again
 

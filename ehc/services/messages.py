@@ -20,7 +20,7 @@ from domain.reminders import still_relevant as _still_relevant
 from domain.timeline import Stage, timeline_for
 from ehc.bootstrap import App
 from ehc.clock import now_utc
-from ehc.qa_jobs import ReviewSummary
+from ehc.services.plan_quality import ReviewSummary
 from notifications.dispatcher import Dispatcher, DispatchSummary
 from notifications.render import Branding, Renderer, ReportFigures
 from store.cases import CaseNotFound
@@ -29,8 +29,8 @@ from store.outbox import OutboxStore, outbox_row
 from store.quality import NoPlanAttached, QualityStore
 from store.reminder_cases import OpenCase, case_events, initials, open_case_batch
 
-if TYPE_CHECKING:  # ehc.report_jobs pulls in jinja2 and openpyxl; only its result type is needed here
-    from ehc.report_jobs import WeeklyReportFiles
+if TYPE_CHECKING:  # ehc.services.reporting pulls in jinja2 and openpyxl; only its result type is needed here
+    from ehc.services.reporting import WeeklyReportFiles
 
 BATCH_SIZE = 1000
 
@@ -130,6 +130,13 @@ def deadline_watch(app: App, as_of: date, references: Sequence[str] | None = Non
         summary.messages_queued += result.inserted
         summary.already_queued += len(queued) + result.already_queued
     return summary
+
+
+def queue_case_messages(app: App, reference: str, as_of: date) -> int:
+    """The deadline watch for one case: whatever it is due today, the contributor's new advice request among
+    them, so the contributor hears the same day; returns how many were newly queued (the morning watch finds
+    the same keys already queued)."""
+    return deadline_watch(app, as_of, references=[reference]).messages_queued
 
 
 def queue_quality_alert(app: App, summary: ReviewSummary, as_of: date) -> int:

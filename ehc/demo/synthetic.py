@@ -1,6 +1,6 @@
 """A synthetic caseload that behaves like a real one: for demos and benchmarks.
 
-Shapes follow DOMAIN.md's national picture: about half of plans late, health
+Shapes follow the national picture (docs/RULES.md, "National figures"): about half of plans late, health
 and social care advice late more often than school advice, a few exceptions,
 some requests refused or withdrawn. Names are invented and stay in the store.
 """

@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator
 
 from domain.closures import ClosureCalendar
 from ehc.bootstrap import App
-from ehc.caseload_csv import (
+from ehc.imports.caseload_csv import (
     CaseloadRejected, already_stored, caseload_rows, parse_case_row, repeated_reference,
 )
 from ehc.clock import now_utc

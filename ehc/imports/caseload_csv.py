@@ -21,7 +21,7 @@ from domain.events import (
 )
 from domain.intake import NewRequest
 from domain.rules import CASE_LIMBS, Limb
-from ehc.inputs import InputError, describe_validation, parse_case_date, parse_optional_case_date, parse_optional_date
+from ehc.parse import InputError, describe_validation, parse_case_date, parse_optional_case_date, parse_optional_date
 
 REQUIRED_COLUMNS = ("case_ref", "received", "decision", "decision_date", "final_issued", "no_plan_notice", "exception")
 OPTIONAL_COLUMNS = (

@@ -16,12 +16,12 @@ from pydantic import TypeAdapter, ValidationError
 from domain.closures import SettingKind
 from domain.events import Agency, CaseEvent, ShortText, parse_event
 from domain.intake import NewRequest
-from domain.progress import progress_of
+from domain.progress import Progress, progress_of
 from domain.timeline import Timeline
 from ehc.bootstrap import App
 from ehc.clock import now_utc, today_in_london
-from ehc.inputs import InputError, describe_validation
-from ehc.orchestration import OrchestrationUnavailable
+from ehc.parse import InputError, describe_validation
+from ehc.orchestration.orchestrator import OrchestrationUnavailable
 from store.cases import CaseRecord
 
 
@@ -90,6 +90,12 @@ def start_request_runs(app: App, references: Sequence[str]) -> tuple[int, list[s
         except Exception as error:  # the cases are stored; the catch-up sweep starts what is missing
             problems.append(f"{reference}: flow run not started ({type(error).__name__}: {error})")
     return started, problems
+
+
+def read_progress(app: App, reference: str) -> Progress:
+    """Where the case stands, read afresh from the store (what each pass of its flow run walks)."""
+    with app.store() as store:
+        return progress_of(reference, store.get(reference).events)
 
 
 def resync(app: App, reference: str) -> str:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from domain.timeline import AdviceDeadline, Deadline, Timeline
-from store.cases import CaseRecord
+
+if TYPE_CHECKING:
+    from store.cases import CaseRecord
 
 
 def _iso(value: date | None) -> str | None:

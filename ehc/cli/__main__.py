@@ -1,0 +1,5 @@
+"""`python -m ehc.cli ...`, as `ehc serve` is started in a child process."""
+
+from ehc.cli import main
+
+main()

@@ -1,0 +1,66 @@
+"""`ehc timeline`: the calculator. Statutory dates for a request, storing nothing; quick to start."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from domain.casefile import AdviceRecord, CaseFile, ExceptionRecord
+from domain.closures import SettingKind
+from domain.events import Agency
+from domain.rules import Limb
+from ehc.cli.common import AsOfOption, JsonOption, as_of_day, emit, refusals
+from ehc.parse import InputError, parse_date, parse_optional_date
+
+
+def timeline(
+    received: str = typer.Option(..., "--received", help="Date the request was received."),
+    advice_requested: list[str] = typer.Option(
+        [], "--advice-requested", help="Repeatable: D, or D:KIND[:SETTING] for advice asked of a setting "
+                                       "(KIND school, post16, early_years), checked against closures."),
+    draft_served: Optional[str] = typer.Option(None, "--draft-served"),
+    exception: list[str] = typer.Option([], "--exception", help="Repeatable: LIMB:START[:END], e.g. 10(4)(c):2026-04-01"),
+    as_of: Optional[str] = AsOfOption,
+    json_output: bool = JsonOption,
+) -> None:
+    """Statutory dates for a request, without storing anything."""
+    with refusals(json_output):
+        case = CaseFile(received=parse_date("--received", received),
+                        draft_served=parse_optional_date("--draft-served", draft_served))
+        for index, text in enumerate(advice_requested, start=1):
+            record = _advice_option(index, text)
+            case.advice[record.key] = record
+        case.exceptions = [_exception_option(text) for text in exception]
+        from domain.timeline import build_timeline
+        from ehc.bootstrap import bootstrap
+        from ehc.case_views import timeline_json, timeline_text
+
+        app_ = bootstrap()
+        result = build_timeline(case, app_.calendar, as_of_day(as_of), app_.closures)
+        emit(json_output, timeline_json(result), timeline_text(result))
+
+
+def _advice_option(index: int, text: str) -> AdviceRecord:
+    day_text, _, rest = text.partition(":")
+    kind_text, _, setting = rest.partition(":")
+    day = parse_date("--advice-requested", day_text)
+    if kind_text and kind_text not in tuple(SettingKind):
+        raise InputError(f"--advice-requested: {kind_text!r} is not one of {', '.join(SettingKind)}")
+    kind = SettingKind(kind_text) if kind_text else None
+    agency = Agency.EDUCATION if kind else Agency.OTHER
+    return AdviceRecord(f"request-{index}", agency, None, setting or None, kind, day)
+
+
+def _exception_option(text: str) -> ExceptionRecord:
+    limb_text, _, dates = text.partition(":")
+    if limb_text not in tuple(Limb):
+        raise InputError(f"--exception: {limb_text!r} is not one of {', '.join(Limb)}")
+    start_text, _, end_text = dates.partition(":")
+    if not start_text:
+        raise InputError(f"--exception: {text!r} needs a start date, as LIMB:START[:END]")
+    start = parse_date("--exception start", start_text)
+    end = parse_optional_date("--exception end", end_text)
+    if end and end < start:
+        raise InputError(f"--exception: ends {end} before it starts {start}")
+    return ExceptionRecord(Limb(limb_text), start, end)

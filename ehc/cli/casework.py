@@ -1,0 +1,170 @@
+"""`ehc request add`, `ehc case record|resync|show` and `ehc cases`: intake and casework."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from domain.closures import SettingKind
+from domain.events import EVENT_TYPES, Agency
+from domain.rules import Limb
+from domain.timeline import Stage
+from ehc.cli.common import ActorOption, AsOfOption, JsonOption, actor_name, as_of_day, emit, refusals
+from ehc.parse import InputError, describe_validation, parse_case_date, parse_optional_date, parse_reference
+
+request_app = typer.Typer(help="Requests for an EHC needs assessment.", no_args_is_help=True)
+case_app = typer.Typer(help="One case: record events, show it.", no_args_is_help=True)
+
+
+# Refusals name the option the person typed, not the model's field.
+REQUEST_OPTIONS = {"reference": "REFERENCE", "received": "--received", "child_given_name": "--child-given-name",
+                   "child_family_name": "--child-family-name", "child_date_of_birth": "--child-date-of-birth",
+                   "caseworker": "--caseworker", "team": "--team", "setting": "--setting"}
+
+
+@request_app.command("add")
+def request_add(
+    reference: str = typer.Argument(..., help="The LA's case reference."),
+    received: str = typer.Option(..., "--received", help="Date the LA received the request (YYYY-MM-DD)."),
+    child_given_name: Optional[str] = typer.Option(None, "--child-given-name"),
+    child_family_name: Optional[str] = typer.Option(None, "--child-family-name"),
+    child_date_of_birth: Optional[str] = typer.Option(None, "--child-date-of-birth"),
+    caseworker: Optional[str] = typer.Option(None, "--caseworker"),
+    team: Optional[str] = typer.Option(None, "--team"),
+    setting: Optional[str] = typer.Option(None, "--setting", help="The child's school or setting (its id)."),
+    actor: Optional[str] = ActorOption,
+    json_output: bool = JsonOption,
+) -> None:
+    """Record a new request for an EHC needs assessment: the 20 weeks start here."""
+    from pydantic import ValidationError
+
+    from domain.intake import NewRequest
+
+    with refusals(json_output):
+        try:
+            request = NewRequest(
+                reference=reference, received=parse_case_date("--received", received),
+                child_given_name=child_given_name, child_family_name=child_family_name,
+                child_date_of_birth=parse_optional_date("--child-date-of-birth", child_date_of_birth),
+                caseworker=caseworker, team=team, setting=setting,
+            )
+        except ValidationError as error:
+            raise InputError(describe_validation(error, REQUEST_OPTIONS)) from error
+        from ehc.bootstrap import bootstrap
+        from ehc.case_views import case_summary_json
+        from ehc.services import casework
+
+        app_ = bootstrap()
+        done = casework.add_request(app_, request, actor_name(app_.actor, actor))
+        decision = done.timeline.deadlines["decision_to_assess"]
+        emit(json_output, {**case_summary_json(done.record, done.timeline), "orchestration": done.orchestration},
+              f"{done.record.reference}: received {done.record.received}; decision due {decision.statutory} "
+              f"(last working day {decision.last_working_day})\n{done.orchestration}")
+
+
+RECORDABLE = tuple(event for event in EVENT_TYPES if event != "received")
+
+
+@case_app.command("record")
+def case_record(
+    reference: str = typer.Argument(...),
+    event: str = typer.Argument(..., help="One of: " + ", ".join(e.replace("_", "-") for e in RECORDABLE)),
+    on: str = typer.Option(..., "--date", help="The date it happened (YYYY-MM-DD)."),
+    outcome: Optional[str] = typer.Option(None, "--outcome", help="decision: assess or not_assess."),
+    agency: Optional[str] = typer.Option(None, "--agency", help="advice: " + ", ".join(Agency)),
+    contributor: Optional[str] = typer.Option(None, "--contributor", help="advice: the contributor's code."),
+    setting: Optional[str] = typer.Option(None, "--setting", help="consultation, or advice from a setting."),
+    setting_kind: Optional[str] = typer.Option(None, "--setting-kind", help="advice from a setting: "
+                                               + ", ".join(SettingKind)),
+    limb: Optional[str] = typer.Option(None, "--limb", help="exception: " + ", ".join(Limb)),
+    advice: Optional[str] = typer.Option(None, "--advice", help="Reg 8(2) exception: the advice request it excuses."),
+    evidence: Optional[str] = typer.Option(None, "--evidence", help="exception: what shows it applies."),
+    actor: Optional[str] = ActorOption,
+    json_output: bool = JsonOption,
+) -> None:
+    """Record what happened on a case. Back-dated events are fine; impossible ones are refused."""
+    with refusals(json_output):
+        event_type = event.replace("-", "_")
+        if event_type not in RECORDABLE:
+            raise InputError(f"EVENT: {event!r} is not one of {', '.join(e.replace('_', '-') for e in RECORDABLE)}")
+        day = parse_case_date("--date", on)
+        reference = parse_reference("REFERENCE", reference)
+        from ehc.bootstrap import bootstrap
+        from ehc.case_views import case_summary_json
+        from ehc.services import casework
+
+        app_ = bootstrap()
+        options = {"outcome": outcome, "agency": agency, "contributor": contributor, "setting": setting,
+                   "setting_kind": setting_kind, "limb": limb, "advice": advice, "evidence": evidence}
+        new_event = casework.event_from_options(app_, reference, event_type, day, options)
+        done = casework.record_event(app_, reference, new_event, actor_name(app_.actor, actor))
+        emit(json_output, {**case_summary_json(done.record, done.timeline), "orchestration": done.orchestration},
+              f"{reference}: recorded {event_type.replace('_', ' ')} on {day}; stage {done.timeline.stage}\n"
+              f"{done.orchestration}")
+
+
+@case_app.command("resync")
+def case_resync(reference: str = typer.Argument(...), json_output: bool = JsonOption) -> None:
+    """Bring the case's flow run level with the store: resume it, or start a new one if it was lost."""
+    from ehc.bootstrap import bootstrap
+    from ehc.services import casework
+
+    with refusals(json_output):
+        outcome = casework.resync(bootstrap(), parse_reference("REFERENCE", reference))
+        emit(json_output, {"case_ref": reference, "orchestration": outcome}, outcome)
+
+
+@case_app.command("show")
+def case_show(reference: str = typer.Argument(...), as_of: Optional[str] = AsOfOption,
+              json_output: bool = JsonOption) -> None:
+    """The case's timeline, exceptions and audit trail."""
+    from ehc.bootstrap import bootstrap
+    from ehc.case_views import case_json, timeline_text
+
+    with refusals(json_output):
+        day = as_of_day(as_of)
+        with bootstrap().store() as store:
+            record = store.get(parse_reference("REFERENCE", reference))
+            timeline = store.timeline(record.events, day)
+        audit = "\n".join(f"  #{e['sequence']} {e['date']} {e['type']} by {e['actor']} at {e['recorded_at']}"
+                          + (f" {e['details']}" if e["details"] else "") for e in record.audit)
+        emit(json_output, case_json(record, timeline),
+              f"{record.reference} ({record.child_initials}), caseworker {record.caseworker or '-'}, "
+              f"team {record.team or '-'}\n{timeline_text(timeline)}\nEvents:\n{audit}")
+
+
+
+def cases(
+    due_within: Optional[int] = typer.Option(None, "--due-within", min=0, help="A statutory date within N days."),
+    overdue: bool = typer.Option(False, "--overdue", help="A statutory date already missed."),
+    stage: list[str] = typer.Option([], "--stage", help="Repeatable: " + ", ".join(Stage)
+                                    + ". Default: the open stages."),
+    all_stages: bool = typer.Option(False, "--all", help="Closed cases too."),
+    caseworker: Optional[str] = typer.Option(None, "--caseworker"),
+    as_of: Optional[str] = AsOfOption,
+    json_output: bool = JsonOption,
+) -> None:
+    """The open caseload, earliest statutory date first."""
+    from domain.timeline import OPEN_STAGES
+    from ehc.bootstrap import bootstrap
+    from ehc.case_views import case_summary_json
+
+    with refusals(json_output):
+        day = as_of_day(as_of)
+        unknown = [s for s in stage if s not in tuple(Stage)]
+        if unknown:
+            raise InputError(f"--stage: {', '.join(unknown)} not one of {', '.join(Stage)}")
+        stages = [Stage(s) for s in stage] or ([] if all_stages else list(OPEN_STAGES))
+        with bootstrap().store() as store:
+            found = store.find(day, due_within=due_within, overdue=overdue, stages=stages, caseworker=caseworker)
+        rows = [case_summary_json(record, timeline) for record, timeline in found]
+        lines = [f"{len(rows)} case(s) as of {day}",
+                 f"  {'case':<16} {'stage':<18} {'wk':>3} {'next statutory date':<36} {'due':<11} {'days':>5} caseworker"]
+        for row in rows:
+            nxt = row["next_due"] or {}
+            lines.append(f"  {row['case_ref']:<16} {row['stage']:<18} {row['week']:>3} "
+                         f"{(nxt.get('title') or '-')[:36]:<36} {nxt.get('statutory') or '-':<11} "
+                         f"{'' if nxt.get('days_remaining') is None else nxt['days_remaining']:>5} "
+                         f"{row['caseworker'] or '-'}")
+        emit(json_output, {"as_of": day.isoformat(), "count": len(rows), "cases": rows}, "\n".join(lines))

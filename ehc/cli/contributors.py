@@ -1,0 +1,79 @@
+"""`ehc contributors add|list|import`: the directory of advice givers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from domain.events import Agency
+from ehc.cli.common import JsonOption, emit, refusals
+from ehc.parse import InputError, describe_validation
+
+contributors_app = typer.Typer(help="The contributor directory (advice givers).", no_args_is_help=True)
+
+
+@contributors_app.command("add")
+def contributors_add(
+    code: str = typer.Argument(..., help="Short unique code, e.g. DCO-NORTH."),
+    name: str = typer.Option(..., "--name"),
+    agency: str = typer.Option(..., "--agency", help=", ".join(Agency)),
+    team: Optional[str] = typer.Option(None, "--team"),
+    email: Optional[str] = typer.Option(None, "--email"),
+    escalation_email: Optional[str] = typer.Option(None, "--escalation-email"),
+    json_output: bool = JsonOption,
+) -> None:
+    """Add an advice giver to the directory."""
+    with refusals(json_output):
+        if agency not in tuple(Agency):
+            raise InputError(f"--agency: {agency!r} is not one of {', '.join(Agency)}")
+        from pydantic import ValidationError
+
+        from ehc.bootstrap import bootstrap
+        from ehc.imports.contributors_csv import ContributorRow
+
+        try:  # the same rules as a contributor CSV row: lengths, plain text, email addresses
+            row = ContributorRow(code=code, name=name, agency=agency, team=team, email=email,
+                                 escalation_email=escalation_email)
+        except ValidationError as error:
+            raise InputError(describe_validation(error, {"code": "CODE", "name": "--name", "team": "--team",
+                                                         "email": "--email",
+                                                         "escalation_email": "--escalation-email"})) from error
+        code, name, team = row.code, row.name, row.team
+        with bootstrap().store() as store:
+            try:
+                store.add_contributor(code, name, agency, team, email, escalation_email)
+            except ValueError as error:
+                raise InputError(str(error)) from error
+        emit(json_output, {"code": code, "name": name, "agency": agency, "team": team, "email": email,
+                            "escalation_email": escalation_email}, f"added contributor {code} ({agency})")
+
+
+@contributors_app.command("list")
+def contributors_list(json_output: bool = JsonOption) -> None:
+    """Every contributor, by agency."""
+    from ehc.bootstrap import bootstrap
+
+    with refusals(json_output):
+        with bootstrap().store() as store:
+            rows = [{"code": c.code, "name": c.name, "agency": c.agency, "team": c.team, "email": c.email,
+                     "escalation_email": c.escalation_email} for c in store.contributors()]
+        emit(json_output, {"contributors": rows},
+              "\n".join(f"{r['code']:<20} {r['agency']:<24} {r['name']}" for r in rows) or "no contributors")
+
+
+@contributors_app.command("import")
+def contributors_import(file: Path = typer.Argument(..., help="CSV: code,name,agency[,team,email,escalation_email]"),
+                        json_output: bool = JsonOption) -> None:
+    """Import contributors from CSV: every row valid, or nothing is written."""
+    from ehc.bootstrap import bootstrap
+    from ehc.imports.contributors_csv import read_contributors
+
+    with refusals(json_output):
+        with bootstrap().store() as store:
+            rows = read_contributors(file, store.stored_contributor_codes)
+            for row in rows:
+                store.add_contributor(row.code, row.name, row.agency.value, row.team, row.email,
+                                      row.escalation_email)
+        emit(json_output, {"imported": len(rows)}, f"imported {len(rows)} contributor(s) from {file}")

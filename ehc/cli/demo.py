@@ -1,0 +1,79 @@
+"""`ehc demo`: the main job on embedded defaults (see ehc/demo/)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ehc.cli.common import JsonOption, as_of_day, emit, refusals
+from ehc.clock import today_in_london
+from ehc.parse import InputError
+
+
+def demo(
+    state_dir: Path = typer.Option(Path("ehc-demo"), "--state-dir", help="Made afresh on every run."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="YYYY-MM-DD; default: the last working day "
+                                        "on or before today (London)."),
+    cases: int = typer.Option(250, "--cases", min=1, max=100_000, help="Synthetic requests to import."),
+    live: int = typer.Option(6, "--live", min=1, max=50, help="Requests carried live by their own flow runs."),
+    keep_serving: bool = typer.Option(False, "--keep-serving", help="Keep Prefect up at the end, for its UI, "
+                                      "until Ctrl-C."),
+    json_output: bool = JsonOption,
+) -> None:
+    """The main job on embedded defaults: a synthetic caseload, live requests carried by Prefect flow runs,
+    the deadline watch with reminders to a local SMTP sink, and the weekly report."""
+    import time as clock
+
+    from ehc.bootstrap import bootstrap
+    from ehc.demo.run import run_demo
+
+    say = (lambda line: typer.echo(line, err=True)) if json_output else typer.echo
+
+    def wait_for_ctrl_c(ui: str) -> None:
+        say(f"Prefect UI: {ui} — Ctrl-C to stop")
+        try:
+            while True:
+                clock.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+    with refusals(json_output):
+        day = as_of_day(as_of) if as_of else bootstrap().calendar.last_working_day_on_or_before(today_in_london())
+        started = clock.monotonic()
+        try:
+            result = run_demo(state_dir.resolve(), day, cases, live, say,
+                              keep_serving=wait_for_ctrl_c if keep_serving else None)
+        except FileExistsError as error:
+            raise InputError(f"--state-dir: {error}") from error
+        seconds = clock.monotonic() - started
+        median = result.live.median_seconds
+        data = {"state_dir": str(result.state_dir), "database_url": result.database_url,
+                "as_of": result.as_of.isoformat(), "seconds": round(seconds, 1),
+                "stages": result.stages, "overdue": result.overdue, "due_within_14_days": result.due_within_14,
+                "live_requests": result.live.outcomes, "live_events_recorded": result.live.events_recorded,
+                "median_seconds_record_to_suspend": None if median is None else round(median, 2),
+                "deadline_watch": json.loads(json.dumps(result.watch, default=str)),
+                "dispatch": json.loads(json.dumps(result.dispatch, default=str)), "flow_runs": result.flow_runs,
+                "prefect_ui": result.prefect_ui,
+                "outputs": {name: str(path) for name, path in result.outputs.items()}}
+        lines = [f"Finished in {seconds:.0f} s, as of {result.as_of}", f"Case store: {result.database_url}",
+                 "Requests by stage:"]
+        lines += [f"  {stage:<18} {number:>5}" for stage, number in sorted(result.stages.items())]
+        lines += [f"Cases with a statutory date missed: {result.overdue}",
+                  f"Cases with a statutory date in the next 14 days: {result.due_within_14}",
+                  f"Live requests ({result.live.events_recorded} events; median {median or 0:.1f} s from "
+                  "recording an event to its run waiting again):"]
+        lines += [f"  {reference:<16} {outcome}" for reference, outcome in result.live.outcomes.items()]
+        lines += [f"Deadline watch: {json.dumps(result.watch, default=str)}",
+                  f"Dispatch: {json.dumps(result.dispatch, default=str)}",
+                  "Flow runs: " + ", ".join(f"{name} {number}" for name, number in result.flow_runs.items()),
+                  "Outputs:"]
+        lines += [f"  {name:<18} {path}" for name, path in result.outputs.items()]
+        lines += [f"Prefect UI: {result.prefect_ui} is stopped now; to browse these runs: "
+                  f"EHC_STATE_DIR={result.state_dir} {Path(sys.argv[0]).resolve()} serve",
+                  f"Try: EHC_STATE_DIR={result.state_dir} {Path(sys.argv[0]).resolve()} cases --overdue"]
+        emit(json_output, data, "\n".join(lines))

@@ -1,0 +1,1 @@
+"""`ehc demo`: the main job on embedded defaults, with a synthetic caseload."""
