@@ -1,8 +1,10 @@
 """Every deployment the service runs, with its schedule in Europe/London.
 
-``ehc serve`` serves these from one process; ``deployments/prefect.yaml`` lists
-the same ones for a Prefect server with a work pool and several workers (a test
-keeps the two in step).
+This tuple is the one source of truth: ``ehc serve`` serves these from one
+process and ``ehc deploy`` registers them with a work pool.
+``deployments/prefect.yaml`` is their copy for Prefect's own tooling; a test
+compares every setting of every entry with what ``as_prefect_yaml`` derives
+from here.
 """
 
 from __future__ import annotations
@@ -20,10 +22,20 @@ class Deployment:
     entrypoint: str  # "module.path:flow_function", as prefect.yaml writes it
     cron: str | None
     description: str
+    concurrency_limit: int | None = None  # at most this many runs at once (None: no limit)
 
     def load_flow(self):
         module, _, attribute = self.entrypoint.partition(":")
         return getattr(importlib.import_module(module), attribute)
+
+    def as_prefect_yaml(self, pool: str) -> dict:
+        """This deployment as an entry of prefect.yaml's ``deployments`` list."""
+        entry: dict = {"name": self.name, "entrypoint": self.entrypoint, "description": self.description,
+                       "work_pool": {"name": pool}}
+        if self.concurrency_limit is not None:
+            entry["concurrency_limit"] = self.concurrency_limit
+        entry["schedules"] = [{"cron": self.cron, "timezone": TIMEZONE}] if self.cron else []
+        return entry
 
 
 DEPLOYMENTS: tuple[Deployment, ...] = (
@@ -31,8 +43,11 @@ DEPLOYMENTS: tuple[Deployment, ...] = (
                "One run per request, started at intake; suspends while people act."),
     Deployment("deadline-watch", "flows.deadline_watch:deadline_watch", "15 6 * * 1-5",
                "Working days 06:15: queue reminders and escalations (skips bank holidays)."),
+    # One dispatcher at a time: a slow SMTP server must not let the next run's claims pile up beside it
+    # (two at once would still send each message once; the outbox's lease sees to that).
     Deployment("dispatch-notifications", "flows.dispatch_notifications:dispatch_notifications", "*/10 * * * *",
-               "Every 10 minutes: send the outbox; quiet hours and non-working days are the policy's to hold."),
+               "Every 10 minutes: send the outbox; quiet hours and non-working days are the policy's to hold.",
+               concurrency_limit=1),
     Deployment("weekly-timeliness-report", "flows.weekly_timeliness_report:weekly_timeliness_report",
                "0 7 * * 1", "Mondays 07:00: the SEN2 timeliness report."),
     Deployment("quality-review", "flows.quality_review:quality_review", None,
@@ -50,6 +65,7 @@ def runner_deployments() -> list:
         deployment.load_flow().to_deployment(
             name=deployment.name, description=deployment.description,
             schedules=[Cron(deployment.cron, timezone=TIMEZONE)] if deployment.cron else [],
+            concurrency_limit=deployment.concurrency_limit,
         )
         for deployment in DEPLOYMENTS
     ]

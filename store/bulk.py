@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from sqlalchemy import JSON, Connection, Table
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import IntegrityError
 
 MEMO_LIMIT = 100_000  # distinct values remembered per column; beyond it, new ones are converted each time
 
@@ -44,10 +45,15 @@ def insert_rows(connection: Connection, shape: RowShape, rows: Iterable[tuple]) 
         return 0  # an executemany of no rows is an error on some drivers
     names = ", ".join(shape.columns)
     if connection.dialect.name == "postgresql":  # COPY: several times faster than psycopg's executemany
-        with connection.connection.cursor() as cursor:
-            with cursor.copy(f"COPY {shape.table_name} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        statement = f"COPY {shape.table_name} ({names}) FROM STDIN"
+        try:
+            with connection.connection.cursor() as cursor:
+                with cursor.copy(statement) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        except connection.dialect.dbapi.IntegrityError as error:
+            # The driver's own cursor bypasses SQLAlchemy's wrapping; callers catch IntegrityError on either database.
+            raise IntegrityError(statement, None, error) from error
         return len(rows)
     marks = ", ".join(["?" if connection.dialect.paramstyle == "qmark" else "%s"] * len(shape.columns))
     connection.exec_driver_sql(f"INSERT INTO {shape.table_name} ({names}) VALUES ({marks})", rows)

@@ -32,11 +32,12 @@ def deploy(pool: str = typer.Option("ehc", "--pool", help="A process work pool o
            json_output: bool = JsonOption) -> None:
     """Register every deployment (with its schedule) with a work pool, for `prefect worker start --pool`."""
     with refusals(json_output):
-        from deployments import apply_to_work_pool
         from ehc.bootstrap import bootstrap
         from ehc.orchestration.local_server import prefect_client_settings
 
         with prefect_client_settings(bootstrap().settings.state_dir):
+            from deployments import apply_to_work_pool
+
             names = apply_to_work_pool(pool)
         emit(json_output, {"work_pool": pool, "deployments": names},
               f"{len(names)} deployment(s) registered with work pool {pool!r}: {', '.join(names)}")
@@ -58,10 +59,11 @@ def run_flow(
 
         app_ = bootstrap()
         require_current_schema(app_.engine)
-        flow = next(deployment for deployment in DEPLOYMENTS if deployment.name == name).load_flow()
-        parameters = {"as_of": as_of_day(as_of)} if "as_of" in flow.parameters.properties else {}
-        if as_of and not parameters:
-            raise InputError(f"--as-of: {name} works on the present moment and takes no date")
+        # The server is found (or refused) before Prefect is imported: importing it writes its home directory.
         with prefect_client_settings(app_.settings.state_dir):
+            flow = next(deployment for deployment in DEPLOYMENTS if deployment.name == name).load_flow()
+            parameters = {"as_of": as_of_day(as_of)} if "as_of" in flow.parameters.properties else {}
+            if as_of and not parameters:
+                raise InputError(f"--as-of: {name} works on the present moment and takes no date")
             result = flow(**parameters)
         emit(json_output, {"flow": name, "result": result}, f"{name}: {json.dumps(result, default=str)}")

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ehc.orchestration.orchestrator import api_url_file
+from ehc.orchestration.orchestrator import NoOrchestration, OrchestrationUnavailable, api_url_file
 
 DEFAULT_PORT = 4200
 
@@ -42,12 +42,18 @@ def prefect_environment(state_dir: Path, api_url: str) -> dict[str, str]:
 
 @contextmanager
 def prefect_client_settings(state_dir: Path) -> Iterator[None]:
-    """Point this process's Prefect client at PREFECT_API_URL, else at the server `ehc serve` started."""
+    """Point this process's Prefect client at PREFECT_API_URL, else at the server `ehc serve` started.
+
+    With neither, refuse (OrchestrationUnavailable) rather than let Prefect start a temporary server of its
+    own, which would keep its runs in ~/.prefect, outside the state directory, and forget them on exit.
+    """
+    local = api_url_file(state_dir)
+    if not os.environ.get("PREFECT_API_URL") and not local.exists():
+        raise OrchestrationUnavailable(NoOrchestration.reason)
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_ANALYTICS_ENABLED, temporary_settings
 
-    local = api_url_file(state_dir)
     updates: dict = {PREFECT_SERVER_ANALYTICS_ENABLED: False}
-    if not os.environ.get("PREFECT_API_URL") and local.exists():
+    if not os.environ.get("PREFECT_API_URL"):
         updates[PREFECT_API_URL] = local.read_text().strip()
     with temporary_settings(updates=updates):
         yield

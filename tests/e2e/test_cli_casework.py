@@ -374,3 +374,19 @@ def test_without_a_prefect_server_casework_is_stored_and_the_reply_says_no_flow_
     assert recorded["orchestration"].startswith("no flow run:") and recorded["stage"] == "assessment"
     refused = ehc("case", "resync", "EHC-NP-1", expect=2)
     assert "ehc serve" in refused.stderr
+
+
+@pytest.mark.parametrize("args", [("run", "deadline-watch", "--as-of", "2026-07-01"), ("deploy",)],
+                         ids=["run", "deploy"])
+def test_without_a_prefect_server_scheduled_flows_are_refused_and_nothing_is_written_outside_the_state_directory(
+        ehc, state_dir, tmp_path, monkeypatch, args):
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.delenv("PREFECT_HOME", raising=False)
+    ehc("db", "upgrade")
+
+    refused = ehc(*args, "--json", expect=2)
+
+    assert "no Prefect server is configured" in refused.json["error"] and "ehc serve" in refused.json["error"]
+    assert not (home / ".prefect").exists()

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from prefect import Flow
 
-from deployments import DEPLOYMENTS, TIMEZONE, runner_deployments
+from deployments import DEPLOYMENTS, runner_deployments
 
 PREFECT_YAML = Path(__file__).resolve().parents[2] / "deployments" / "prefect.yaml"
 
@@ -20,20 +20,20 @@ def test_every_entrypoint_imports_as_a_prefect_flow_of_the_same_name(deployment)
     assert flow.name == deployment.name
 
 
-def test_prefect_yaml_lists_the_same_deployments_entrypoints_and_schedules():
+def test_prefect_yaml_holds_every_setting_of_every_deployment_exactly_as_the_code_does():
+    listed = yaml.safe_load(PREFECT_YAML.read_text())["deployments"]
+    assert listed == [deployment.as_prefect_yaml("ehc") for deployment in DEPLOYMENTS]
+
+
+def test_only_one_dispatcher_runs_at_a_time_wherever_the_deployments_are_registered():
+    served = {deployment.name: deployment for deployment in runner_deployments()}
+    assert served["dispatch-notifications"].concurrency_limit == 1
     listed = {entry["name"]: entry for entry in yaml.safe_load(PREFECT_YAML.read_text())["deployments"]}
-    assert set(listed) == {deployment.name for deployment in DEPLOYMENTS}
-    for deployment in DEPLOYMENTS:
-        entry = listed[deployment.name]
-        assert entry["entrypoint"] == deployment.entrypoint
-        schedules = entry.get("schedules") or []
-        assert [schedule["cron"] for schedule in schedules] == ([deployment.cron] if deployment.cron else [])
-        assert all(schedule["timezone"] == "Europe/London" for schedule in schedules)
+    assert listed["dispatch-notifications"]["concurrency_limit"] == 1
 
 
 def test_served_deployments_carry_their_schedules_in_london_time():
     served = {deployment.name: deployment for deployment in runner_deployments()}
-    assert TIMEZONE == "Europe/London"
     assert [s.schedule.cron for s in served["deadline-watch"].schedules] == ["15 6 * * 1-5"]
     assert [s.schedule.timezone for s in served["weekly-timeliness-report"].schedules] == ["Europe/London"]
     assert served["ehc-request"].schedules == [] and served["quality-review"].schedules == []
@@ -59,3 +59,6 @@ def test_ehc_deploy_registers_every_deployment_with_the_work_pool_to_run_in_this
             assert stored.job_variables["working_dir"] == str(PREFECT_YAML.parents[1])
             assert [schedule.schedule.cron for schedule in stored.schedules] == (
                 [deployment.cron] if deployment.cron else [])
+            assert stored.description == deployment.description
+            assert (stored.global_concurrency_limit.limit if stored.global_concurrency_limit else None) == (
+                deployment.concurrency_limit)

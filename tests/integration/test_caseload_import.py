@@ -17,7 +17,7 @@ from ehc.bootstrap import App
 from ehc.imports.caseload_csv import CaseloadRejected
 from ehc.imports.caseload import import_caseload_file
 from ehc.case_views import timeline_json
-from store.cases import DuplicateReference
+from store.cases import CaseStore, ReferenceTakenMeanwhile
 from store.db import upgrade
 
 ACTOR = "integration.tester"
@@ -113,19 +113,31 @@ def test_stored_references_are_reported_with_the_other_bad_rows_in_line_order(ap
     assert dump_tables() == before
 
 
-def test_a_reference_stored_by_someone_else_meanwhile_is_refused_by_the_store_and_nothing_written(
-        unit_of_work, dump_tables):
-    cases = [(NewRequest(reference=f"RACE-{n}", received=date(2026, 3, 2)), [Received(on=date(2026, 3, 2))])
-             for n in (1, 2)]
-    with unit_of_work() as store:  # someone else adds RACE-2 in between
-        store.add_request(NewRequest(reference="RACE-2", received=date(2026, 3, 3)), "other", RECORDED_AT)
-    before = dump_tables()
+def test_a_reference_stored_by_someone_else_during_the_import_rolls_the_whole_import_back(
+        app, database_url, tmp_path, monkeypatch, dump_tables):
+    """The race the unique index settles: RACE-2 is stored by another writer after the import checked it."""
+    path = write_csv(tmp_path, HEADER, "RACE-1,2026-03-02,,,,,", "RACE-2,2026-03-02,,,,,")
+    someone_else = App(Settings(database_url=database_url, state_dir=tmp_path / "other"))
+    checked = CaseStore.stored_references
+    raced = []
 
-    with pytest.raises(DuplicateReference, match="RACE-2"):
-        with unit_of_work() as store:
-            store.import_caseload(cases, ACTOR, RECORDED_AT)
+    def checked_then_taken(store, references):
+        found = checked(store, references)  # what the import sees: neither is stored yet
+        if not raced:  # the other writer's own intake checks references too
+            raced.append("RACE-2")
+            with someone_else.store() as other:
+                other.add_request(NewRequest(reference="RACE-2", received=date(2026, 3, 3)), "other", RECORDED_AT)
+        return found
 
-    assert dump_tables() == before
+    monkeypatch.setattr(CaseStore, "stored_references", checked_then_taken)
+    before_race = dump_tables()
+
+    with pytest.raises(ReferenceTakenMeanwhile, match="stored by someone else during the import"):
+        import_file(app, path)
+
+    after = dump_tables()
+    assert [row for row in after["cases"] if "RACE-1" in row[1]] == []  # nothing of the import is kept
+    assert len(after["cases"]) == len(before_race["cases"]) + 1  # only the other writer's RACE-2
 
 
 def test_a_large_file_is_checked_against_the_store_beyond_the_first_batch(app, unit_of_work, tmp_path, count_rows):

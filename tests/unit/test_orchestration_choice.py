@@ -31,7 +31,7 @@ def test_a_local_server_started_by_ehc_serve_is_found_through_the_state_director
     assert isinstance(chosen, PrefectOrchestrator) and chosen.api_url == "http://127.0.0.1:4311/api"
 
 
-def test_with_no_server_anywhere_casework_is_stored_and_the_reason_is_given(tmp_path):
+def test_with_no_server_anywhere_the_orchestrator_refuses_and_says_to_start_ehc_serve(tmp_path):
     chosen = orchestrator_for(tmp_path, {})
     assert isinstance(chosen, NoOrchestration)
     with pytest.raises(OrchestrationUnavailable, match="ehc serve"):
