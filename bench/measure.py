@@ -173,8 +173,7 @@ def main() -> None:
     from ehc.bootstrap import App
 
     app = App(Settings(database_url=args.database_url, state_dir=args.out))
-    with app.engine.connect():
-        pass
+    app.require_current_schema()  # the first connection, outside the clock
     app.calendar, app.closures, app.policy  # noqa: B018  built outside the clock
     run = JOBS[args.job][1 if args.floor else 0]
     rss_before = rss_mb()

@@ -99,7 +99,7 @@ def main() -> None:
 
     from config.settings import Settings
     from domain.casefile import fold
-    from ehc import casework
+    from ehc.services import casework
     from ehc.bootstrap import bootstrap
     from ehc.orchestration.orchestrator import PrefectOrchestrator
     from ehc.demo.synthetic import add_synthetic_contributors, synthetic_caseload
@@ -133,8 +133,8 @@ def main() -> None:
         os.environ.update({k: v for k, v in client_env.items() if k.startswith(("PREFECT_", "EHC_"))})
         app = bootstrap(Settings())
         upgrade(app.engine)
-        with app.store() as store:
-            add_synthetic_contributors(store)
+        with app.unit_of_work() as work:
+            add_synthetic_contributors(work.cases)
         prefect(client_env, "work-pool", "create", "ehc", "--type", "process", log=log)
         subprocess.run([sys.executable, "-m", "ehc.cli", "deploy", "--pool", "ehc"], env=client_env, cwd=ROOT,
                        check=True)
@@ -160,9 +160,9 @@ def main() -> None:
         events_recorded = 0
         resumed_at = time.monotonic()
         for request, events in requests:
-            with app.store() as store:
+            with app.unit_of_work() as work:
                 for event in sorted(events[1:], key=lambda event: event.on):
-                    record = store.record(request.reference, event, "scale-out", _now())
+                    record = work.cases.record(request.reference, event, "scale-out", app.clock.now())
                     events_recorded += 1
             app.orchestrator.case_changed(request.reference, len(record.events), record.events[-1].type,
                                           len(record.events))
@@ -177,8 +177,8 @@ def main() -> None:
         say(f"whole journey: {total:.0f} s; {args.requests / total * 60:.1f} requests/min; "
             f"{runs} flow runs ({runs / total * 60:.1f} runs/min counting a resumed run once)")
         say(f"ehc-request runs: {dict(states['ehc-request'])}; quality-review runs: {dict(states['quality-review'])}")
-        with app.store() as store:
-            stages = Counter(record.stage.value for record, _ in store.find(AS_OF, stages=list(_all_stages())))
+        with app.unit_of_work() as work:
+            stages = Counter(record.stage.value for record, _ in work.cases.find(AS_OF, stages=list(_all_stages())))
         say(f"case store stages: {dict(stages)}")
         if done != args.requests or any(state in states[name] for name in states for state in
                                         ("FAILED", "CRASHED", "CANCELLED")):
@@ -226,12 +226,6 @@ def _wait_healthy(api_url: str, timeout: float) -> None:
         except OSError:
             time.sleep(1)
     raise SystemExit("the Prefect server did not become healthy")
-
-
-def _now():
-    from ehc.clock import now_utc
-
-    return now_utc()
 
 
 def _all_stages():

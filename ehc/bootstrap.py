@@ -1,39 +1,40 @@
-"""The composition root: builds the engine, calendar and repositories from settings.
+"""The composition root: builds the calendar, the case store, the senders and the orchestrator from settings.
 
 Nothing heavy is imported until it is first used: `ehc timeline` needs the
 calendar and closures, not SQLAlchemy, Prefect or the mail senders.
+The ports a test or another entry point may replace (the orchestrator, the
+senders, the clock) are arguments of ``bootstrap``.
 """
 
 from __future__ import annotations
 
 import getpass
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, ContextManager
 
 from config.calendar import england_calendar
 from config.la import LaConfig, load_la_config
 from config.settings import Settings
 from domain.calendar import WorkingCalendar
 from domain.closures import ClosureCalendar
+from ehc.clock import Clock, SystemClock
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-    from sqlalchemy.orm import Session, sessionmaker
+    from sqlalchemy import Connection, Engine
 
     from domain.quality import Rubric
     from domain.reminders_policy import ReminderPolicy
     from ehc.orchestration.orchestrator import Orchestrator
     from notifications.senders import Sender
-    from store.cases import CaseStore
+    from store.unit_of_work import CaseDatabase, UnitOfWork
 
 
 @dataclass
 class App:
     settings: Settings
-    _schema_checked: bool = field(default=False, init=False)
+    clock: Clock = field(default_factory=SystemClock)
 
     @cached_property
     def la(self) -> LaConfig:
@@ -56,15 +57,16 @@ class App:
 
     @cached_property
     def engine(self) -> Engine:
+        """For `ehc db upgrade` and tests; everything else goes through ``unit_of_work`` or ``read_connection``."""
         from store.db import make_engine
 
         return make_engine(self.settings.effective_database_url)
 
     @cached_property
-    def sessions(self) -> sessionmaker[Session]:
-        from store.db import session_factory
+    def _database(self) -> CaseDatabase:
+        from store.unit_of_work import CaseDatabase
 
-        return session_factory(self.engine)
+        return CaseDatabase(self.engine, self.calendar, self.closures)
 
     @cached_property
     def orchestrator(self) -> Orchestrator:
@@ -89,18 +91,26 @@ class App:
     def actor(self) -> str:
         return self.settings.actor or getpass.getuser()
 
-    @contextmanager
-    def store(self) -> Iterator[CaseStore]:
-        """One unit of work: committed when the block ends, rolled back if it raises."""
-        from store.cases import CaseStore
-        from store.db import require_current_schema
+    def require_current_schema(self) -> None:
+        """SchemaOutOfDate unless `ehc db upgrade` has run; checked once per App (units of work check it too)."""
+        self._database.require_current_schema()
 
-        if not self._schema_checked:
-            require_current_schema(self.engine)
-            self._schema_checked = True
-        with self.sessions.begin() as session:
-            yield CaseStore(session, self.calendar, self.closures)
+    def unit_of_work(self) -> ContextManager[UnitOfWork]:
+        """``with app.unit_of_work() as work:`` one transaction and its repositories (``work.cases``,
+        ``.outbox``, ``.quality``, ``.reminder_cases``), committed when the block ends, rolled back if it raises."""
+        return self._database.unit_of_work()
+
+    def read_connection(self) -> ContextManager[Connection]:
+        """``with app.read_connection() as connection:`` for the report queries (reports/), which only read."""
+        return self._database.read_connection()
 
 
-def bootstrap(settings: Settings | None = None) -> App:
-    return App(settings or Settings())
+def bootstrap(settings: Settings | None = None, *, orchestrator: Orchestrator | None = None,
+              senders: dict[str, Sender] | None = None, clock: Clock | None = None) -> App:
+    """The App from ``settings`` (default: the environment), with any port given here in place of its own."""
+    app = App(settings or Settings(), clock or SystemClock())
+    if orchestrator is not None:
+        app.orchestrator = orchestrator
+    if senders is not None:
+        app.senders = senders
+    return app

@@ -28,19 +28,27 @@ class FieldProblems(InputError):
     """Bad values for named fields, in the domain's words: one (field, problem) pair per problem.
 
     ``str()`` names the fields as the domain does; ``worded(names)`` as an entry point does.
-    A field of "" is a problem with the whole input.
+    A field of "" is a problem with the whole input. ``mentions`` are other fields that a
+    problem's text names (as "period_to" in "2026-05-01 is after period_to 2026-04-01"),
+    worded the same way.
     """
 
-    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+    def __init__(self, problems: Sequence[tuple[str, str]], mentions: Sequence[str] = ()) -> None:
         self.problems = tuple(problems)
+        self.mentions = tuple(mentions)
         super().__init__(self.worded({}))
 
     @classmethod
-    def one(cls, field: str, problem: str) -> "FieldProblems":
-        return cls([(field, problem)])
+    def one(cls, field: str, problem: str, mentions: Sequence[str] = ()) -> "FieldProblems":
+        return cls([(field, problem)], mentions)
 
     def worded(self, names: Mapping[str, str]) -> str:
-        return "; ".join(f"{names.get(field, field)}: {problem}" if field else problem
+        def text(problem: str) -> str:
+            for field in self.mentions:
+                problem = problem.replace(field, names.get(field, field))
+            return problem
+
+        return "; ".join(f"{names.get(field, field)}: {text(problem)}" if field else text(problem)
                          for field, problem in self.problems)
 
 

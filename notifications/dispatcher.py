@@ -18,26 +18,25 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, ContextManager, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from domain.calendar import WorkingCalendar
 from domain.events import NotificationFailed, NotificationSent, NotificationSkipped
 from domain.reminders_policy import Delivery
-from domain.reminders import is_sending_time, retry_time
+from domain.reminders import OutboxStatus, is_sending_time, retry_time
 from notifications.senders import Outgoing, Sender, SendFailed
 from store.db import CaseStoreUnavailable
 from store.models import OutboxMessage
-from domain.reminders import OutboxStatus
-from store.outbox import OutboxStore
+from store.unit_of_work import UnitOfWork
 
 # Why a queued row should not be sent any more (the case moved on), or None: called with the row.
 RelevanceCheck = Callable[[OutboxMessage], "str | None"]
+# Opens a unit of work on a connection of its own (App.unit_of_work): each step of a run is one.
+UnitOfWorkFactory = Callable[[], ContextManager[UnitOfWork]]
 T = TypeVar("T")
 
 
@@ -53,7 +52,7 @@ class DispatchSummary(BaseModel):
 
 @dataclass
 class Dispatcher:
-    sessions: sessionmaker[Session]
+    unit_of_work: UnitOfWorkFactory
     senders: dict[str, Sender]          # by channel: "email", "webhook"
     delivery: Delivery
     calendar: WorkingCalendar
@@ -71,8 +70,8 @@ class Dispatcher:
             lease = timedelta(minutes=self.delivery.claim_lease_minutes)
             try:
                 while True:
-                    claimed = self._in_store(lambda session: [
-                        row.id for row in OutboxStore(session).claim_due(now, self.batch_size, lease, self.token)])
+                    claimed = self._in_store(lambda work: [
+                        row.id for row in work.outbox.claim_due(now, self.batch_size, lease, self.token)])
                     if not claimed:
                         break
                     for row_id in claimed:
@@ -80,18 +79,17 @@ class Dispatcher:
             finally:
                 for sender in self.senders.values():
                     sender.close()
-        summary.still_queued = self._in_store(lambda session: session.scalar(
-            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == OutboxStatus.QUEUED)))
+        summary.still_queued = self._in_store(lambda work: work.outbox.queued_count())
         return summary
 
-    def _in_store(self, step: Callable[[Session], T]) -> T:
-        """``step`` in one transaction; again on a fresh connection while the database is unreachable."""
+    def _in_store(self, step: Callable[[UnitOfWork], T]) -> T:
+        """``step`` in one unit of work; again on a fresh connection while the database is unreachable."""
         give_up_at = time.monotonic() + self.store_wait_seconds
         pause = 0.25
         while True:
             try:
-                with self.sessions.begin() as session:
-                    return step(session)
+                with self.unit_of_work() as work:
+                    return step(work)
             except DBAPIError as error:
                 if not (error.connection_invalidated or isinstance(error, OperationalError)):
                     raise
@@ -104,9 +102,9 @@ class Dispatcher:
                 pause = min(pause * 2, 2.0)
 
     def _deliver(self, row_id: int, now: datetime, summary: DispatchSummary) -> None:
-        def read(session: Session):
-            row = session.get(OutboxMessage, row_id)
-            if row is None or row.claim_token != self.token or row.status != OutboxStatus.QUEUED:
+        def read(work: UnitOfWork):
+            row = work.outbox.claimed(row_id, self.token)
+            if row is None:
                 return None
             outgoing = Outgoing(key=row.key, to_address=row.to_address, subject=row.subject, text=row.body_text,
                                 html=row.body_html, message_id=row.message_id, created_at=now,
@@ -154,12 +152,11 @@ class Dispatcher:
     def _settle(self, row_id: int, now: datetime, values: dict, audit) -> None:
         """The outcome and its audit event in one transaction, if the claim is still ours (so a retry after a
         commit whose reply was lost changes nothing)."""
-        def settle(session: Session) -> None:
-            store = OutboxStore(session)
-            row = store.settle(row_id, self.token, {**values, "claim_token": None})
+        def settle(work: UnitOfWork) -> None:
+            row = work.outbox.settle(row_id, self.token, {**values, "claim_token": None})
             if row is not None and row.case_id is not None:  # a service message (no case) has no case audit
                 day = now.astimezone(ZoneInfo(self.delivery.timezone)).date()
-                store.append_audit(row.case_id, audit(row, day), recorded_at=now)
+                work.outbox.append_audit(row.case_id, audit(row, day), recorded_at=now)
 
         self._in_store(settle)
 

@@ -1,7 +1,7 @@
 """The weekly report's quality-review section, built from the plans the store has graded.
 
 Reads each graded plan's latest grade and failing checks
-(``store.quality.graded_plans``), lets ``domain.quality_trend`` count them
+(``store.quality.graded_plans``, through the App's read-only connection), lets ``domain.quality_trend`` count them
 by month and by criterion, and words the result as a
 ``QualityReviewSection``: a table of grades by month and a table of the
 most common failings, named by the rubric's titles. No case references,
@@ -13,21 +13,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Sequence
 
-from sqlalchemy import Connection, exists, select
+from sqlalchemy import Connection
 
 from domain.quality import Grade
 from domain.quality_trend import MONTHS_SHOWN, CriterionRef, QualityTrend, month_end, months_back, quality_trend
 from reports.weekly import QualityReviewSection, QualityTable
-from store.models import GradeHistoryRow
-from store.quality import graded_plans
+from store.quality import any_graded, graded_plans
 
 GRADES_COLUMNS = ("Month plans came in", *(grade.value for grade in Grade), "Plans", "Good or better")
 FAILINGS_COLUMNS = ("Criterion (rubric)", "Plans failing it", "Share of plans")
-
-
-def any_graded(connection: Connection) -> bool:
-    """Has quality review graded any plan yet? Until it has, the report has no quality section."""
-    return bool(connection.execute(select(exists().where(GradeHistoryRow.id.isnot(None)))).scalar())
 
 
 def quality_section(connection: Connection, as_of: date, criteria: Sequence[CriterionRef],

@@ -133,7 +133,7 @@ def prepare_case(request: NewRequest, events: Sequence[CaseEvent], case_file: Ca
 
 class CaseStore:
     def __init__(self, session: Session, calendar: WorkingCalendar, closures: ClosureCalendar) -> None:
-        self.session = session
+        self._session = session
         self.calendar = calendar
         self.closures = closures
 
@@ -152,7 +152,7 @@ class CaseStore:
             chunk = cases[start:start + batch]
             rows_by_case: dict[int, list] = {case.id: [] for case in chunk}
             # Plain rows, not ORM objects: these are only read, and a caseload view reads thousands.
-            event_rows = self.session.execute(
+            event_rows = self._session.execute(
                 select(*EventRow.__table__.c).where(EventRow.case_id.in_(rows_by_case))
                 .order_by(EventRow.case_id, EventRow.sequence))
             for row in event_rows:
@@ -164,14 +164,14 @@ class CaseStore:
         """Those of ``references`` that already name a stored case."""
         taken: set[str] = set()
         for start in range(0, len(references), 500):
-            taken.update(self.session.scalars(
+            taken.update(self._session.scalars(
                 select(Case.reference).where(Case.reference.in_(references[start:start + 500]))))
         return taken
 
     def casework_event_counts(self) -> dict[str, tuple[int, bool]]:
         """Each case's number of casework events (audit notes left out) and whether it is open."""
         counted = func.count(EventRow.id).filter(EventRow.type.not_in(AUDIT_EVENT_TYPES))
-        rows = self.session.execute(
+        rows = self._session.execute(
             select(Case.reference, Case.stage, counted).join(EventRow, EventRow.case_id == Case.id)
             .group_by(Case.reference, Case.stage))
         open_stages = {stage.value for stage in OPEN_STAGES}
@@ -203,7 +203,7 @@ class CaseStore:
         if due_within is not None:
             query = query.where(Case.next_due <= as_of + timedelta(days=due_within))
         found = []
-        for record in self._records(self.session.scalars(query.with_only_columns(Case)).all()):
+        for record in self._records(self._session.scalars(query.with_only_columns(Case)).all()):
             timeline = self.timeline(record.events, as_of)
             if overdue and not timeline.is_overdue:
                 continue
@@ -228,8 +228,8 @@ class CaseStore:
             setting=request.setting, created_at=recorded_at, stage=projection.stage.value,
             next_due=projection.next_due, exceptions_apply=projection.exceptions_apply,
         )
-        self.session.add(case)
-        self.session.flush()
+        self._session.add(case)
+        self._session.flush()
         row = self._append(case.id, 1, received, actor, recorded_at)
         return _case_record(case, [row])
 
@@ -240,7 +240,7 @@ class CaseStore:
             raise EventRejected(f"the request was already received on {case.received}")
         if isinstance(event, AdviceRequested) and event.contributor:
             self.contributor(event.contributor)
-        rows = self.session.scalars(
+        rows = self._session.scalars(
             select(EventRow).where(EventRow.case_id == case.id).order_by(EventRow.sequence)).all()
         events = [*(_to_event(row) for row in rows), event]
         projection = self._project(events)
@@ -249,11 +249,11 @@ class CaseStore:
         case.next_due = projection.next_due
         case.exceptions_apply = projection.exceptions_apply
         self._rewrite_advice_requests(case.id, projection.advice)
-        self.session.flush()
+        self._session.flush()
         return _case_record(case, [*rows, row])
 
     def import_shapes(self, actor: str, recorded_at: datetime) -> ImportShapes:
-        dialect = self.session.get_bind().dialect
+        dialect = self._session.get_bind().dialect
         return ImportShapes(RowShape(dialect, Case.__table__, CASE_COLUMNS),
                             RowShape(dialect, EventRow.__table__, EVENT_COLUMNS),
                             RowShape(dialect, AdviceRequest.__table__, ADVICE_COLUMNS),
@@ -278,14 +278,14 @@ class CaseStore:
         A reference stored by someone else since it was checked breaks the unique index:
         ReferenceTakenMeanwhile, and the caller's transaction is to be rolled back.
         """
-        connection = self.session.connection()
-        before = self.session.scalar(select(func.coalesce(func.max(Case.id), 0)))
+        connection = self._session.connection()
+        before = self._session.scalar(select(func.coalesce(func.max(Case.id), 0)))
         try:
             insert_rows(connection, shapes.cases, (case.row for case in cases))
         except IntegrityError as error:
             raise ReferenceTakenMeanwhile() from error
         # Ids come from one range read: the rows are ours, and any other writer's have other references.
-        ids = dict(self.session.execute(select(Case.reference, Case.id).where(Case.id > before)).all())
+        ids = dict(self._session.execute(select(Case.reference, Case.id).where(Case.id > before)).all())
         insert_rows(connection, shapes.events, ((ids[case.reference], *row) for case in cases for row in case.events))
         insert_rows(connection, shapes.advice, ((ids[case.reference], *row) for case in cases for row in case.advice))
         return len(cases)
@@ -294,16 +294,16 @@ class CaseStore:
 
     def add_contributor(self, code: str, name: str, agency: str, team: str | None = None,
                         email: str | None = None, escalation_email: str | None = None) -> Contributor:
-        if self.session.scalar(select(Contributor).where(Contributor.code == code)):
+        if self._session.scalar(select(Contributor).where(Contributor.code == code)):
             raise ValueError(f"code: a contributor {code!r} already exists")
         row = Contributor(code=code, name=name, agency=agency, team=team, email=email,
                           escalation_email=escalation_email)
-        self.session.add(row)
-        self.session.flush()
+        self._session.add(row)
+        self._session.flush()
         return row
 
     def contributor(self, code: str) -> Contributor:
-        row = self.session.scalar(select(Contributor).where(Contributor.code == code))
+        row = self._session.scalar(select(Contributor).where(Contributor.code == code))
         if row is None:
             raise EventRejected(f"contributor: no contributor with code {code!r} (add it with `ehc contributors add`)")
         return row
@@ -311,10 +311,10 @@ class CaseStore:
     def stored_contributor_codes(self, codes: Iterable[str]) -> set[str]:
         """Those of ``codes`` that already name a contributor."""
         codes = list(codes)
-        return set(self.session.scalars(select(Contributor.code).where(Contributor.code.in_(codes))))
+        return set(self._session.scalars(select(Contributor.code).where(Contributor.code.in_(codes))))
 
     def contributors(self) -> list[Contributor]:
-        return list(self.session.scalars(select(Contributor).order_by(Contributor.agency, Contributor.code)))
+        return list(self._session.scalars(select(Contributor).order_by(Contributor.agency, Contributor.code)))
 
     # -- internals -----------------------------------------------------------------------------
 
@@ -322,7 +322,7 @@ class CaseStore:
         query = select(Case).where(Case.reference == reference)
         if for_update:
             query = query.with_for_update()
-        case = self.session.scalar(query)
+        case = self._session.scalar(query)
         if case is None:
             raise CaseNotFound(reference)
         return case
@@ -336,17 +336,17 @@ class CaseStore:
             case_id=case_id, sequence=sequence, type=event.type, event_date=event.on, actor=actor,
             recorded_at=recorded_at, payload=event_payload(event),
         )
-        self.session.add(row)
+        self._session.add(row)
         return row
 
     def _rewrite_advice_requests(self, case_id: int, advice: Sequence[AdviceRecord]) -> None:
-        self.session.execute(delete(AdviceRequest).where(AdviceRequest.case_id == case_id))
+        self._session.execute(delete(AdviceRequest).where(AdviceRequest.case_id == case_id))
         rows = advice_rows(case_id, advice, self._contributor_ids())
         if rows:
-            self.session.execute(insert(AdviceRequest), rows)
+            self._session.execute(insert(AdviceRequest), rows)
 
     def _contributor_ids(self) -> dict[str, int]:
-        return dict(self.session.execute(select(Contributor.code, Contributor.id)).all())
+        return dict(self._session.execute(select(Contributor.code, Contributor.id)).all())
 
 
 def advice_rows(case_id: int, advice: Sequence[AdviceRecord], contributor_ids: dict[str, int]) -> list[dict]:

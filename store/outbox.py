@@ -41,7 +41,7 @@ class Enqueued:
 
 class OutboxStore:
     def __init__(self, session: Session) -> None:
-        self.session = session
+        self._session = session
 
     # -- writing new messages ------------------------------------------------------------------
 
@@ -50,19 +50,19 @@ class OutboxStore:
         if not rows:
             return Enqueued(0, 0)
         ordered = sorted(rows, key=lambda row: row["key"])
-        dialect = self.session.get_bind().dialect.name
+        dialect = self._session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         table = OutboxMessage.__table__
         statement = insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
         # An executemany that SQLAlchemy batches into multi-row INSERTs ("insertmanyvalues"): RETURNING
         # gives back only the rows that were new, which is all the count needs.
-        inserted = len(self.session.connection().execute(statement, ordered).all())
+        inserted = len(self._session.connection().execute(statement, ordered).all())
         return Enqueued(inserted, len(ordered) - inserted)
 
     def existing_keys(self, keys: Sequence[str]) -> set[str]:
         found: set[str] = set()
         for start in range(0, len(keys), 500):
-            found.update(self.session.scalars(
+            found.update(self._session.scalars(
                 select(OutboxMessage.key).where(OutboxMessage.key.in_(keys[start:start + 500]))))
         return found
 
@@ -77,31 +77,38 @@ class OutboxStore:
                  .with_for_update(skip_locked=True))
         claimed: list[int] = []
         while not claimed:
-            candidates = list(self.session.scalars(query.with_only_columns(OutboxMessage.id)))
+            candidates = list(self._session.scalars(query.with_only_columns(OutboxMessage.id)))
             if not candidates:
                 return []
             # Claim only rows still queued and due as we write: SQLite takes no row locks (and pysqlite reads
             # outside the transaction), so another dispatcher may have claimed a candidate since we read it;
             # overwriting its claim would send the message twice. Rows lost so are no longer due: read again.
-            claimed = list(self.session.scalars(
+            claimed = list(self._session.scalars(
                 update(OutboxMessage)
                 .where(OutboxMessage.id.in_(candidates), OutboxMessage.status == OutboxStatus.QUEUED,
                        OutboxMessage.next_attempt_at <= now)
                 .values(claim_token=token, next_attempt_at=now + lease)
                 .returning(OutboxMessage.id),
                 execution_options={"synchronize_session": False}))
-        return list(self.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed))
+        return list(self._session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed))
                                          .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                                          .execution_options(populate_existing=True)))
 
+    def claimed(self, row_id: int, token: str) -> OutboxMessage | None:
+        """The row if it is still claimed by ``token`` and queued; None when another run took it over."""
+        row = self._session.get(OutboxMessage, row_id)
+        if row is None or row.claim_token != token or row.status != OutboxStatus.QUEUED:
+            return None
+        return row
+
     def settle(self, row_id: int, token: str, values: dict) -> OutboxMessage | None:
         """Apply ``values`` if the row is still ours and queued; None when another run took it over."""
-        row = self.session.scalar(select(OutboxMessage).where(OutboxMessage.id == row_id).with_for_update())
+        row = self._session.scalar(select(OutboxMessage).where(OutboxMessage.id == row_id).with_for_update())
         if row is None or row.claim_token != token or row.status != OutboxStatus.QUEUED:
             return None
         for name, value in values.items():
             setattr(row, name, value)
-        self.session.flush()
+        self._session.flush()
         return row
 
     def requeue_failed(self, now: datetime, key: str | None = None) -> int:
@@ -110,30 +117,46 @@ class OutboxStore:
                      .values(status=OutboxStatus.QUEUED, attempts=0, next_attempt_at=now, claim_token=None))
         if key is not None:
             statement = statement.where(OutboxMessage.key == key)
-        return self.session.execute(statement).rowcount
+        return self._session.execute(statement).rowcount
 
     # -- reading -------------------------------------------------------------------------------
 
-    def messages(self, status: OutboxStatus | None = None, limit: int = 1000) -> list[OutboxMessage]:
+    def messages(self, status: OutboxStatus | None = None, limit: int = 1000,
+                 case_reference: str | None = None) -> list[OutboxMessage]:
+        """Earliest next attempt first; only those of one status, or about one case, if given."""
         query = select(OutboxMessage).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
         if status is not None:
             query = query.where(OutboxMessage.status == status)
-        return list(self.session.scalars(query))
+        if case_reference is not None:
+            query = query.where(_about_case(case_reference))
+        return list(self._session.scalars(query))
 
-    def counts(self) -> dict[str, int]:
-        found = dict(self.session.execute(
-            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+    def counts(self, case_reference: str | None = None) -> dict[str, int]:
+        """Messages by status: every one, or those about one case."""
+        query = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        if case_reference is not None:
+            query = query.where(_about_case(case_reference))
+        found = dict(self._session.execute(query).all())
         return {status.value: found.get(status.value, 0) for status in OutboxStatus}
+
+    def queued_count(self) -> int:
+        return self._session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == OutboxStatus.QUEUED))
 
     # -- the audit trail -----------------------------------------------------------------------
 
     def append_audit(self, case_id: int, event: CaseEvent, recorded_at: datetime, actor: str = SYSTEM_ACTOR) -> None:
         """Append an audit event to the case, after every event before it (the case row is locked first)."""
-        self.session.execute(select(Case.id).where(Case.id == case_id).with_for_update())
-        last = self.session.scalar(select(func.max(EventRow.sequence)).where(EventRow.case_id == case_id)) or 0
-        self.session.add(EventRow(case_id=case_id, sequence=last + 1, type=event.type, event_date=event.on,
+        self._session.execute(select(Case.id).where(Case.id == case_id).with_for_update())
+        last = self._session.scalar(select(func.max(EventRow.sequence)).where(EventRow.case_id == case_id)) or 0
+        self._session.add(EventRow(case_id=case_id, sequence=last + 1, type=event.type, event_date=event.on,
                                   actor=actor, recorded_at=recorded_at, payload=event_payload(event)))
-        self.session.flush()
+        self._session.flush()
+
+
+def _about_case(reference: str):
+    """Rows about the case: by its id, which is indexed (the reference column beside it is not)."""
+    return OutboxMessage.case_id == select(Case.id).where(Case.reference == reference).scalar_subquery()
 
 
 def as_utc(moment: datetime) -> datetime:

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from domain.plan import PlanDocument
@@ -63,12 +63,12 @@ def content_hash(plan: PlanDocument) -> str:
 
 class QualityStore:
     def __init__(self, session: Session) -> None:
-        self.session = session
+        self._session = session
 
     # -- plan documents ------------------------------------------------------------------------
 
     def case_id(self, reference: str) -> int:
-        found = self.session.scalar(select(Case.id).where(Case.reference == reference))
+        found = self._session.scalar(select(Case.id).where(Case.reference == reference))
         if found is None:
             raise CaseNotFound(reference)
         return found
@@ -88,19 +88,19 @@ class QualityStore:
                               source_format=source_format, attached_by=actor, attached_at=attached_at)
         # A concurrent attach of the same plan fails on the unique key and its transaction rolls back; a retry
         # then finds this row. (No SAVEPOINT: pysqlite would end the outer transaction with it.)
-        self.session.add(row)
-        self.session.flush()
+        self._session.add(row)
+        self._session.flush()
         return row.id, True
 
     def _document_id(self, case_id: int, stage: str, digest: str) -> int | None:
-        return self.session.scalar(select(PlanDocumentRow.id).where(
+        return self._session.scalar(select(PlanDocumentRow.id).where(
             PlanDocumentRow.case_id == case_id, PlanDocumentRow.stage == stage,
             PlanDocumentRow.content_sha256 == digest))
 
     def latest_plan(self, reference: str) -> StoredPlan:
         """The case's most recent plan: the latest received, a final before a draft received the same day."""
         case_id = self.case_id(reference)
-        row = self.session.scalar(
+        row = self._session.scalar(
             select(PlanDocumentRow).where(PlanDocumentRow.case_id == case_id)
             .order_by(PlanDocumentRow.received_on.desc(), (PlanDocumentRow.stage == "final").desc(),
                       PlanDocumentRow.id.desc()).limit(1))
@@ -111,7 +111,7 @@ class QualityStore:
 
     def advice_on_file(self, case_id: int, as_of: date) -> tuple[AdviceOnFile, ...]:
         """The case's advice requests as known on ``as_of`` (later requests and receipts are not yet known)."""
-        rows = self.session.execute(
+        rows = self._session.execute(
             select(AdviceRequest.agency, AdviceRequest.requested_on, AdviceRequest.received_on)
             .where(AdviceRequest.case_id == case_id, AdviceRequest.requested_on <= as_of)
             .order_by(AdviceRequest.requested_on, AdviceRequest.id)).all()
@@ -121,7 +121,7 @@ class QualityStore:
     # -- automatic reviews ---------------------------------------------------------------------
 
     def automatic_review(self, document_id: int, rubric_key: str) -> AutomaticReviewRow | None:
-        return self.session.scalar(select(AutomaticReviewRow).where(
+        return self._session.scalar(select(AutomaticReviewRow).where(
             AutomaticReviewRow.document_id == document_id, AutomaticReviewRow.rubric_key == rubric_key))
 
     def store_automatic_review(self, document: StoredPlan, report: QualityReport, as_of: date, actor: str,
@@ -135,8 +135,8 @@ class QualityStore:
             findings=[finding.model_dump(mode="json") for finding in report.findings],
             weighted_score=report.weighted_score, uncapped_grade=report.uncapped_grade.value,
             grade=report.grade.value, cap_reasons=list(report.cap_reasons), created_at=at)
-        self.session.add(row)
-        self.session.flush()  # a concurrent run that stored it first makes this fail on the unique key: nothing kept
+        self._session.add(row)
+        self._session.flush()  # a concurrent run that stored it first makes this fail on the unique key: nothing kept
         self.append_grade(document, "automatic", report.weighted_score, report.grade.value, list(report.cap_reasons),
                           actor, at)
         return row, True
@@ -147,14 +147,14 @@ class QualityStore:
                            at: datetime) -> int:
         row = ReviewerScoreRow(document_id=document_id, criterion=criterion, score=score, comment=comment,
                                reviewer=reviewer, recorded_at=at)
-        self.session.add(row)
-        self.session.flush()
+        self._session.add(row)
+        self._session.flush()
         return row.id
 
     def reviewer_scores(self, document_id: int) -> dict[str, dict[str, int]]:
         """{criterion: {reviewer: their latest score}}."""
         latest: dict[str, dict[str, int]] = {}
-        rows = self.session.execute(
+        rows = self._session.execute(
             select(ReviewerScoreRow.criterion, ReviewerScoreRow.reviewer, ReviewerScoreRow.score)
             .where(ReviewerScoreRow.document_id == document_id).order_by(ReviewerScoreRow.id))
         for criterion, reviewer, score in rows:
@@ -164,7 +164,7 @@ class QualityStore:
     def moderation_status(self, document_id: int) -> dict[str, str]:
         """{criterion: 'raised' | 'resolved'} from the latest moderation row of each criterion."""
         status: dict[str, str] = {}
-        rows = self.session.execute(select(ModerationRow.criterion, ModerationRow.status)
+        rows = self._session.execute(select(ModerationRow.criterion, ModerationRow.status)
                                     .where(ModerationRow.document_id == document_id).order_by(ModerationRow.id))
         for criterion, state in rows:
             status[criterion] = state
@@ -172,21 +172,21 @@ class QualityStore:
 
     def record_moderation(self, document_id: int, criterion: str, status: str, scores: dict[str, int],
                           at: datetime) -> None:
-        self.session.add(ModerationRow(document_id=document_id, criterion=criterion, status=status, scores=scores,
+        self._session.add(ModerationRow(document_id=document_id, criterion=criterion, status=status, scores=scores,
                                        recorded_at=at))
-        self.session.flush()
+        self._session.flush()
 
     # -- grades --------------------------------------------------------------------------------
 
     def append_grade(self, document: StoredPlan, source: str, weighted_score: float, grade: str, reasons: list[str],
                      actor: str, at: datetime) -> None:
-        self.session.add(GradeHistoryRow(document_id=document.id, case_id=document.case_id, source=source,
+        self._session.add(GradeHistoryRow(document_id=document.id, case_id=document.case_id, source=source,
                                          weighted_score=weighted_score, grade=grade, reasons=reasons,
                                          recorded_by=actor, recorded_at=at))
-        self.session.flush()
+        self._session.flush()
 
     def grade_history(self, document_id: int) -> list[GradeHistoryRow]:
-        return list(self.session.scalars(select(GradeHistoryRow).where(GradeHistoryRow.document_id == document_id)
+        return list(self._session.scalars(select(GradeHistoryRow).where(GradeHistoryRow.document_id == document_id)
                                          .order_by(GradeHistoryRow.id)))
 
     def overview(self) -> list[OverviewRow]:
@@ -195,18 +195,18 @@ class QualityStore:
             partition_by=PlanDocumentRow.case_id,
             order_by=(PlanDocumentRow.received_on.desc(), (PlanDocumentRow.stage == "final").desc(),
                       PlanDocumentRow.id.desc())).label("rank")).subquery())
-        documents = self.session.execute(
+        documents = self._session.execute(
             select(PlanDocumentRow.id, Case.reference, PlanDocumentRow.stage, PlanDocumentRow.received_on)
             .join(Case, Case.id == PlanDocumentRow.case_id)
             .join(ranked, ranked.c.id == PlanDocumentRow.id).where(ranked.c.rank == 1)
             .order_by(Case.reference)).all()
         rows = []
         for document_id, reference, stage, received_on in documents:
-            automatic = self.session.scalar(select(AutomaticReviewRow).where(
+            automatic = self._session.scalar(select(AutomaticReviewRow).where(
                 AutomaticReviewRow.document_id == document_id).order_by(AutomaticReviewRow.id.desc()).limit(1))
-            latest = self.session.scalar(select(GradeHistoryRow).where(GradeHistoryRow.document_id == document_id)
+            latest = self._session.scalar(select(GradeHistoryRow).where(GradeHistoryRow.document_id == document_id)
                                          .order_by(GradeHistoryRow.id.desc()).limit(1))
-            reviewers = self.session.scalar(select(func.count(func.distinct(ReviewerScoreRow.reviewer)))
+            reviewers = self._session.scalar(select(func.count(func.distinct(ReviewerScoreRow.reviewer)))
                                             .where(ReviewerScoreRow.document_id == document_id))
             moderation = tuple(sorted(c for c, s in self.moderation_status(document_id).items() if s == "raised"))
             rows.append(OverviewRow(
@@ -215,6 +215,12 @@ class QualityStore:
                 latest.grade if latest else None, latest.weighted_score if latest else None,
                 latest.source if latest else None, reviewers or 0, moderation))
         return rows
+
+
+def any_graded(connection) -> bool:
+    """Has quality review graded any plan yet? Until it has, the weekly report has no quality section.
+    ``connection`` is a SQLAlchemy Connection or Session."""
+    return bool(connection.execute(select(exists().where(GradeHistoryRow.id.isnot(None)))).scalar())
 
 
 def graded_plans(connection, start: date, end: date) -> list[GradedPlan]:

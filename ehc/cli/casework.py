@@ -121,12 +121,11 @@ def case_show(reference: str = typer.Argument(...), as_of: Optional[str] = AsOfO
     """The case's timeline, exceptions and audit trail."""
     from ehc.bootstrap import bootstrap
     from ehc.case_views import case_json, timeline_text
+    from ehc.services import casework
 
     with refusals(json_output):
         day = as_of_day(as_of)
-        with bootstrap().store() as store:
-            record = store.get(parse_reference("REFERENCE", reference))
-            timeline = store.timeline(record.events, day)
+        record, timeline = casework.show_case(bootstrap(), parse_reference("REFERENCE", reference), day)
         audit = "\n".join(f"  #{e['sequence']} {e['date']} {e['type']} by {e['actor']} at {e['recorded_at']}"
                           + (f" {e['details']}" if e["details"] else "") for e in record.audit)
         emit(json_output, case_json(record, timeline),
@@ -149,6 +148,7 @@ def cases(
     from domain.timeline import OPEN_STAGES
     from ehc.bootstrap import bootstrap
     from ehc.case_views import case_summary_json
+    from ehc.services import casework
 
     with refusals(json_output):
         day = as_of_day(as_of)
@@ -156,8 +156,8 @@ def cases(
         if unknown:
             raise InputError(f"--stage: {', '.join(unknown)} not one of {', '.join(Stage)}")
         stages = [Stage(s) for s in stage] or ([] if all_stages else list(OPEN_STAGES))
-        with bootstrap().store() as store:
-            found = store.find(day, due_within=due_within, overdue=overdue, stages=stages, caseworker=caseworker)
+        found = casework.find_cases(bootstrap(), day, due_within=due_within, overdue=overdue, stages=stages,
+                                    caseworker=caseworker)
         rows = [case_summary_json(record, timeline) for record, timeline in found]
         lines = [f"{len(rows)} case(s) as of {day}",
                  f"  {'case':<16} {'stage':<18} {'wk':>3} {'next statutory date':<36} {'due':<11} {'days':>5} caseworker"]

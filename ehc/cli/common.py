@@ -25,8 +25,7 @@ ActorOption = typer.Option(None, "--actor", help="Who is recording this; default
 ACTOR_MAX = 120  # the audit trail's column
 
 # A service's field, as the option that carries it; any other field ``f`` is the option ``--f``.
-OPTION_FOR_FIELD = {"on": "--date", "reference": "REFERENCE", "period_from": "--from", "period_to": "--to",
-                    "document_stage": "--stage"}
+OPTION_FOR_FIELD = {"on": "--date", "reference": "REFERENCE", "period_from": "--from", "period_to": "--to"}
 
 # Refusals by where they are defined: an exception can only have been raised once its module is imported,
 # so looking them up in sys.modules keeps a quick command (`ehc timeline`) from importing the store to check.
@@ -51,7 +50,8 @@ def option_for(field: str) -> str:
 
 def worded(error: Exception) -> str:
     if isinstance(error, FieldProblems):
-        return "; ".join(f"{option_for(field)}: {problem}" if field else problem for field, problem in error.problems)
+        fields = {field for field, _ in error.problems} | set(error.mentions)
+        return error.worded({field: option_for(field) for field in fields})
     return str(error)
 
 

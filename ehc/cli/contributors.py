@@ -32,6 +32,7 @@ def contributors_add(
 
         from ehc.bootstrap import bootstrap
         from ehc.imports.contributors_csv import ContributorRow
+        from ehc.services.contributors import add_contributor
 
         try:  # the same rules as a contributor CSV row: lengths, plain text, email addresses
             row = ContributorRow(code=code, name=name, agency=agency, team=team, email=email,
@@ -41,11 +42,7 @@ def contributors_add(
                                                          "email": "--email",
                                                          "escalation_email": "--escalation-email"})) from error
         code, name, team = row.code, row.name, row.team
-        with bootstrap().store() as store:
-            try:
-                store.add_contributor(code, name, agency, team, email, escalation_email)
-            except ValueError as error:
-                raise InputError(str(error)) from error
+        add_contributor(bootstrap(), code, name, agency, team, email, escalation_email)
         emit(json_output, {"code": code, "name": name, "agency": agency, "team": team, "email": email,
                             "escalation_email": escalation_email}, f"added contributor {code} ({agency})")
 
@@ -54,11 +51,10 @@ def contributors_add(
 def contributors_list(json_output: bool = JsonOption) -> None:
     """Every contributor, by agency."""
     from ehc.bootstrap import bootstrap
+    from ehc.services.contributors import contributor_directory
 
     with refusals(json_output):
-        with bootstrap().store() as store:
-            rows = [{"code": c.code, "name": c.name, "agency": c.agency, "team": c.team, "email": c.email,
-                     "escalation_email": c.escalation_email} for c in store.contributors()]
+        rows = contributor_directory(bootstrap())
         emit(json_output, {"contributors": rows},
               "\n".join(f"{r['code']:<20} {r['agency']:<24} {r['name']}" for r in rows) or "no contributors")
 
@@ -68,12 +64,8 @@ def contributors_import(file: Path = typer.Argument(..., help="CSV: code,name,ag
                         json_output: bool = JsonOption) -> None:
     """Import contributors from CSV: every row valid, or nothing is written."""
     from ehc.bootstrap import bootstrap
-    from ehc.imports.contributors_csv import read_contributors
+    from ehc.services.contributors import import_contributors
 
     with refusals(json_output):
-        with bootstrap().store() as store:
-            rows = read_contributors(file, store.stored_contributor_codes)
-            for row in rows:
-                store.add_contributor(row.code, row.name, row.agency.value, row.team, row.email,
-                                      row.escalation_email)
-        emit(json_output, {"imported": len(rows)}, f"imported {len(rows)} contributor(s) from {file}")
+        imported = import_contributors(bootstrap(), file)
+        emit(json_output, {"imported": imported}, f"imported {imported} contributor(s) from {file}")

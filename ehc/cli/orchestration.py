@@ -20,11 +20,10 @@ def serve(limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At m
     (SQLite under the state directory) unless PREFECT_API_URL is set. Ctrl-C stops it all."""
     from ehc.bootstrap import bootstrap
     from ehc.orchestration.serve import serve as serve_deployments
-    from store.db import require_current_schema
 
     with refusals(False):
         app_ = bootstrap()
-        require_current_schema(app_.engine)
+        app_.require_current_schema()
         serve_deployments(app_.settings.state_dir, lambda line: typer.echo(line, err=True), limit)
 
 
@@ -55,10 +54,9 @@ def run_flow(
         from deployments import DEPLOYMENTS
         from ehc.bootstrap import bootstrap
         from ehc.orchestration.local_server import prefect_client_settings
-        from store.db import require_current_schema
 
         app_ = bootstrap()
-        require_current_schema(app_.engine)
+        app_.require_current_schema()
         # The server is found (or refused) before Prefect is imported: importing it writes its home directory.
         with prefect_client_settings(app_.settings.state_dir):
             flow = next(deployment for deployment in DEPLOYMENTS if deployment.name == name).load_flow()

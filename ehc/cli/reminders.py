@@ -7,16 +7,15 @@ from typing import Optional
 
 import typer
 
+from domain.reminders import OutboxStatus
 from ehc.cli.common import AsOfOption, JsonOption, as_of_day, emit, refusals
 from ehc.clock import now_utc
-from domain.reminders import OutboxStatus
-from ehc.parse import InputError
+from ehc.parse import InputError, parse_reference
 
 
 reminders_app = typer.Typer(help="Contributor reminders, escalations and stage alerts.", no_args_is_help=True)
 outbox_app = typer.Typer(help="Messages queued to send: list them, send the due ones, retry failed ones.",
                          invoke_without_command=True)
-
 
 
 # -- reminders -----------------------------------------------------------------------------------
@@ -60,33 +59,34 @@ def reminders_watch(as_of: Optional[str] = AsOfOption, json_output: bool = JsonO
 def outbox_list(
     ctx: typer.Context,
     status: Optional[str] = typer.Option(None, "--status", help="Only these: " + ", ".join(OutboxStatus)),
+    case: Optional[str] = typer.Option(None, "--case", help="Only the messages about this case (its reference)."),
     json_output: bool = JsonOption,
 ) -> None:
-    """The outbox, earliest next attempt first, with the error of any failed attempt."""
+    """The outbox, earliest next attempt first: what each message is for, why it was queued, and the error of
+    any failed attempt."""
     if ctx.invoked_subcommand is not None:
         return
     with refusals(json_output):
         if status is not None and status not in tuple(OutboxStatus):
             raise InputError(f"--status: {status!r} is not one of {', '.join(OutboxStatus)}")
+        reference = parse_reference("--case", case) if case is not None else None
         from ehc.bootstrap import bootstrap
-        from store.outbox import OutboxStore, as_utc
+        from ehc.services.messages import list_outbox
 
-        app_ = bootstrap()
-        with app_.store() as store:
-            outbox = OutboxStore(store.session)
-            rows = outbox.messages(OutboxStatus(status) if status else None)
-            counts = outbox.counts()
-        items = [{"key": row.key, "case_reference": row.case_reference, "purpose": row.purpose,
-                  "recipient": row.recipient, "channel": row.channel, "to_address": row.to_address,
-                  "status": row.status, "attempts": row.attempts, "last_error": row.last_error,
-                  "next_attempt_at": as_utc(row.next_attempt_at).isoformat(), "message_id": row.message_id,
-                  "sent_at": as_utc(row.sent_at).isoformat() if row.sent_at else None} for row in rows]
-        lines = ["outbox: " + ", ".join(f"{count} {name}" for name, count in counts.items())]
+        listing = list_outbox(bootstrap(), OutboxStatus(status) if status else None, reference)
+        items = [{"key": m.key, "case_reference": m.case_reference, "purpose": m.purpose, "kind": m.kind,
+                  "recipient": m.recipient, "channel": m.channel, "to_address": m.to_address,
+                  "due_on": m.due_on.isoformat(), "send_on": m.send_on.isoformat(), "reason": m.reason,
+                  "status": m.status, "attempts": m.attempts, "last_error": m.last_error,
+                  "next_attempt_at": m.next_attempt_at.isoformat(), "message_id": m.message_id,
+                  "sent_at": m.sent_at.isoformat() if m.sent_at else None} for m in listing.messages]
+        lines = ["outbox: " + ", ".join(f"{count} {name}" for name, count in listing.counts.items())]
         for item in items:
             error = f"\n      last error: {item['last_error']}" if item["last_error"] else ""
             lines.append(f"  {item['status']:<8} {item['attempts']:>2} tries  next {item['next_attempt_at'][:16]}  "
-                         f"{item['key']}{error}")
-        emit(json_output, {"counts": counts, "messages": items}, "\n".join(lines))
+                         f"{item['key']}\n      {item['kind']}: {item['purpose']}; due {item['due_on']}, "
+                         f"to send on {item['send_on']}\n      why: {item['reason']}{error}")
+        emit(json_output, {"counts": listing.counts, "messages": items}, "\n".join(lines))
 
 
 @outbox_app.command("dispatch")
@@ -113,11 +113,10 @@ def outbox_retry(key: Optional[str] = typer.Option(None, "--key", help="One mess
                  json_output: bool = JsonOption) -> None:
     """Queue failed messages again (after fixing the address or the server)."""
     from ehc.bootstrap import bootstrap
-    from store.outbox import OutboxStore
+    from ehc.services.messages import requeue_failed
 
     with refusals(json_output):
-        with bootstrap().store() as store:
-            count = OutboxStore(store.session).requeue_failed(now_utc(), key)
+        count = requeue_failed(bootstrap(), key)
         if key is not None and count == 0:
             raise InputError(f"--key: no failed message with key {key!r}")
         emit(json_output, {"requeued": count}, f"queued {count} failed message(s) again")

@@ -25,15 +25,12 @@ def report_timeliness(
 ) -> None:
     """Plans issued within 20 weeks (with and without exceptions), decisions within 6 weeks, open requests."""
     from ehc.bootstrap import bootstrap
-    from ehc.services.reporting import ReportPeriodError, timeliness_summary
+    from ehc.services.reporting import timeliness_summary
 
     with refusals(json_output):
         start = parse_date("--from", period_from)
         end = parse_date("--to", period_to)
-        try:
-            data = timeliness_summary(bootstrap(), start, end)
-        except ReportPeriodError as error:
-            raise InputError(str(error)) from error
+        data = timeliness_summary(bootstrap(), start, end)
         emit(json_output, data, "\n".join([
             f"Timeliness from {data['from']} to {data['to']} (both days included)",
             f"  new plans issued                      {data['plans_issued']:>7}",

@@ -25,7 +25,6 @@ from domain.events import (
 from domain.intake import NewRequest
 from ehc.bootstrap import App, bootstrap
 from ehc.imports.caseload import import_caseload_file
-from ehc.clock import now_utc
 from ehc.demo.live import LiveResult, drive
 from ehc.orchestration.orchestrator import PrefectOrchestrator
 from ehc.orchestration.local_server import local_prefect_server, prefect_environment
@@ -66,8 +65,8 @@ def run_demo(state_dir: Path, as_of: date, count: int, live_requests: int, say: 
     upgrade(app.engine)
 
     say(f"[2/{STEPS}] Contributor directory: {len(SYNTHETIC_CONTRIBUTORS)} advice givers")
-    with app.store() as store:
-        add_synthetic_contributors(store)
+    with app.unit_of_work() as work:
+        add_synthetic_contributors(work.cases)
 
     caseload = synthetic_caseload(count, as_of)
     csv_path = state_dir / "caseload.csv"
@@ -79,8 +78,8 @@ def run_demo(state_dir: Path, as_of: date, count: int, live_requests: int, say: 
                if not isinstance(event, IMPORTED) and not _is_imported_exception(event)]
     say(f"[4/{STEPS}] Recording their {len(history)} casework events (advice, consultations, representations)")
     for done, (reference, event) in enumerate(sorted(history, key=lambda item: item[1].on), start=1):
-        with app.store() as store:
-            store.record(reference, event, DEMO_ACTOR, now_utc())
+        with app.unit_of_work() as work:
+            work.cases.record(reference, event, DEMO_ACTOR, app.clock.now())
         if done % 500 == 0 or done == len(history):
             say(f"       {done}/{len(history)}")
 
@@ -100,10 +99,10 @@ def run_demo(state_dir: Path, as_of: date, count: int, live_requests: int, say: 
     outputs = {"database": state_dir / "ehc.sqlite3", "caseload_csv": csv_path, "mail": mail_dir,
                "prefect_database": state_dir / "prefect" / "prefect.db", **result["outputs"]}
     outputs.update(_caseload_views(app, state_dir, as_of))
-    with app.store() as store:
-        everything = store.find(as_of)
-        overdue = len(store.find(as_of, overdue=True))
-        due_soon = len(store.find(as_of, due_within=14))
+    with app.unit_of_work() as work:
+        everything = work.cases.find(as_of)
+        overdue = len(work.cases.find(as_of, overdue=True))
+        due_soon = len(work.cases.find(as_of, due_within=14))
     stages = Counter(timeline.stage.value for _, timeline in everything)
     return DemoResult(state_dir, app.settings.effective_database_url, as_of, outputs, dict(stages), overdue,
                       due_soon, result["live"], result["watch"], result["dispatch"], result["flow_runs"],
@@ -166,13 +165,13 @@ def _flow_run_counts() -> dict[str, int]:
 
 def _caseload_views(app: App, state_dir: Path, as_of: date) -> dict[str, Path]:
     outputs: dict[str, Path] = {}
-    with app.store() as store:
-        overdue = store.find(as_of, overdue=True)
-        due_soon = store.find(as_of, due_within=14)
+    with app.unit_of_work() as work:
+        overdue = work.cases.find(as_of, overdue=True)
+        due_soon = work.cases.find(as_of, due_within=14)
         example = next((record for record, timeline in overdue if timeline.advice), None)
         if example is not None:
             outputs["example_timeline"] = state_dir / f"timeline-{example.reference}.txt"
-            outputs["example_timeline"].write_text(timeline_text(store.timeline(example.events, as_of)) + "\n")
+            outputs["example_timeline"].write_text(timeline_text(work.cases.timeline(example.events, as_of)) + "\n")
     for name, found in (("overdue", overdue), ("due_within_14_days", due_soon)):
         outputs[name] = state_dir / f"{name}.json"
         rows = [case_summary_json(record, timeline) for record, timeline in found]

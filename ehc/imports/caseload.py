@@ -23,7 +23,6 @@ from ehc.bootstrap import App
 from ehc.imports.caseload_csv import (
     CaseloadRejected, already_stored, caseload_rows, parse_case_row, repeated_reference,
 )
-from ehc.clock import now_utc
 from store.cases import ImportShapes, PreparedCase, prepare_case
 
 CHUNK_ROWS = 2_000
@@ -41,8 +40,8 @@ class ImportedCaseload:
 def import_caseload_file(app: App, path: Path, actor: str, workers: int | None = None) -> ImportedCaseload:
     """Every case in the file, or none (CaseloadRejected lists each bad line)."""
     caseload = caseload_rows(path)
-    with app.store() as store:
-        shapes = store.import_shapes(actor, now_utc())
+    with app.unit_of_work() as work:
+        shapes = work.cases.import_shapes(actor, app.clock.now())
     problems: list[tuple[int, str]] = []
     first_line_of: dict[str, int] = {}
     open_references: list[str] = []
@@ -53,7 +52,7 @@ def import_caseload_file(app: App, path: Path, actor: str, workers: int | None =
     more = next(chunks, None)
     chunks = chain([first], [more] if more else [], chunks)
     context = _Context(caseload.header, app.closures, shapes)
-    with _preparer(context, workers if more else 1) as prepare, app.store() as store:
+    with _preparer(context, workers if more else 1) as prepare, app.unit_of_work() as work:
         for prepared in prepare(chunks):
             ready: list[PreparedCase] = []
             for line, outcome in prepared:
@@ -63,11 +62,11 @@ def import_caseload_file(app: App, path: Path, actor: str, workers: int | None =
                     problems.append((line, problem))
                 else:
                     ready.append(outcome)
-            taken = store.stored_references([case.reference for case in ready])
+            taken = work.cases.stored_references([case.reference for case in ready])
             problems += [already_stored(first_line_of[reference], reference) for reference in taken]
             if problems:
                 continue
-            store.import_prepared(shapes, ready)
+            work.cases.import_prepared(shapes, ready)
             imported += len(ready)
             open_references += [case.reference for case in ready if case.is_open]
         if problems:  # raised inside the unit of work, so it is rolled back

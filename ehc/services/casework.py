@@ -17,10 +17,9 @@ from domain.closures import SettingKind
 from domain.events import Agency, CaseEvent, ShortText, parse_event
 from domain.intake import NewRequest
 from domain.progress import Progress, progress_of
-from domain.timeline import Timeline
+from domain.timeline import Stage, Timeline
 from ehc.bootstrap import App
-from ehc.clock import now_utc, today_in_london
-from ehc.parse import InputError, describe_validation
+from ehc.parse import FieldProblems, validation_problems
 from ehc.orchestration.orchestrator import OrchestrationUnavailable
 from store.cases import CaseRecord
 
@@ -36,41 +35,42 @@ class Recorded:
 
 
 def add_request(app: App, request: NewRequest, actor: str, start_run: bool = True) -> Recorded:
-    with app.store() as store:
-        record = store.add_request(request, actor, now_utc())
-        timeline = store.timeline(record.events, max(request.received, today_in_london()))
+    with app.unit_of_work() as work:
+        record = work.cases.add_request(request, actor, app.clock.now())
+        timeline = work.cases.timeline(record.events, max(request.received, app.clock.today()))
     note = _tell(lambda: app.orchestrator.start(record.reference)) if start_run else "no flow run: not asked to start one"
     return Recorded(record, timeline, note)
 
 
 def event_from_options(app: App, reference: str, event_type: str, on: date, options: dict) -> CaseEvent:
-    """The event the CLI options describe; advice from a setting or a known contributor is filled in."""
+    """The event the fields describe (``on`` and the event's own: ``contributor``, ``agency``...); advice from
+    a setting or a known contributor is filled in. Bad values: FieldProblems naming those fields."""
     payload = {name: value for name, value in options.items() if value is not None}
     for name in ("contributor", "setting", "advice"):  # checked before any is looked up in the store
         if name in payload:
             try:
                 _SHORT_TEXT.validate_python(payload[name])
             except ValidationError as error:
-                raise InputError(f"--{name}: {describe_validation(error)}") from error
+                problems = "; ".join(problem for _, problem in validation_problems(error))
+                raise FieldProblems.one(name, problems) from error
     if event_type == "advice_requested":
-        with app.store() as store:
+        with app.unit_of_work() as work:
             if payload.get("agency") == Agency.EDUCATION:
-                payload["setting"] = payload.get("setting") or store.get(reference).setting
+                payload["setting"] = payload.get("setting") or work.cases.get(reference).setting
                 payload["setting_kind"] = (payload.get("setting_kind") or app.la.setting_kind(payload["setting"])
                                            or SettingKind.SCHOOL)
             if payload.get("contributor") and not payload.get("agency"):
-                payload["agency"] = store.contributor(payload["contributor"]).agency
+                payload["agency"] = work.cases.contributor(payload["contributor"]).agency
     try:
         return parse_event(event_type, on, payload)
     except ValidationError as error:
-        names = {"on": "--date", **{name: f"--{name.replace('_', '-')}" for name in options}}
-        raise InputError(describe_validation(error, names, skip=(event_type,))) from error
+        raise FieldProblems(validation_problems(error, skip=(event_type,))) from error
 
 
 def record_event(app: App, reference: str, event: CaseEvent, actor: str) -> Recorded:
-    with app.store() as store:
-        record = store.record(reference, event, actor, now_utc())
-        timeline = store.timeline(record.events, max(event.on, today_in_london()))
+    with app.unit_of_work() as work:
+        record = work.cases.record(reference, event, actor, app.clock.now())
+        timeline = work.cases.timeline(record.events, max(event.on, app.clock.today()))
     progress = progress_of(reference, record.events)
     sequence = len(record.events)
     note = _tell(lambda: app.orchestrator.case_changed(reference, sequence, event.type, progress.casework_events))
@@ -94,19 +94,33 @@ def start_request_runs(app: App, references: Sequence[str]) -> tuple[int, list[s
 
 def read_progress(app: App, reference: str) -> Progress:
     """Where the case stands, read afresh from the store (what each pass of its flow run walks)."""
-    with app.store() as store:
-        return progress_of(reference, store.get(reference).events)
+    with app.unit_of_work() as work:
+        return progress_of(reference, work.cases.get(reference).events)
+
+
+def show_case(app: App, reference: str, as_of: date) -> tuple[CaseRecord, Timeline]:
+    """The case with its audit trail, and its timeline as of ``as_of``."""
+    with app.unit_of_work() as work:
+        record = work.cases.get(reference)
+        return record, work.cases.timeline(record.events, as_of)
+
+
+def find_cases(app: App, as_of: date, *, due_within: int | None = None, overdue: bool = False,
+               stages: Sequence[Stage] = (), caseworker: str | None = None) -> list[tuple[CaseRecord, Timeline]]:
+    """Cases matching every filter given (no stages: any stage), earliest statutory date first."""
+    with app.unit_of_work() as work:
+        return work.cases.find(as_of, due_within=due_within, overdue=overdue, stages=stages, caseworker=caseworker)
 
 
 def resync(app: App, reference: str) -> str:
-    with app.store() as store:
-        progress = progress_of(reference, store.get(reference).events)
+    with app.unit_of_work() as work:
+        progress = progress_of(reference, work.cases.get(reference).events)
     return app.orchestrator.resync(reference, progress.casework_events, not progress.closed)
 
 
 def catch_up_all(app: App) -> dict:
-    with app.store() as store:
-        counts = store.casework_event_counts()
+    with app.unit_of_work() as work:
+        counts = work.cases.casework_event_counts()
     open_cases = {reference: count for reference, (count, is_open) in counts.items() if is_open}
     closed_cases = {reference: count for reference, (count, is_open) in counts.items() if not is_open}
     return app.orchestrator.catch_up(open_cases, closed_cases).as_dict()

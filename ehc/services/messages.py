@@ -1,41 +1,42 @@
 """Reminder jobs, composed from the App: the CLI and the Prefect flows both call these.
 
-Results are counts only (no names, no addresses), so they are safe as
-Prefect task results and in logs.
+Results of the jobs are counts only (no names, no addresses), so they are
+safe as Prefect task results and in logs. Listing the outbox, for people at
+the command line, shows each message's addressee and why it was queued.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Sequence
 
 from pydantic import BaseModel
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from domain.quality_alerts import ReviewFacts, plan_quality_alert, plan_ref, quality_alert_relevance
-from domain.reminders import CaseForReminders, MessageKind, PlannedMessage, opening_time, plan_messages
+from domain.reminders import (
+    CaseForReminders, MessageKind, OutboxStatus, PlannedMessage, opening_time, plan_messages,
+)
 from domain.report_mail import plan_weekly_report_mail
 from domain.reminders import still_relevant as _still_relevant
 from domain.timeline import Stage, timeline_for
 from ehc.bootstrap import App
-from ehc.clock import now_utc
 from ehc.services.plan_quality import ReviewSummary
 from notifications.dispatcher import Dispatcher, DispatchSummary
 from notifications.render import Branding, Renderer, ReportFigures
-from store.cases import CaseNotFound
-from store.models import Case, OutboxMessage
-from store.outbox import OutboxStore, outbox_row
+from store.models import OutboxMessage
+from store.outbox import as_utc, outbox_row
 from store.quality import NoPlanAttached, QualityStore
-from store.reminder_cases import OpenCase, case_events, initials, open_case_batch
+from store.reminder_cases import MessageCase
 
 if TYPE_CHECKING:  # ehc.services.reporting pulls in jinja2 and openpyxl; only its result type is needed here
     from ehc.services.reporting import WeeklyReportFiles
 
 BATCH_SIZE = 1000
 
-__all__ = ["WatchSummary", "DispatchSummary", "ReminderPreview", "deadline_watch", "dispatch_outbox",
-           "preview_reminders", "queue_quality_alert", "queue_weekly_report_email"]
+__all__ = ["WatchSummary", "DispatchSummary", "ReminderPreview", "OutboxEntry", "OutboxListing", "deadline_watch",
+           "dispatch_outbox", "preview_reminders", "queue_quality_alert", "queue_weekly_report_email",
+           "list_outbox", "requeue_failed"]
 
 
 class WatchSummary(BaseModel):
@@ -68,8 +69,8 @@ def _planned_batches(app: App, as_of: date, batch_size: int = BATCH_SIZE, refere
     """Yield (open case, its planned messages) for every open case (or those named), a batch per transaction."""
     after_id = 0
     while True:
-        with app.sessions.begin() as session:
-            batch = open_case_batch(session, after_id, batch_size, references)
+        with app.unit_of_work() as work:
+            batch = work.reminder_cases.open_case_batch(after_id, batch_size, references)
         if batch is None:
             return
         after_id = batch.last_id
@@ -86,11 +87,6 @@ def _branding(app: App) -> Branding:
                     mail_from=app.settings.mail_from)
 
 
-def _check_schema(app: App) -> None:
-    with app.store():
-        pass  # raises SchemaOutOfDate before anything is read or written
-
-
 def deadline_watch(app: App, as_of: date, references: Sequence[str] | None = None) -> WatchSummary:
     """Plan the day's reminders, escalations and alerts for every open case (or those named), idempotently.
 
@@ -98,19 +94,19 @@ def deadline_watch(app: App, as_of: date, references: Sequence[str] | None = Non
     for, so the contributor hears the same day; the morning watch finds the
     same keys already queued.
     """
-    _check_schema(app)
+    app.require_current_schema()  # before anything is read or written
     renderer = Renderer(_branding(app))
     summary = WatchSummary(as_of=as_of)
     # Not before quiet hours end on the day; a watch run late in the day (or a catch-up) is due at once.
     not_before = opening_time(as_of, app.policy.delivery)
     for planned in _planned_batches(app, as_of, references=references):
-        created_at = now_utc()
+        created_at = app.clock.now()
         summary.cases_checked += len(planned)
         keys = [message.key for _, messages in planned for message in messages]
-        with app.sessions.begin() as session:
+        with app.unit_of_work() as work:
             # Rendering is most of the watch's work: a re-run (or the request's own run earlier in the
             # day) has already queued these, so only new keys are rendered. The insert still checks.
-            queued = OutboxStore(session).existing_keys(keys)
+            queued = work.outbox.existing_keys(keys)
         rows = []
         for case, messages in planned:
             for message in messages:
@@ -125,8 +121,8 @@ def deadline_watch(app: App, as_of: date, references: Sequence[str] | None = Non
                     body_text=rendered.text, body_html=rendered.html, message_id=rendered.message_id,
                     not_before=not_before, created_at=created_at,
                 ))
-        with app.sessions.begin() as session:
-            result = OutboxStore(session).enqueue(rows)
+        with app.unit_of_work() as work:
+            result = work.outbox.enqueue(rows)
         summary.messages_queued += result.inserted
         summary.already_queued += len(queued) + result.already_queued
     return summary
@@ -148,28 +144,22 @@ def queue_quality_alert(app: App, summary: ReviewSummary, as_of: date) -> int:
     """
     if not summary.below_good:
         return 0
-    with app.store() as cases:  # the schema check, and one transaction
-        session = cases.session
-        case = session.execute(
-            select(Case.id, Case.caseworker, Case.child_given_name, Case.child_family_name)
-            .where(Case.reference == summary.reference)).one_or_none()
-        if case is None:
-            raise CaseNotFound(summary.reference)
-        timeline = timeline_for(case_events(session, [case.id])[case.id], app.calendar, as_of, app.closures)
+    with app.unit_of_work() as work:
+        case = work.reminder_cases.message_case(summary.reference)
+        timeline = timeline_for(case.events, app.calendar, as_of, app.closures)
         message = plan_quality_alert(_review_facts(app, summary, case.caseworker, timeline.stage), app.policy,
                                      app.calendar, as_of)
         if message is None:
             return 0
-        rendered = Renderer(_branding(app)).render(
-            message, initials(case.child_given_name, case.child_family_name), as_of)
+        rendered = Renderer(_branding(app)).render(message, case.child_initials, as_of)
         row = outbox_row(
-            key=message.key, case_id=case.id, case_reference=message.case_reference, kind=message.kind.value,
+            key=message.key, case_id=case.case_id, case_reference=message.case_reference, kind=message.kind.value,
             purpose=message.purpose, recipient=message.recipient, channel=message.channel,
             to_address=message.to_address, subject_ref=message.subject_ref, due_on=message.due_on,
             send_on=message.send_on, reason=message.reason, subject=rendered.subject, body_text=rendered.text,
             body_html=rendered.html, message_id=rendered.message_id,
-            not_before=opening_time(message.send_on, app.policy.delivery), created_at=now_utc())
-        return OutboxStore(session).enqueue([row]).inserted
+            not_before=opening_time(message.send_on, app.policy.delivery), created_at=app.clock.now())
+        return work.outbox.enqueue([row]).inserted
 
 
 def queue_weekly_report_email(app: App, files: WeeklyReportFiles, as_of: date) -> int:
@@ -193,7 +183,7 @@ def queue_weekly_report_email(app: App, files: WeeklyReportFiles, as_of: date) -
         attachments=tuple(path.name for path in attachments), saved_in=str(files.html.parent.resolve()),
         quality_review=files.quality_review)
     renderer = Renderer(_branding(app))
-    created_at = now_utc()
+    created_at = app.clock.now()
     rows = []
     for message in messages:
         rendered = renderer.render_report(message, figures)
@@ -205,8 +195,8 @@ def queue_weekly_report_email(app: App, files: WeeklyReportFiles, as_of: date) -
             body_text=rendered.text, body_html=rendered.html, message_id=rendered.message_id,
             not_before=opening_time(as_of, app.policy.delivery), created_at=created_at,
             attachments=[str(path.resolve()) for path in attachments]))
-    with app.store() as cases:  # the schema check, and one transaction
-        return OutboxStore(cases.session).enqueue(rows).inserted
+    with app.unit_of_work() as work:
+        return work.outbox.enqueue(rows).inserted
 
 
 def _review_facts(app: App, summary: ReviewSummary, caseworker: str | None, case_stage: Stage) -> ReviewFacts:
@@ -222,20 +212,20 @@ def _review_facts(app: App, summary: ReviewSummary, caseworker: str | None, case
 
 def dispatch_outbox(app: App, now: datetime) -> DispatchSummary:
     """Send every queued message that is due at ``now`` (outside quiet hours, on a working day)."""
-    _check_schema(app)
-    dispatcher = Dispatcher(sessions=app.sessions, senders=app.senders, delivery=app.policy.delivery,
+    app.require_current_schema()
+    dispatcher = Dispatcher(unit_of_work=app.unit_of_work, senders=app.senders, delivery=app.policy.delivery,
                             calendar=app.calendar, still_relevant=_relevance(app, now))
     return dispatcher.run(now)
 
 
 def preview_reminders(app: App, as_of: date) -> list[ReminderPreview]:
     """What the watch would queue on ``as_of``, and why; nothing is written."""
-    _check_schema(app)
-    found: list[tuple[OpenCase, PlannedMessage]] = [
+    app.require_current_schema()
+    found: list[tuple[MessageCase, PlannedMessage]] = [
         (case, message) for planned in _planned_batches(app, as_of) for case, messages in planned
         for message in messages]
-    with app.sessions.begin() as session:
-        queued = OutboxStore(session).existing_keys([message.key for _, message in found])
+    with app.unit_of_work() as work:
+        queued = work.outbox.existing_keys([message.key for _, message in found])
     return [
         ReminderPreview(
             key=message.key, case_reference=message.case_reference, kind=message.kind.value,
@@ -254,9 +244,9 @@ def _relevance(app: App, now: datetime):
         if row.case_id is None:  # about the service (the weekly report), not a case: nothing can make it stale
             return None
         quality = row.kind == MessageKind.QUALITY_ALERT
-        with app.sessions.begin() as session:
-            events = case_events(session, [row.case_id])[row.case_id]
-            latest = _latest_plan_ref(session, row.case_reference) if quality else None
+        with app.unit_of_work() as work:
+            events = work.reminder_cases.case_events([row.case_id])[row.case_id]
+            latest = _latest_plan_ref(work.quality, row.case_reference) if quality else None
         timeline = timeline_for(events, app.calendar, max(today, row.send_on), app.closures)
         if quality:  # about a plan document, not a statutory date: judged by domain.quality_alerts
             return quality_alert_relevance(row.subject_ref, timeline.stage, latest)
@@ -265,9 +255,62 @@ def _relevance(app: App, now: datetime):
     return check
 
 
-def _latest_plan_ref(session: Session, reference: str) -> str | None:
+def _latest_plan_ref(quality: QualityStore, reference: str) -> str | None:
     try:
-        latest = QualityStore(session).latest_plan(reference)
+        latest = quality.latest_plan(reference)
     except NoPlanAttached:
         return None
     return plan_ref(latest.stage, latest.id)
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """One message in the outbox, with what it is for and why it was queued (times in UTC)."""
+
+    key: str
+    case_reference: str | None
+    kind: str
+    purpose: str
+    recipient: str
+    channel: str
+    to_address: str | None
+    due_on: date
+    send_on: date
+    reason: str
+    status: str
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime
+    message_id: str
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True)
+class OutboxListing:
+    counts: dict[str, int]   # by status, of the messages asked about (all, or one case's)
+    messages: list[OutboxEntry]
+
+
+def list_outbox(app: App, status: OutboxStatus | None = None, case_reference: str | None = None) -> OutboxListing:
+    """The outbox, earliest next attempt first: every message, or those of one status or about one case
+    (a reference with no case has no messages)."""
+    with app.unit_of_work() as work:
+        rows = work.outbox.messages(status, case_reference=case_reference)
+        counts = work.outbox.counts(case_reference)
+    return OutboxListing(counts, [_entry(row) for row in rows])
+
+
+def _entry(row: OutboxMessage) -> OutboxEntry:
+    return OutboxEntry(
+        key=row.key, case_reference=row.case_reference, kind=row.kind, purpose=row.purpose, recipient=row.recipient,
+        channel=row.channel, to_address=row.to_address, due_on=row.due_on, send_on=row.send_on, reason=row.reason,
+        status=row.status, attempts=row.attempts, last_error=row.last_error,
+        next_attempt_at=as_utc(row.next_attempt_at), message_id=row.message_id,
+        sent_at=as_utc(row.sent_at) if row.sent_at else None)
+
+
+def requeue_failed(app: App, key: str | None = None) -> int:
+    """Give failed messages (every one, or the one with ``key``) another round of attempts, from now; returns
+    how many."""
+    with app.unit_of_work() as work:
+        return work.outbox.requeue_failed(app.clock.now(), key)

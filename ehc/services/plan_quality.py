@@ -7,10 +7,8 @@ text or names, since Prefect stores and shows task results.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Iterator
 
 from pydantic import BaseModel
 
@@ -19,10 +17,9 @@ from domain.quality import (
     weighted_score,
 )
 from ehc.bootstrap import App
-from ehc.clock import now_utc
-from ehc.parse import InputError
+from ehc.parse import FieldProblems
 from ehc.imports.plan_file import read_plan
-from store.quality import STAGES, QualityStore, StoredPlan
+from store.quality import STAGES, StoredPlan
 
 MAX_COMMENT = 2000
 
@@ -61,23 +58,17 @@ class ReviewerOutcome(BaseModel):
     grade_changed: bool
 
 
-@contextmanager
-def _quality_store(app: App) -> Iterator[QualityStore]:
-    with app.store() as cases:  # the schema check and one transaction, as every command has
-        yield QualityStore(cases.session)
-
-
 def attach_plan(app: App, reference: str, stage: str, path: Path, received_on: date) -> int:
     """Store the plan in ``path`` (.json or .docx) as the case's draft or final plan; returns its id.
 
     Attaching the same plan again for the same stage stores nothing and returns the first id.
     """
     if stage not in STAGES:
-        raise InputError(f"--stage: {stage!r} is not one of {', '.join(STAGES)}")
+        raise FieldProblems.one("stage", f"{stage!r} is not one of {', '.join(STAGES)}")
     plan = read_plan(path)
-    with _quality_store(app) as store:
-        document_id, _ = store.attach(reference, stage, plan, Path(path).suffix.lower().lstrip("."), received_on,
-                                      app.actor, now_utc())
+    with app.unit_of_work() as work:
+        document_id, _ = work.quality.attach(reference, stage, plan, Path(path).suffix.lower().lstrip("."),
+                                             received_on, app.actor, app.clock.now())
     return document_id
 
 
@@ -89,13 +80,15 @@ def automatic_review(app: App, reference: str, as_of: date) -> ReviewSummary:
     had requested and received by ``as_of``.
     """
     rubric = app.rubric
-    with _quality_store(app) as store:
-        document = store.latest_plan(reference)
-        existing = store.automatic_review(document.id, rubric.key)
+    with app.unit_of_work() as work:
+        quality = work.quality
+        document = quality.latest_plan(reference)
+        existing = quality.automatic_review(document.id, rubric.key)
         if existing is not None:
             return _summary(document, existing, created=False)
-        report = assess_plan(document.plan, rubric, CheckContext(advice=store.advice_on_file(document.case_id, as_of)))
-        row, created = store.store_automatic_review(document, report, as_of, app.actor, now_utc())
+        advice = quality.advice_on_file(document.case_id, as_of)
+        report = assess_plan(document.plan, rubric, CheckContext(advice=advice))
+        row, created = quality.store_automatic_review(document, report, as_of, app.actor, app.clock.now())
         return _summary(document, row, created)
 
 
@@ -115,8 +108,8 @@ def score_plan_file(app: App, path: Path, reference: str | None, as_of: date) ->
     plan = read_plan(path)
     advice = None
     if reference is not None:
-        with _quality_store(app) as store:
-            advice = store.advice_on_file(store.case_id(reference), as_of)
+        with app.unit_of_work() as work:
+            advice = work.quality.advice_on_file(work.quality.case_id(reference), as_of)
     return assess_plan(plan, app.rubric, CheckContext(advice=advice))
 
 
@@ -130,34 +123,36 @@ def record_review(app: App, reference: str, criterion: str, score: int, comment:
     """
     rubric = app.rubric
     if criterion not in {c.id for c in rubric.criteria}:
-        raise InputError(f"--criterion: {criterion!r} is not in the rubric; one of {', '.join(c.id for c in rubric.criteria)}")
+        raise FieldProblems.one("criterion", f"{criterion!r} is not in the rubric; one of "
+                                             f"{', '.join(c.id for c in rubric.criteria)}")
     if not 1 <= score <= 4:
-        raise InputError(f"--score: {score} is not 1, 2, 3 or 4")
+        raise FieldProblems.one("score", f"{score} is not 1, 2, 3 or 4")
     if not comment.strip() or len(comment) > MAX_COMMENT:
-        raise InputError(f"--comment: must be 1 to {MAX_COMMENT} characters")
+        raise FieldProblems.one("comment", f"must be 1 to {MAX_COMMENT} characters")
     if not reviewer.strip() or len(reviewer) > 120:
-        raise InputError("--reviewer: must be 1 to 120 characters")
-    at = now_utc()
-    with _quality_store(app) as store:
-        document = store.latest_plan(reference)
-        store.add_reviewer_score(document.id, criterion, score, comment.strip(), reviewer.strip(), at)
-        reviewed = store.reviewer_scores(document.id)
-        status = store.moderation_status(document.id)
+        raise FieldProblems.one("reviewer", "must be 1 to 120 characters")
+    at = app.clock.now()
+    with app.unit_of_work() as work:
+        quality = work.quality
+        document = quality.latest_plan(reference)
+        quality.add_reviewer_score(document.id, criterion, score, comment.strip(), reviewer.strip(), at)
+        reviewed = quality.reviewer_scores(document.id)
+        status = quality.moderation_status(document.id)
         raised = needs_moderation(reviewed[criterion])
         if raised and status.get(criterion) != "raised":
-            store.record_moderation(document.id, criterion, "raised", reviewed[criterion], at)
+            quality.record_moderation(document.id, criterion, "raised", reviewed[criterion], at)
             status[criterion] = "raised"
         elif not raised and status.get(criterion) == "raised":
-            store.record_moderation(document.id, criterion, "resolved", reviewed[criterion], at)
+            quality.record_moderation(document.id, criterion, "resolved", reviewed[criterion], at)
             status[criterion] = "resolved"
-        automatic = store.automatic_review(document.id, rubric.key)
+        automatic = quality.automatic_review(document.id, rubric.key)
         caps = list(automatic.cap_reasons) if automatic else list(hard_caps(document.plan))
         score_now = weighted_score(combined_scores(automatic.scores if automatic else {}, reviewed), rubric)
         _, grade = grade_with_caps(score_now, rubric, caps)
-        history = store.grade_history(document.id)
+        history = quality.grade_history(document.id)
         changed = not history or history[-1].grade != grade.value or history[-1].weighted_score != score_now
         if changed:
-            store.append_grade(document, "reviewers", score_now, grade.value, caps, reviewer.strip(), at)
+            quality.append_grade(document, "reviewers", score_now, grade.value, caps, reviewer.strip(), at)
         return ReviewerOutcome(
             reference=reference, document_id=document.id, criterion=criterion, score=score, reviewer=reviewer.strip(),
             moderation_raised=raised, open_moderation=tuple(sorted(c for c, s in status.items() if s == "raised")),
@@ -166,8 +161,8 @@ def record_review(app: App, reference: str, criterion: str, score: int, comment:
 
 def quality_overview(app: App) -> list[dict]:
     """Each case's latest plan: automatic and current grade, number of reviewers, criteria in moderation."""
-    with _quality_store(app) as store:
-        rows = store.overview()
+    with app.unit_of_work() as work:
+        rows = work.quality.overview()
     return [{"case_ref": row.reference, "document_id": row.document_id, "stage": row.stage,
              "received_on": row.received_on.isoformat(), "automatic_grade": row.automatic_grade,
              "automatic_score": row.automatic_score, "grade": row.grade, "weighted_score": row.weighted_score,
@@ -177,13 +172,14 @@ def quality_overview(app: App) -> list[dict]:
 
 def latest_report(app: App, reference: str) -> dict:
     """The stored automatic review of the case's latest plan, findings included (for people, not for flows)."""
-    with _quality_store(app) as store:
-        document = store.latest_plan(reference)
-        row = store.automatic_review(document.id, app.rubric.key)
+    with app.unit_of_work() as work:
+        quality = work.quality
+        document = quality.latest_plan(reference)
+        row = quality.automatic_review(document.id, app.rubric.key)
         history = [{"grade": h.grade, "weighted_score": h.weighted_score, "source": h.source,
                     "recorded_by": h.recorded_by, "recorded_at": h.recorded_at.isoformat(), "reasons": h.reasons}
-                   for h in store.grade_history(document.id)]
-        reviewed = store.reviewer_scores(document.id)
+                   for h in quality.grade_history(document.id)]
+        reviewed = quality.reviewer_scores(document.id)
     return {"case_ref": reference, "document_id": document.id, "stage": document.stage,
             "received_on": document.received_on.isoformat(),
             "automatic": None if row is None else {

@@ -1,7 +1,7 @@
 """The timeliness report's jobs: what both `ehc report ...` and the scheduled flow call.
 
 Each takes the App (the composition root) and dates passed in by its caller;
-none reads the clock except to stamp the HTML page with when it was produced.
+none asks the App's clock anything but when the HTML page was produced, to stamp it.
 They return figures and file paths only: no personal data.
 """
 
@@ -14,24 +14,19 @@ from pydantic import BaseModel, ConfigDict
 
 from domain.timeliness import Period, decisions_in, plans_in, timeliness_contract
 from ehc.bootstrap import App
-from ehc.clock import now_utc
+from ehc.parse import FieldProblems
 from reports import queries
 from reports.quality_section import quality_section, rubric_criteria
 from reports.weekly import QualityReviewSection, gather_weekly, write_weekly
-from store.db import require_current_schema
-
-
-class ReportPeriodError(ValueError):
-    """The period asked for cannot be reported on; the message names the option."""
 
 
 def timeliness_summary(app: App, period_from: date, period_to: date) -> dict:
     """The `ehc report timeliness --json` object for [period_from, period_to], both days included."""
     if period_from > period_to:
-        raise ReportPeriodError(f"--from: {period_from} is after --to {period_to}")
+        raise FieldProblems.one("period_from", f"{period_from} is after period_to {period_to}",
+                                mentions=["period_to"])
     period = Period("requested period", period_from, period_to)
-    require_current_schema(app.engine)
-    with app.engine.connect() as connection:
+    with app.read_connection() as connection:
         events = queries.event_days(connection, period_from, period_to, limbs=False)
         plans, decisions = plans_in(period, events.plans), decisions_in(period, events.decisions)
         open_at_end = queries.open_tally(connection, period_to)
@@ -62,12 +57,11 @@ def weekly_report(app: App, as_of: date, out_dir: Path,
     is built from the store once any plan has been graded; until then it is
     left out. ``quality_review``, when given, is shown instead.
     """
-    require_current_schema(app.engine)
-    with app.engine.connect() as connection:
+    with app.read_connection() as connection:
         report = gather_weekly(connection, as_of, app.la.authority.name)
         if quality_review is None:
             quality_review = quality_section(connection, as_of, rubric_criteria(app.rubric))
-    files = write_weekly(report, out_dir, quality_review, generated_at=now_utc())
+    files = write_weekly(report, out_dir, quality_review, generated_at=app.clock.now())
     rolling = report.periods[-1].plans
     tally = report.open.tally
     return WeeklyReportFiles(

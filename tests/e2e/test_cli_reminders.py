@@ -45,6 +45,35 @@ def test_preview_watch_list_and_dispatch(ehc, store_url, tmp_path, monkeypatch):
     assert "notification_sent" in audit and "notification_skipped" in audit
 
 
+def test_the_outbox_of_one_case_says_what_each_message_is_for_and_why(ehc, store_url, tmp_path):
+    casework(ehc, tmp_path)
+    ehc("request", "add", "EHC-8", "--received", "2026-01-29", "--caseworker", "B Singh")
+    ehc("case", "record", "EHC-8", "decision", "--date", "2026-02-19", "--outcome", "assess")
+    ehc("case", "record", "EHC-8", "advice-requested", "--date", "2026-02-26", "--contributor", "DCO-N")
+    ehc("reminders", "watch", "--as-of", "2026-04-02")
+    everything = ehc("outbox", "--json").json["messages"]
+    assert {item["case_reference"] for item in everything} == {"EHC-7", "EHC-8"}
+
+    listed = ehc("outbox", "--case", "EHC-7", "--json").json
+    messages = listed["messages"]
+    assert [item["case_reference"] for item in messages] == ["EHC-7", "EHC-7"]
+    assert listed["counts"]["queued"] == 2
+    assert {item["reason"] for item in messages} == {
+        "3 working days before health advice due Thu 2026-04-09",
+        "3 working days before social care advice due Thu 2026-04-09"}
+    for item in messages:
+        assert item["reason"] and item["purpose"] and item["kind"]
+        assert (item["due_on"], item["send_on"]) == ("2026-04-09", "2026-04-02")
+        assert {"key", "recipient", "channel", "to_address", "status", "attempts", "last_error", "next_attempt_at",
+                "message_id", "sent_at"} <= item.keys()
+    text = ehc("outbox", "--case", "EHC-7").stdout
+    assert text.count("why: 3 working days before") == 2 and "EHC-8" not in text
+
+    assert ehc("outbox", "--case", "EHC-404", "--json").json["messages"] == []
+    refused = ehc("outbox", "--case", "EHC 7; DROP", expect=2)
+    assert refused.stderr.startswith("error: --case: 'EHC 7; DROP' is not a case reference")
+
+
 def test_refusals_exit_2_naming_the_problem(ehc, store_url, tmp_path):
     ehc("db", "upgrade")
     bad = tmp_path / "bad.csv"

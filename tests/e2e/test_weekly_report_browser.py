@@ -31,11 +31,11 @@ pytestmark = [
 @pytest.fixture
 def report_html(ehc, store_url, tmp_path) -> Path:
     app = bootstrap()
-    with app.store() as store:
+    with app.unit_of_work() as work:
         for contributor in SYNTHETIC_CONTRIBUTORS:
-            store.add_contributor(contributor.code, contributor.name, contributor.agency.value)
-    with app.store() as store:
-        store.import_caseload(synthetic_caseload(400, AS_OF, weeks=60, seed=5), "test", now_utc())
+            work.cases.add_contributor(contributor.code, contributor.name, contributor.agency.value)
+    with app.unit_of_work() as work:
+        work.cases.import_caseload(synthetic_caseload(400, AS_OF, weeks=60, seed=5), "test", now_utc())
     files = ehc("report", "weekly", "--as-of", AS_OF.isoformat(), "--out", str(tmp_path / "report"), "--json").json
     return Path(files["html"])
 

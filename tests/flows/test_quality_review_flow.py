@@ -14,6 +14,7 @@ import pytest
 from domain.events import Decision, DecisionOutcome, DraftServed
 from domain.intake import NewRequest
 from ehc.clock import now_utc
+from ehc.services.messages import list_outbox
 from ehc.services.plan_quality import attach_plan
 from flows.quality_review import quality_review
 
@@ -25,11 +26,11 @@ SERVED = date(2026, 6, 15)
 @pytest.fixture
 def case_app(flow_app):
     """A case whose draft plan is served."""
-    with flow_app.store() as store:
-        store.add_request(NewRequest(reference=REF, received=date(2026, 3, 2), caseworker="A Okafor"), "test",
-                          now_utc())
-        store.record(REF, Decision(on=date(2026, 4, 10), outcome=DecisionOutcome.ASSESS), "test", now_utc())
-        store.record(REF, DraftServed(on=SERVED), "test", now_utc())
+    with flow_app.unit_of_work() as work:
+        work.cases.add_request(NewRequest(reference=REF, received=date(2026, 3, 2), caseworker="A Okafor"), "test",
+                               now_utc())
+        work.cases.record(REF, Decision(on=date(2026, 4, 10), outcome=DecisionOutcome.ASSESS), "test", now_utc())
+        work.cases.record(REF, DraftServed(on=SERVED), "test", now_utc())
     return flow_app
 
 
@@ -45,7 +46,4 @@ def test_the_flow_alerts_the_caseworker_once_when_the_plan_is_below_good(case_ap
 
     assert (first["grade"], first["created"], again["created"]) == (grade, True, False)
     assert (first["alert_queued"], again["alert_queued"]) == alerts
-    with case_app.sessions() as session:
-        from sqlalchemy import text
-
-        assert session.execute(text("SELECT count(*) FROM outbox")).scalar_one() == alerts[0]
+    assert len(list_outbox(case_app, case_reference=REF).messages) == alerts[0]

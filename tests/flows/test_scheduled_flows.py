@@ -21,17 +21,17 @@ def test_the_deadline_watch_does_nothing_on_a_day_that_is_not_a_working_day(flow
 
 
 def test_the_deadline_watch_checks_every_open_case_in_one_run(flow_app):
-    with flow_app.store() as store:
-        store.add_contributor("DCO-NORTH", "Health (DCO-NORTH)", "health", email="dco.north@example.nhs.uk",
-                              escalation_email="dco.north.manager@example.nhs.uk")
+    with flow_app.unit_of_work() as work:
+        work.cases.add_contributor("DCO-NORTH", "Health (DCO-NORTH)", "health", email="dco.north@example.nhs.uk",
+                                   escalation_email="dco.north.manager@example.nhs.uk")
         for number in range(1, 4):
             reference = f"EHC-W-{number:04d}"
-            store.add_request(NewRequest(reference=reference, received=date(2026, 9, 1)), "test",
-                              recorded_at=_moment())
-            store.record(reference, parse_event("decision", date(2026, 9, 28), {"outcome": "assess"}), "test",
-                         _moment())
-            store.record(reference, parse_event("advice_requested", date(2026, 10, 1),
-                                                {"agency": "health", "contributor": "DCO-NORTH"}), "test", _moment())
+            work.cases.add_request(NewRequest(reference=reference, received=date(2026, 9, 1)), "test",
+                                   recorded_at=_moment())
+            work.cases.record(reference, parse_event("decision", date(2026, 9, 28), {"outcome": "assess"}), "test",
+                              _moment())
+            advice = parse_event("advice_requested", date(2026, 10, 1), {"agency": "health", "contributor": "DCO-NORTH"})
+            work.cases.record(reference, advice, "test", _moment())
 
     first = deadline_watch(as_of=date(2026, 11, 13))  # Fri: health advice due Thu 12 Nov, one working day late
     again = deadline_watch(as_of=date(2026, 11, 13))
@@ -48,8 +48,8 @@ def _moment():
 def test_the_weekly_report_flow_writes_the_report_and_emails_it_once_per_day(flow_app):
     from flows.weekly_timeliness_report import weekly_timeliness_report
 
-    with flow_app.store() as store:
-        store.add_request(NewRequest(reference="EHC-R-0001", received=date(2026, 6, 1)), "test", _moment())
+    with flow_app.unit_of_work() as work:
+        work.cases.add_request(NewRequest(reference="EHC-R-0001", received=date(2026, 6, 1)), "test", _moment())
 
     first = weekly_timeliness_report(as_of=date(2026, 11, 23))
     again = weekly_timeliness_report(as_of=date(2026, 11, 23))

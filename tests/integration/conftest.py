@@ -13,8 +13,7 @@ import pytest
 
 from config.calendar import england_calendar
 from domain.closures import Closure, ClosureCalendar, SettingKind
-from store.cases import CaseStore
-from store.db import session_factory
+from store.unit_of_work import CaseDatabase
 
 # Summer 2026 for LA schools: closed Wed 22 Jul, back Wed 2 Sep (written out here, not read from config/la).
 SUMMER_2026 = Closure(date(2026, 7, 22), date(2026, 9, 2), "summer 2026")
@@ -31,13 +30,19 @@ def closures() -> ClosureCalendar:
 
 
 @pytest.fixture
-def unit_of_work(engine, calendar, closures):
-    """``with unit_of_work() as store:`` one transaction, committed at the end, as the CLI does it."""
-    sessions = session_factory(engine)
+def case_database(engine, calendar, closures) -> CaseDatabase:
+    """The store's units of work on the test's engine, with the calendar and closures above."""
+    return CaseDatabase(engine, calendar, closures)
+
+
+@pytest.fixture
+def unit_of_work(case_database):
+    """``with unit_of_work() as store:`` one unit of work's case repository, committed at the end, as a command
+    does it."""
 
     @contextmanager
     def open_store():
-        with sessions.begin() as session:
-            yield CaseStore(session, calendar, closures)
+        with case_database.unit_of_work() as work:
+            yield work.cases
 
     return open_store

@@ -19,9 +19,10 @@ from domain.events import (
 from domain.intake import NewRequest
 from domain.rules import Limb
 from domain.timeline import Stage
-from store.cases import CaseNotFound, CaseStore, DuplicateReference
+from store.cases import CaseNotFound, DuplicateReference
 from store.db import session_factory
 from store.models import CaseEvent as EventRow
+from store.unit_of_work import CaseDatabase
 
 ACTOR = "integration.tester"
 RECORDED_AT = datetime(2026, 6, 1, 9, 30, tzinfo=timezone.utc)
@@ -118,8 +119,8 @@ def test_recorded_at_is_shown_in_utc_whatever_the_database_sessions_time_zone(da
     else:
         reader = create_engine(database_url)
     try:
-        with session_factory(reader).begin() as session:
-            [entry] = CaseStore(session, calendar, closures).get(REF).audit
+        with CaseDatabase(reader, calendar, closures).unit_of_work() as work:
+            [entry] = work.cases.get(REF).audit
     finally:
         reader.dispose()
 
@@ -360,32 +361,25 @@ def advice_keys_projected(engine) -> set[str]:
         return set(connection.execute(text("SELECT key FROM advice_requests")).scalars())
 
 
-def test_two_sessions_recording_on_one_case_never_duplicate_a_sequence_number(engine, calendar, closures,
-                                                                              unit_of_work):
+def test_two_sessions_recording_on_one_case_never_duplicate_a_sequence_number(engine, unit_of_work):
     new_case(unit_of_work)
-    sessions = session_factory(engine)
     outcome: dict[str, object] = {}
-
-    first = sessions()
-    first.begin()
-    CaseStore(first, calendar, closures).record(
-        REF, AdviceRequested(on=d("2026-03-10"), agency=Agency.HEALTH), "first", RECORDED_AT)
-    first.flush()  # first now holds the case (PostgreSQL: row lock; SQLite: the write lock)
 
     def second_writer() -> None:
         try:
-            with sessions.begin() as session:
-                CaseStore(session, calendar, closures).record(
-                    REF, AdviceRequested(on=d("2026-03-11"), agency=Agency.SOCIAL_CARE), "second", RECORDED_AT)
+            with unit_of_work() as store:
+                store.record(REF, AdviceRequested(on=d("2026-03-11"), agency=Agency.SOCIAL_CARE), "second",
+                             RECORDED_AT)
             outcome["second"] = "committed"
         except (IntegrityError, OperationalError) as error:  # losing the race is allowed; corrupting it is not
             outcome["second"] = error
 
     thread = threading.Thread(target=second_writer)
-    thread.start()
-    time.sleep(0.5)  # let the second writer reach the point where it must wait for the first
-    first.commit()
-    first.close()
+    with unit_of_work() as first:
+        # record() flushes: first now holds the case (PostgreSQL: row lock; SQLite: the write lock)
+        first.record(REF, AdviceRequested(on=d("2026-03-10"), agency=Agency.HEALTH), "first", RECORDED_AT)
+        thread.start()
+        time.sleep(0.5)  # let the second writer reach the point where it must wait for the first
     thread.join(timeout=60)
     assert not thread.is_alive(), "the second writer never finished"
 
@@ -400,20 +394,17 @@ def test_two_sessions_recording_on_one_case_never_duplicate_a_sequence_number(en
         assert advice_keys_projected(engine) == {"health"}
 
 
-def test_many_racing_writers_leave_an_intact_history_with_projections_matching_it(engine, calendar, closures,
-                                                                                  unit_of_work):
+def test_many_racing_writers_leave_an_intact_history_with_projections_matching_it(engine, unit_of_work):
     new_case(unit_of_work)
     agencies = [Agency.HEALTH, Agency.SOCIAL_CARE, Agency.EDUCATIONAL_PSYCHOLOGY, Agency.OTHER]
-    sessions = session_factory(engine)
     start = threading.Barrier(len(agencies))
     results: dict[str, object] = {}
 
     def writer(agency: Agency) -> None:
         start.wait()
         try:
-            with sessions.begin() as session:
-                CaseStore(session, calendar, closures).record(
-                    REF, AdviceRequested(on=d("2026-03-10"), agency=agency), agency.value, RECORDED_AT)
+            with unit_of_work() as store:
+                store.record(REF, AdviceRequested(on=d("2026-03-10"), agency=agency), agency.value, RECORDED_AT)
             results[agency.value] = "committed"
         except (IntegrityError, OperationalError) as error:
             results[agency.value] = error

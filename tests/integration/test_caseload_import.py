@@ -40,11 +40,13 @@ def import_file(app: App, path: Path, workers: int | None = None) -> int:
     return import_caseload_file(app, path, ACTOR, workers).imported
 
 
-def stored_view(unit_of_work, reference: str, as_of: date) -> dict:
+def stored_view(unit_of_work, engine, reference: str, as_of: date) -> dict:
+    """The case as the repository reads it, and the projection columns beside it as the tables hold them."""
     with unit_of_work() as store:
         record = store.get(reference)
         timeline = timeline_json(store.timeline(record.events, as_of))
-        case = store.session.execute(
+    with engine.connect() as connection:
+        case = connection.execute(
             text("SELECT stage, next_due, exceptions_apply FROM cases WHERE reference = :r"), {"r": reference}).one()
     return {"stage": case[0], "next_due": str(case[1]) if case[1] else None, "exceptions_apply": bool(case[2]),
             "timeline": timeline, "events": [(e.type, e.on) for e in record.events]}
@@ -64,7 +66,7 @@ def stored_view(unit_of_work, reference: str, as_of: date) -> dict:
     pytest.param("SAME,2026-03-02,,,,,", [], id="awaiting-decision"),
 ])
 def test_an_imported_case_is_stored_exactly_as_if_its_events_had_been_recorded_one_by_one(
-        app, unit_of_work, tmp_path, row, events):
+        app, unit_of_work, engine, tmp_path, row, events):
     import_file(app, write_csv(tmp_path, HEADER, row))
     received = date.fromisoformat(row.split(",")[1])
     with unit_of_work() as store:
@@ -74,7 +76,7 @@ def test_an_imported_case_is_stored_exactly_as_if_its_events_had_been_recorded_o
             store.record("BYHAND", event, ACTOR, RECORDED_AT)
 
     as_of = date(2026, 6, 1)
-    assert stored_view(unit_of_work, "SAME", as_of) == stored_view(unit_of_work, "BYHAND", as_of)
+    assert stored_view(unit_of_work, engine, "SAME", as_of) == stored_view(unit_of_work, engine, "BYHAND", as_of)
 
 
 def test_imported_events_are_numbered_in_date_order_with_received_first(app, unit_of_work, tmp_path):
@@ -125,8 +127,8 @@ def test_a_reference_stored_by_someone_else_during_the_import_rolls_the_whole_im
         found = checked(store, references)  # what the import sees: neither is stored yet
         if not raced:  # the other writer's own intake checks references too
             raced.append("RACE-2")
-            with someone_else.store() as other:
-                other.add_request(NewRequest(reference="RACE-2", received=date(2026, 3, 3)), "other", RECORDED_AT)
+            with someone_else.unit_of_work() as other:
+                other.cases.add_request(NewRequest(reference="RACE-2", received=date(2026, 3, 3)), "other", RECORDED_AT)
         return found
 
     monkeypatch.setattr(CaseStore, "stored_references", checked_then_taken)
@@ -174,10 +176,10 @@ def test_a_file_shared_between_worker_processes_stores_what_one_process_would(
     assert import_file(app, path, workers=2) == import_file(serial, path, workers=1) == 300
 
     def view(of: App) -> list:
-        with of.store() as store:
+        with of.unit_of_work() as work:
             return [(record.reference, record.stage, [(e.type, e.on) for e in record.events],
                      timeline.next_due.statutory if timeline.next_due else None)
-                    for record, timeline in store.find(date(2026, 6, 1), stages=())]
+                    for record, timeline in work.cases.find(date(2026, 6, 1), stages=())]
     assert view(app) == view(serial)
 
 

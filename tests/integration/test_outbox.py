@@ -21,8 +21,9 @@ from sqlalchemy import text
 from config.settings import Settings
 from domain.events import AdviceRequested, Agency, Decision
 from domain.intake import NewRequest
+from domain.reminders import OutboxStatus
 from ehc.bootstrap import App
-from ehc.services.messages import deadline_watch, dispatch_outbox, preview_reminders
+from ehc.services.messages import deadline_watch, dispatch_outbox, list_outbox, preview_reminders
 from notifications.sink import SmtpSink, free_port
 
 AS_OF = date(2026, 4, 16)
@@ -38,7 +39,8 @@ def make_app(database_url: str, tmp_path: Path, smtp_port: int | None = None, **
 
 def load_caseload(app: App, cases: int) -> list[str]:
     references = [f"EHC-{number:04d}" for number in range(1, cases + 1)]
-    with app.store() as store:
+    with app.unit_of_work() as work:
+        store = work.cases
         store.add_contributor("DCO-N", "Dr P Shah", "health", "North", "p.shah@nhs.example.uk", "lead@nhs.example.uk")
         for reference in references:
             store.add_request(NewRequest(reference=reference, received=date(2026, 1, 29), child_given_name="Amelia",
@@ -140,9 +142,7 @@ def test_a_failed_send_stays_queued_with_its_error_then_goes_out(database_url, t
     deadline_watch(app, AS_OF)
     down = dispatch_outbox(app, SENDING)  # nothing listens on the port
     assert (down.sent, down.failed, down.skipped, down.still_queued) == (0, 5, 1, 5)
-    with app.sessions() as session:
-        rows = session.execute(text(
-            "SELECT attempts, last_error, next_attempt_at FROM outbox WHERE status = 'queued'")).all()
+    rows = list_outbox(app, OutboxStatus.QUEUED).messages
     assert {row.attempts for row in rows} == {1}
     assert all("unavailable" in row.last_error for row in rows)
     early = dispatch_outbox(app, datetime(2026, 4, 16, 8, 33, tzinfo=timezone.utc))  # inside the 5-minute backoff

@@ -40,14 +40,14 @@ def make_app(database_url: str, tmp_path: Path, smtp_port: int | None = None) ->
 
 
 def a_case_with_a_draft(app: App) -> None:
-    with app.store() as store:
-        store.add_request(NewRequest(reference=REF, received=date(2026, 3, 2), child_given_name="Amelia",
-                                     child_family_name="Zebedee-Jones", caseworker="A Okafor"), "intake", RECORDED)
+    with app.unit_of_work() as work:
+        work.cases.add_request(NewRequest(reference=REF, received=date(2026, 3, 2), child_given_name="Amelia",
+                                          child_family_name="Zebedee-Jones", caseworker="A Okafor"), "intake", RECORDED)
         for event in (Decision(on=date(2026, 4, 10), outcome=DecisionOutcome.ASSESS),
                       AdviceRequested(on=date(2026, 4, 13), agency=Agency.EDUCATION, setting="URN-1"),
                       AdviceReceived(on=date(2026, 5, 1), agency=Agency.EDUCATION),
                       DraftServed(on=DRAFT_SERVED)):
-            store.record(REF, event, "caseworker", RECORDED)
+            work.cases.record(REF, event, "caseworker", RECORDED)
 
 
 def review_and_alert(app: App, plan: str, stage: str, on: date) -> tuple[int, int]:
@@ -126,8 +126,8 @@ def test_once_the_final_is_issued_the_drafts_alert_is_dropped_and_the_finals_goe
         app = make_app(database_url, tmp_path, smtp_port=sink.port)
         a_case_with_a_draft(app)
         review_and_alert(app, "poor.json", "draft", DRAFT_SERVED)   # queued, never dispatched in time
-        with app.store() as store:
-            store.record(REF, FinalIssued(on=FINAL_ISSUED), "caseworker", RECORDED)
+        with app.unit_of_work() as work:
+            work.cases.record(REF, FinalIssued(on=FINAL_ISSUED), "caseworker", RECORDED)
         final_document, queued = review_and_alert(app, "typical.json", "final", FINAL_ISSUED)
 
         summary = dispatch_outbox(app, AFTER_FINAL)
@@ -146,10 +146,10 @@ def test_once_the_final_is_issued_the_drafts_alert_is_dropped_and_the_finals_goe
 def test_a_caseworker_without_an_address_in_the_policy_falls_back_to_the_casework_team(database_url, tmp_path,
                                                                                        engine):
     app = make_app(database_url, tmp_path)
-    with app.store() as store:
-        store.add_request(NewRequest(reference=REF, received=date(2026, 3, 2), caseworker="Z Newcomer"), "intake",
-                          RECORDED)
-        store.record(REF, Decision(on=date(2026, 4, 10), outcome=DecisionOutcome.ASSESS), "caseworker", RECORDED)
+    with app.unit_of_work() as work:
+        work.cases.add_request(NewRequest(reference=REF, received=date(2026, 3, 2), caseworker="Z Newcomer"), "intake",
+                               RECORDED)
+        work.cases.record(REF, Decision(on=date(2026, 4, 10), outcome=DecisionOutcome.ASSESS), "caseworker", RECORDED)
 
     _, queued = review_and_alert(app, "poor.json", "draft", DRAFT_SERVED)
 

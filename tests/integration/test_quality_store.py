@@ -1,4 +1,4 @@
-"""Plan quality review against a real store (SQLite and PostgreSQL): ehc/qa_jobs.py over store/quality.py.
+"""Plan quality review against a real store (SQLite and PostgreSQL): ehc/services/plan_quality.py over store/quality.py.
 
 The case: received Mon 2 Mar 2026; decision to assess Fri 10 Apr; advice asked
 of the school and an educational psychologist Mon 13 Apr, received 1 May and
@@ -20,7 +20,7 @@ from domain.events import AdviceReceived, AdviceRequested, Agency, Decision, Dec
 from domain.intake import NewRequest
 from domain.quality import Grade
 from ehc.bootstrap import bootstrap
-from ehc.parse import InputError
+from ehc.parse import FieldProblems
 from ehc.imports.plan_file import PlanImportError
 from ehc.services.plan_quality import attach_plan, automatic_review, quality_overview, record_review
 from store.cases import CaseNotFound
@@ -34,14 +34,14 @@ AT = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)
 @pytest.fixture
 def app(database_url, tmp_path):
     app = bootstrap(Settings(database_url=database_url, state_dir=tmp_path / "state", actor="qa.tester"))
-    with app.store() as store:
-        store.add_request(NewRequest(reference=REF, received=date(2026, 3, 2)), "intake", AT)
+    with app.unit_of_work() as work:
+        work.cases.add_request(NewRequest(reference=REF, received=date(2026, 3, 2)), "intake", AT)
         for event in (Decision(on=date(2026, 4, 10), outcome=DecisionOutcome.ASSESS),
                       AdviceRequested(on=date(2026, 4, 13), agency=Agency.EDUCATION, setting="URN-1"),
                       AdviceRequested(on=date(2026, 4, 13), agency=Agency.EDUCATIONAL_PSYCHOLOGY),
                       AdviceReceived(on=date(2026, 5, 1), agency=Agency.EDUCATION),
                       AdviceReceived(on=date(2026, 5, 20), agency=Agency.EDUCATIONAL_PSYCHOLOGY)):
-            store.record(REF, event, "caseworker", AT)
+            work.cases.record(REF, event, "caseworker", AT)
     yield app
     app.engine.dispose()
 
@@ -154,8 +154,8 @@ def test_grade_history_and_reviewer_scores_are_append_only(app, engine):
 @pytest.mark.parametrize(("call", "error", "message"), [
     (lambda app: attach_plan(app, "EHC/NOPE", "draft", PLANS / "poor.json", date(2026, 6, 15)), CaseNotFound,
      "no case with reference 'EHC/NOPE'"),
-    (lambda app: attach_plan(app, REF, "second-draft", PLANS / "poor.json", date(2026, 6, 15)), InputError,
-     "--stage: 'second-draft' is not one of draft, final"),
+    (lambda app: attach_plan(app, REF, "second-draft", PLANS / "poor.json", date(2026, 6, 15)), FieldProblems,
+     "^stage: 'second-draft' is not one of draft, final"),
     (lambda app: attach_plan(app, REF, "draft", PLANS / "missing.json", date(2026, 6, 15)), PlanImportError,
      "missing.json: No such file"),
     (lambda app: automatic_review(app, REF, date(2026, 6, 15)), NoPlanAttached, "has no plan attached"),
@@ -170,21 +170,23 @@ def test_refusals_name_the_problem_and_store_nothing(app, dump_tables, call, err
     assert dump_tables() == before
 
 
-@pytest.mark.parametrize(("criterion", "score", "comment", "reviewer", "message"), [
-    ("spelling", 3, "ok", "R", "--criterion: 'spelling' is not in the rubric"),
-    ("a.voice", 5, "ok", "R", "--score: 5 is not 1, 2, 3 or 4"),
-    ("a.voice", 0, "ok", "R", "--score: 0 is not 1, 2, 3 or 4"),
-    ("a.voice", 3, "  ", "R", "--comment: must be 1 to 2000 characters"),
-    ("a.voice", 3, "ok", "", "--reviewer: must be 1 to 120 characters"),
+@pytest.mark.parametrize(("criterion", "score", "comment", "reviewer", "field", "problem"), [
+    ("spelling", 3, "ok", "R", "criterion", "'spelling' is not in the rubric"),
+    ("a.voice", 5, "ok", "R", "score", "5 is not 1, 2, 3 or 4"),
+    ("a.voice", 0, "ok", "R", "score", "0 is not 1, 2, 3 or 4"),
+    ("a.voice", 3, "  ", "R", "comment", "must be 1 to 2000 characters"),
+    ("a.voice", 3, "ok", "", "reviewer", "must be 1 to 120 characters"),
 ])
-def test_a_bad_reviewer_score_is_refused_and_nothing_changes(app, dump_tables, criterion, score, comment, reviewer,
-                                                             message):
+def test_a_bad_reviewer_score_is_refused_naming_the_field_and_nothing_changes(app, dump_tables, criterion, score,
+                                                                              comment, reviewer, field, problem):
     attach_plan(app, REF, "final", PLANS / "typical.json", date(2026, 7, 17))
     before = dump_tables()
 
-    with pytest.raises(InputError, match=message):
+    with pytest.raises(FieldProblems) as refused:
         record_review(app, REF, criterion, score, comment, reviewer)
 
+    [(named, said)] = refused.value.problems
+    assert named == field and said.startswith(problem)
     assert dump_tables() == before
 
 

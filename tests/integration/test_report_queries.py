@@ -64,11 +64,11 @@ LEAP_PLANS = [
 ]
 
 
-def test_plans_issued_are_tallied_per_day_as_sen2_counts_them(unit_of_work, engine):
+def test_plans_issued_are_tallied_per_day_as_sen2_counts_them(unit_of_work, case_database):
     seed(unit_of_work, [(ref, issued(received, final, exception=limb)) for ref, received, final, limb in PLANS])
     period = Period("May 2026 and 1 June", D("2026-05-01"), D("2026-06-01"))
 
-    with engine.connect() as connection:
+    with case_database.read_connection() as connection:
         days = queries.plan_days(connection, period.start, period.end)
 
     assert [row.day for row in days] == [D("2026-05-01"), D("2026-05-25"), D("2026-06-01")]
@@ -77,10 +77,10 @@ def test_plans_issued_are_tallied_per_day_as_sen2_counts_them(unit_of_work, engi
         days_to_issue=140 + 147 + 151 + 109 + 365 + 366, over_20_weeks_within_a_year=3, over_a_year=1)
 
 
-def test_leap_years_are_counted_the_same_in_sql_as_in_the_domain(unit_of_work, engine):
+def test_leap_years_are_counted_the_same_in_sql_as_in_the_domain(unit_of_work, case_database):
     seed(unit_of_work, [(ref, issued(received, final)) for ref, received, final, _ in LEAP_PLANS])
 
-    with engine.connect() as connection:
+    with case_database.read_connection() as connection:
         days = queries.plan_days(connection, D("2024-01-01"), D("2025-12-31"))
 
     expected = PlanTally.of(PlanIssued(D(received), D(final)) for _, received, final, _ in LEAP_PLANS)
@@ -88,11 +88,11 @@ def test_leap_years_are_counted_the_same_in_sql_as_in_the_domain(unit_of_work, e
     assert (expected.within_20_weeks, expected.over_20_weeks_within_a_year, expected.over_a_year) == (1, 2, 1)
 
 
-def test_exceptions_by_limb_count_plans_with_each_recorded_limb(unit_of_work, engine):
+def test_exceptions_by_limb_count_plans_with_each_recorded_limb(unit_of_work, case_database):
     seed(unit_of_work, [(ref, issued(received, final, exception=limb)) for ref, received, final, limb in PLANS])
     period = Period("May 2026", D("2026-05-01"), D("2026-05-31"))
 
-    with engine.connect() as connection:
+    with case_database.read_connection() as connection:
         found = exceptions_in(period, queries.exception_days(connection, period.start, period.end))
 
     assert found == {"10(4)(a)": 0, "10(4)(b)": 0, "10(4)(c)": 1, "10(4)(d)": 1}
@@ -107,12 +107,12 @@ DECISIONS = [
 ]
 
 
-def test_decisions_are_counted_by_decision_date_and_within_6_weeks_on_or_before_day_42(unit_of_work, engine):
+def test_decisions_are_counted_by_decision_date_and_within_6_weeks_on_or_before_day_42(unit_of_work, case_database):
     seed(unit_of_work, [(ref, [Received(on=D(received)), Decision(on=D(decided), outcome=outcome)])
                         for ref, received, decided, outcome in DECISIONS])
     period = Period("13-30 April 2026", D("2026-04-13"), D("2026-04-30"))
 
-    with engine.connect() as connection:
+    with case_database.read_connection() as connection:
         tally = decisions_in(period, queries.decision_days(connection, period.start, period.end))
 
     assert tally == OnTimeTally(done=3, within_6_weeks=2)
@@ -140,10 +140,10 @@ OPEN_CASES = [
 ]
 
 
-def test_requests_open_at_the_end_of_the_period_and_the_overdue_ones(unit_of_work, engine):
+def test_requests_open_at_the_end_of_the_period_and_the_overdue_ones(unit_of_work, case_database):
     seed(unit_of_work, [(ref, events) for ref, events, _, _ in OPEN_CASES])
 
-    with engine.connect() as connection:
+    with case_database.read_connection() as connection:
         tally = queries.open_tally(connection, TO)
         listed = {request.reference: request for request in queries.open_requests(connection, TO)}
 
@@ -155,7 +155,7 @@ def test_requests_open_at_the_end_of_the_period_and_the_overdue_ones(unit_of_wor
     assert {request.owner for request in listed.values()} == {"AO"}
 
 
-def test_open_requests_carry_what_had_happened_by_then_only(unit_of_work, engine):
+def test_open_requests_carry_what_had_happened_by_then_only(unit_of_work, case_database):
     events = [Received(on=D("2026-03-02")), Decision(on=D("2026-04-01"), outcome=ASSESS),
               AdviceRequested(on=D("2026-04-02"), agency=Agency.HEALTH),
               AdviceRequested(on=D("2026-04-09"), agency=Agency.SOCIAL_CARE),
@@ -163,7 +163,7 @@ def test_open_requests_carry_what_had_happened_by_then_only(unit_of_work, engine
               DraftServed(on=D("2026-06-20"))]
     seed(unit_of_work, [("ADVICE", events)])
 
-    with engine.connect() as connection:
+    with case_database.read_connection() as connection:
         (before,) = queries.open_requests(connection, D("2026-04-20"))
         (after,) = queries.open_requests(connection, D("2026-06-25"))
 
@@ -192,7 +192,8 @@ def synthetic_store(unit_of_work):
 @pytest.mark.parametrize(("start", "end"), [("2025-11-21", "2026-11-20"), ("2026-07-01", "2026-07-31"),
                                             ("2026-11-14", "2026-11-20")],
                          ids=["rolling 12 months", "July 2026 (summer closures)", "the report week"])
-def test_sql_aggregates_equal_the_domain_fold_of_every_case(synthetic_store, engine, calendar, closures, start, end):
+def test_sql_aggregates_equal_the_domain_fold_of_every_case(synthetic_store, case_database, calendar, closures, start,
+                                                            end):
     period = Period("checked", D(start), D(end))
     plans, decisions, advice, limbs = [], [], [], {}
     open_expected = {}
@@ -212,7 +213,7 @@ def test_sql_aggregates_equal_the_domain_fold_of_every_case(synthetic_store, eng
         if request.received <= period.end and at_end.stage in OPEN_STAGES:
             open_expected[request.reference] = at_end
 
-    with engine.connect() as connection:
+    with case_database.read_connection() as connection:
         sql_plans = plans_in(period, queries.plan_days(connection, period.start, period.end))
         sql_decisions = decisions_in(period, queries.decision_days(connection, period.start, period.end))
         sql_advice = advice_in(period, queries.advice_days(connection, period.start, period.end), "agency")

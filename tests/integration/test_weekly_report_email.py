@@ -37,12 +37,13 @@ def make_app(database_url: str, tmp_path: Path, smtp_port: int | None = None) ->
 
 def load_cases(app: App) -> None:
     """Three open requests, each decided to assess; children named so that a leak would show."""
-    with app.store() as store:
+    with app.unit_of_work() as work:
         for reference, received in (("EHC-0001", date(2026, 6, 1)), ("EHC-0002", date(2026, 7, 6)),
                                     ("EHC-0003", date(2026, 9, 7))):
-            store.add_request(NewRequest(reference=reference, received=received, child_given_name="Amelia",
-                                         child_family_name="Zebedee-Jones", caseworker="A Okafor"), "test", RECORDED)
-            store.record(reference, Decision(on=received.replace(day=20), outcome="assess"), "test", RECORDED)
+            request = NewRequest(reference=reference, received=received, child_given_name="Amelia",
+                                 child_family_name="Zebedee-Jones", caseworker="A Okafor")
+            work.cases.add_request(request, "test", RECORDED)
+            work.cases.record(reference, Decision(on=received.replace(day=20), outcome="assess"), "test", RECORDED)
 
 
 def review(app: App, reference: str, plan: str, received_on: date) -> plan_quality.ReviewSummary:

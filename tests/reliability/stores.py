@@ -30,10 +30,10 @@ MESSAGE = "key, case_reference, kind, purpose, recipient, channel, to_address, s
 
 
 def load_synthetic_caseload(app: App, cases: int, seed: int = 2014) -> None:
-    with app.store() as store:
-        add_synthetic_contributors(store)
-    with app.store() as store:
-        store.import_caseload(synthetic_caseload(cases, WATCH_DAY, seed=seed), "test", now_utc())
+    with app.unit_of_work() as work:
+        add_synthetic_contributors(work.cases)
+    with app.unit_of_work() as work:
+        work.cases.import_caseload(synthetic_caseload(cases, WATCH_DAY, seed=seed), "test", now_utc())
 
 
 def copy_store(database_url: str, directory: Path, *engines) -> str:

@@ -98,7 +98,7 @@ def test_a_dispatch_stops_with_a_clear_error_when_postgresql_stays_down_and_the_
         app = make_app(database_url, tmp_path, smtp_port=sink.port)
         load_caseload(app, 5)
         deadline_watch(app, AS_OF)
-        dispatcher = Dispatcher(sessions=app.sessions, senders=app.senders, delivery=app.policy.delivery,
+        dispatcher = Dispatcher(unit_of_work=app.unit_of_work, senders=app.senders, delivery=app.policy.delivery,
                                 calendar=app.calendar, still_relevant=lambda _row: None, store_wait_seconds=2)
         own_postgres._run("pg_ctl", "-D", str(own_postgres.data), "-m", "fast", "-w", "stop")
         with pytest.raises(CaseStoreUnavailable, match="did not recover within 2 s.*stay queued"):

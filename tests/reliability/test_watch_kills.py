@@ -1,6 +1,6 @@
 """The deadline watch, and the watch with the dispatcher, SIGKILLed at random points again and again.
 
-The watch works in batches (ehc.notify_jobs.BATCH_SIZE open cases), one transaction each. Killed
+The watch works in batches (ehc.services.messages.BATCH_SIZE open cases), one transaction each. Killed
 anywhere, a batch is either all queued or not at all, and the next run
 queues what is missing: afterwards the outbox holds exactly what one
 uninterrupted watch queues on an identical copy of the store. With the
@@ -22,7 +22,6 @@ from sqlalchemy import text
 
 from ehc.services.messages import BATCH_SIZE, deadline_watch
 from notifications.sink import SmtpSink, free_port
-from store.reminder_cases import open_case_batch
 from tests.integration.test_outbox import make_app
 from tests.reliability.processes import Job, job_environment, short_lease_policy, until_delivered
 from tests.reliability.stores import (
@@ -51,10 +50,11 @@ def _expected_outbox(database_url: str, tmp_path, *engines):
     took = time.monotonic() - started
     expected = outbox_messages(copy.engine)
     assert summary.messages_queued == sum(expected.values()) > 100
-    with copy.sessions() as session:
-        per_case = dict(session.execute(text("SELECT case_id, count(*) FROM outbox GROUP BY case_id")).all())
+    with copy.engine.connect() as connection:
+        per_case = dict(connection.execute(text("SELECT case_id, count(*) FROM outbox GROUP BY case_id")).all())
+    with copy.unit_of_work() as work:
         sizes, queued, after = {0}, 0, 0
-        while (batch := open_case_batch(session, after, BATCH_SIZE)) is not None:
+        while (batch := work.reminder_cases.open_case_batch(after, BATCH_SIZE)) is not None:
             queued += sum(per_case.get(case.case_id, 0) for case in batch.cases)
             sizes.add(queued)
             after = batch.last_id
