@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from config.la import LaConfigError
-from domain.reminders_policy import DISTRIBUTION, EMAIL, RECIPIENT, ReminderPolicy
+from domain.reminders.policy import DISTRIBUTION, EMAIL, RECIPIENT, ReminderPolicy
 
 PACKAGED_POLICY = Path(__file__).parent / "policy" / "default.toml"
 

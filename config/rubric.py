@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from domain.quality import Rubric
+from domain.quality.rubric import Rubric
 
 PACKAGED_RUBRIC = Path(__file__).parent / "rubric" / "default.toml"
 

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
-    from domain.quality import Rubric
-    from domain.reminders_policy import ReminderPolicy
+    from domain.quality.rubric import Rubric
+    from domain.reminders.policy import ReminderPolicy
     from ehc.orchestration.orchestrator import Orchestrator
     from notifications.senders import Sender
     from store.cases import CaseStore

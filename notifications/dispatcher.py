@@ -28,12 +28,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from domain.calendar import WorkingCalendar
 from domain.events import NotificationFailed, NotificationSent, NotificationSkipped
-from domain.reminders_policy import Delivery
-from domain.reminders import is_sending_time, retry_time
+from domain.reminders.policy import Delivery
+from domain.reminders.delivery import is_sending_time, retry_time
 from notifications.senders import Outgoing, Sender, SendFailed
 from store.db import CaseStoreUnavailable
 from store.models import OutboxMessage
-from domain.reminders import OutboxStatus
+from domain.reminders.messages import OutboxStatus
 from store.outbox import OutboxStore
 
 # Why a queued row should not be sent any more (the case moved on), or None: called with the row.

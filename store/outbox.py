@@ -27,7 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from domain.events import CaseEvent, event_payload
-from domain.reminders import OutboxStatus
+from domain.reminders.messages import OutboxStatus
 from store.models import Case, CaseEvent as EventRow, OutboxMessage
 
 SYSTEM_ACTOR = "ehc-notifications"

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.events import CaseEvent, parse_event
-from domain.reminders import ContributorEntry
+from domain.reminders.planner import ContributorEntry
 from domain.timeline import OPEN_STAGES
 from store.models import AdviceRequest, Case, CaseEvent as EventRow, Contributor
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from domain.events import Agency
 from domain.input_rules import PLAIN_TEXT
-from domain.reminders_policy import EMAIL
+from domain.reminders.policy import EMAIL
 from ehc.parse import InputError
 
 REQUIRED = ("code", "name", "agency")

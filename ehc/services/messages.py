@@ -13,10 +13,12 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.quality_alerts import ReviewFacts, plan_quality_alert, plan_ref, quality_alert_relevance
-from domain.reminders import CaseForReminders, MessageKind, PlannedMessage, opening_time, plan_messages
-from domain.report_mail import plan_weekly_report_mail
-from domain.reminders import still_relevant as _still_relevant
+from domain.quality.alerts import ReviewFacts, plan_quality_alert, plan_ref, quality_alert_relevance
+from domain.reminders.delivery import opening_time
+from domain.reminders.messages import MessageKind, PlannedMessage
+from domain.reminders.planner import CaseForReminders, plan_messages
+from domain.reminders.report_mail import plan_weekly_report_mail
+from domain.reminders.planner import still_relevant as _still_relevant
 from domain.timeline import Stage, timeline_for
 from ehc.bootstrap import App
 from ehc.clock import now_utc

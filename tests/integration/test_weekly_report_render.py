@@ -71,8 +71,8 @@ def test_a_template_naming_something_the_report_lacks_fails_loudly():
 
 
 def test_the_quality_section_built_from_reviews_words_an_empty_failings_table_and_escapes_titles():
-    from domain.quality import Grade
-    from domain.quality_trend import CriterionRef, GradedPlan, quality_trend
+    from domain.quality.rubric import Grade
+    from domain.quality.trend import CriterionRef, GradedPlan, quality_trend
     from reports.quality_section import section_from
 
     clean = quality_trend([GradedPlan(1, date(2026, 11, 2), Grade.OUTSTANDING)], [], AS_OF)

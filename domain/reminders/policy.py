@@ -4,7 +4,7 @@ The law sets the statutory dates (docs/RULES.md, "Assessment timescales");
 how often a contributor is nudged, who is told when advice is late and when
 nothing may be sent are local practice (docs/RULES.md, "RAG, reminders and
 escalations"), so they live in a per-LA file (config/policy/*.toml), are
-validated here and are passed to the planner (domain/reminders.py).
+validated here and are passed to the planner (domain/reminders/planner.py).
 
 Offsets are working days (Monday to Friday, not an England bank holiday)
 relative to the last working day on or before the statutory date.

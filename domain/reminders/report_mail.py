@@ -13,8 +13,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.reminders import MessageKind, message_key
-from domain.reminders_policy import ReminderPolicy
+from domain.reminders.messages import MessageKind, message_key
+from domain.reminders.policy import ReminderPolicy
 
 # The outbox key's first part, where a case's messages have the case reference: this message is about the service.
 SERVICE = "service"
