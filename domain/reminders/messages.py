@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.reminders.policy import Rag
+from domain.rag import Rag
 
 
 class OutboxStatus(StrEnum):

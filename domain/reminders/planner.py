@@ -13,14 +13,13 @@ working day's run catches up, within the policy's catch-up allowance.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Iterable
-
 from pydantic import BaseModel, ConfigDict
 
 from domain.calendar import WorkingCalendar
 from domain.events import Agency
 from domain.reminders.messages import MessageKind, PlannedMessage, day_label, message_key
-from domain.reminders.policy import RAG_STEPS, Rag, ReminderPolicy
+from domain.rag import rag_of
+from domain.reminders.policy import ReminderPolicy
 from domain.rules import Step
 from domain.timeline import AdviceDeadline, Deadline, Stage, Status, Timeline
 
@@ -68,11 +67,6 @@ def due_label(deadline: Deadline) -> str:
     return f"due {day_label(deadline.statutory)} (last working day {day_label(deadline.last_working_day)})"
 
 
-def within_working_days(calendar: WorkingCalendar, as_of: date, day: date, count: int) -> bool:
-    """``day`` is today or one of the next ``count`` working days (it is itself a working day)."""
-    return as_of <= day and calendar.shift_working_days(day, -count) <= as_of
-
-
 # -- the planner --------------------------------------------------------------------------------
 
 def plan_messages(
@@ -95,31 +89,6 @@ def plan_messages(
     return sorted(planner.messages.values(), key=lambda m: (m.case_reference, m.send_on, m.key))
 
 
-def plan_for_cases(cases: Iterable[CaseForReminders], contributors: dict[str, ContributorEntry],
-                   policy: ReminderPolicy, calendar: WorkingCalendar, as_of: date) -> list[PlannedMessage]:
-    return [message for case in cases for message in plan_messages(case, contributors, policy, calendar, as_of)]
-
-
-def rag_for(timeline: Timeline, policy: ReminderPolicy, calendar: WorkingCalendar) -> Rag | None:
-    """The stage's RAG by the policy's rule, from its earliest pending statutory date; None once closed."""
-    rule = policy.rag.get(timeline.stage)
-    if rule is None or not timeline.stage.is_open:
-        return None
-    steps = RAG_STEPS[timeline.stage]
-    watched = [d for d in timeline.pending if d.step in steps]
-    if not watched:
-        return Rag.GREEN
-    if any(d.status is Status.OVERDUE for d in watched):
-        return Rag.RED
-    nearest = min(d.last_working_day for d in watched)
-    as_of = timeline.as_of
-    if within_working_days(calendar, as_of, nearest, rule.red_within_working_days) or nearest < as_of:
-        return Rag.RED
-    if within_working_days(calendar, as_of, nearest, rule.amber_within_working_days):
-        return Rag.AMBER
-    return Rag.GREEN
-
-
 class _Planner:
     def __init__(self, case: CaseForReminders, contributors: dict[str, ContributorEntry], policy: ReminderPolicy,
                  calendar: WorkingCalendar, as_of: date) -> None:
@@ -128,7 +97,7 @@ class _Planner:
         self.policy = policy
         self.calendar = calendar
         self.as_of = as_of
-        self.rag = rag_for(case.timeline, policy, calendar)
+        self.rag = rag_of(case.timeline, policy, calendar)
         self.messages: dict[str, PlannedMessage] = {}
 
     # -- advice ------------------------------------------------------------------------------
@@ -186,8 +155,8 @@ class _Planner:
     def stage_alerts(self) -> None:
         timeline, alerts, as_of = self.case.timeline, self.policy.alerts, self.as_of
         decision = timeline.deadlines[Step.DECISION_TO_ASSESS]
-        if decision.status is Status.OPEN and within_working_days(
-                self.calendar, as_of, decision.last_working_day, alerts.decision_due_soon.within_working_days):
+        if decision.status is Status.OPEN and self.calendar.within_working_days(
+                as_of, decision.last_working_day, alerts.decision_due_soon.within_working_days):
             self._alert("decision-due-soon", alerts.decision_due_soon.to, decision,
                         f"decision whether to assess {due_label(decision)}: within "
                         f"{alerts.decision_due_soon.within_working_days} working days")
@@ -206,8 +175,8 @@ class _Planner:
             self._alert("representations-open", alerts.representations_open.to, window,
                         f"representation window on the draft plan open; it closes {day_label(window.statutory)}")
 
-        if final.status is Status.OPEN and within_working_days(
-                self.calendar, as_of, final.last_working_day, alerts.final_plan_due_soon.within_working_days):
+        if final.status is Status.OPEN and self.calendar.within_working_days(
+                as_of, final.last_working_day, alerts.final_plan_due_soon.within_working_days):
             self._alert("final-plan-due-soon", alerts.final_plan_due_soon.to, final,
                         f"final EHC plan {due_label(final)}: within "
                         f"{alerts.final_plan_due_soon.within_working_days} working days")
