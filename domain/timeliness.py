@@ -480,10 +480,3 @@ def timeliness_contract(period: Period, plans: PlanTally, decisions: OnTimeTally
         "open_requests": open_at_end.requests,
         "open_overdue": open_at_end.overdue,
     }
-
-
-def initials(name: str | None) -> str | None:
-    """A person's initials ("A Okafor" -> "AO"), so reports name nobody."""
-    if not name or not name.strip():
-        return None
-    return "".join(part[0].upper() for part in name.replace(".", " ").replace("-", " ").split() if part[0].isalpha()) or None

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.events import CaseEvent, parse_event
+from domain.initials import initials
 from domain.reminders.planner import ContributorEntry
 from domain.timeline import OPEN_STAGES
 from store.models import AdviceRequest, Case, CaseEvent as EventRow, Contributor
@@ -70,7 +71,3 @@ def case_events(session: Session, case_ids: Sequence[int]) -> dict[int, list[Cas
             .where(EventRow.case_id.in_(list(case_ids))).order_by(EventRow.case_id, EventRow.sequence)):
         found[case_id].append(parse_event(type_, on, payload))
     return found
-
-
-def initials(given: str | None, family: str | None) -> str:
-    return "".join(name.strip()[0].upper() for name in (given, family) if name and name.strip()) or "-"

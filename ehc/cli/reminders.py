@@ -69,7 +69,8 @@ def outbox_list(
         if status is not None and status not in tuple(OutboxStatus):
             raise InputError(f"--status: {status!r} is not one of {', '.join(OutboxStatus)}")
         from ehc.bootstrap import bootstrap
-        from store.outbox import OutboxStore, as_utc
+        from store.models import as_utc
+        from store.outbox import OutboxStore
 
         app_ = bootstrap()
         with app_.store() as store:

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.initials import initials
 from domain.quality.alerts import ReviewFacts, plan_quality_alert, plan_ref, quality_alert_relevance
 from domain.reminders.delivery import opening_time
 from domain.reminders.messages import MessageKind, PlannedMessage
@@ -29,7 +30,7 @@ from store.cases import CaseNotFound
 from store.models import Case, OutboxMessage
 from store.outbox import OutboxStore, outbox_row
 from store.quality import NoPlanAttached, QualityStore
-from store.reminder_cases import OpenCase, case_events, initials, open_case_batch
+from store.reminder_cases import OpenCase, case_events, open_case_batch
 
 if TYPE_CHECKING:  # ehc.services.reporting pulls in jinja2 and openpyxl; only its result type is needed here
     from ehc.services.reporting import WeeklyReportFiles
@@ -119,14 +120,8 @@ def deadline_watch(app: App, as_of: date, references: Sequence[str] | None = Non
                 if message.key in queued:
                     continue
                 rendered = renderer.render(message, case.child_initials, as_of)
-                rows.append(outbox_row(
-                    key=message.key, case_id=case.case_id, case_reference=case.reference, kind=message.kind.value,
-                    purpose=message.purpose, recipient=message.recipient, channel=message.channel,
-                    to_address=message.to_address, subject_ref=message.subject_ref, due_on=message.due_on,
-                    send_on=message.send_on, reason=message.reason, subject=rendered.subject,
-                    body_text=rendered.text, body_html=rendered.html, message_id=rendered.message_id,
-                    not_before=not_before, created_at=created_at,
-                ))
+                rows.append(outbox_row(message, rendered, case_id=case.case_id, not_before=not_before,
+                                       created_at=created_at))
         with app.sessions.begin() as session:
             result = OutboxStore(session).enqueue(rows)
         summary.messages_queued += result.inserted
@@ -164,13 +159,8 @@ def queue_quality_alert(app: App, summary: ReviewSummary, as_of: date) -> int:
             return 0
         rendered = Renderer(_branding(app)).render(
             message, initials(case.child_given_name, case.child_family_name), as_of)
-        row = outbox_row(
-            key=message.key, case_id=case.id, case_reference=message.case_reference, kind=message.kind.value,
-            purpose=message.purpose, recipient=message.recipient, channel=message.channel,
-            to_address=message.to_address, subject_ref=message.subject_ref, due_on=message.due_on,
-            send_on=message.send_on, reason=message.reason, subject=rendered.subject, body_text=rendered.text,
-            body_html=rendered.html, message_id=rendered.message_id,
-            not_before=opening_time(message.send_on, app.policy.delivery), created_at=now_utc())
+        row = outbox_row(message, rendered, case_id=case.id,
+                         not_before=opening_time(message.send_on, app.policy.delivery), created_at=now_utc())
         return OutboxStore(session).enqueue([row]).inserted
 
 
@@ -199,14 +189,8 @@ def queue_weekly_report_email(app: App, files: WeeklyReportFiles, as_of: date) -
     rows = []
     for message in messages:
         rendered = renderer.render_report(message, figures)
-        rows.append(outbox_row(
-            key=message.key, case_id=None, case_reference=None, kind=message.kind.value, purpose=message.purpose,
-            recipient=message.recipient, channel="email", to_address=message.to_address,
-            subject_ref=f"weekly-report/{as_of.isoformat()}", due_on=as_of, send_on=as_of,
-            reason=f"the weekly timeliness report to the end of {as_of.isoformat()}", subject=rendered.subject,
-            body_text=rendered.text, body_html=rendered.html, message_id=rendered.message_id,
-            not_before=opening_time(as_of, app.policy.delivery), created_at=created_at,
-            attachments=[str(path.resolve()) for path in attachments]))
+        rows.append(outbox_row(message, rendered, case_id=None, not_before=opening_time(as_of, app.policy.delivery),
+                               created_at=created_at, attachments=[str(path.resolve()) for path in attachments]))
     with app.store() as cases:  # the schema check, and one transaction
         return OutboxStore(cases.session).enqueue(rows).inserted
 

@@ -17,9 +17,8 @@ from domain.rag import Rag, rag_of
 from domain.timeline import OPEN_STAGES, Stage, timeline_for
 from domain.timeliness import (
     CLOSURE_DETECTED, AdviceDay, AdviceReturned, DecisionDay, DecisionMade, ExceptionDay, OnTimeTally, OpenRequest,
-    OpenTally, Period, PlanDay, PlanIssued, PlanTally, england_figure, exceptions_in, initials, measures_for,
-    one_year_after, open_caseload, percentage, plans_in, report_periods, timeliness_contract, trend_weeks,
-    view_open_request,
+    OpenTally, Period, PlanDay, PlanIssued, PlanTally, england_figure, exceptions_in, measures_for, one_year_after,
+    open_caseload, percentage, plans_in, report_periods, timeliness_contract, trend_weeks, view_open_request,
 )
 from ehc.demo.synthetic import synthetic_caseload
 
@@ -332,8 +331,3 @@ def test_the_open_request_view_agrees_with_the_case_timeline(as_of, calendar, cl
         compared += 1
     assert compared > 50
 
-
-@pytest.mark.parametrize(("name", "expected"), [("A Okafor", "AO"), ("caseworker.alice", "CA"), ("  ", None),
-                                                (None, None), ("Mary-Jane O'Neil", "MJO")])
-def test_people_appear_in_reports_as_initials_only(name, expected):
-    assert initials(name) == expected
