@@ -212,10 +212,6 @@ class PlanTally:
         return PlanTally(*(a + b for a, b in zip(_values(self), _values(other))))
 
     @property
-    def plans_with_exceptions(self) -> int:
-        return self.plans - self.plans_excl_exceptions
-
-    @property
     def pct_within_20_weeks(self) -> float | None:
         return percentage(self.within_20_weeks, self.plans)
 
