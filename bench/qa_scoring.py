@@ -19,7 +19,7 @@ import tracemalloc
 from pathlib import Path
 
 from config.rubric import PACKAGED_RUBRIC, load_rubric
-from domain.quality import assess_plan
+from domain.quality.grading import assess_plan
 from ehc.imports.plan_file import read_plan
 
 PLANS = Path(__file__).parents[1] / "tests" / "fixtures" / "plans"

@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from domain.closures import Closure, ClosureCalendar, SettingKind
+from domain.input_rules import describe_problems, validation_problems
 
 
 class LaConfigError(ValueError):
@@ -74,7 +75,4 @@ def load_la_config(path: Path) -> LaConfig:
     try:
         return LaConfig.model_validate(raw)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}" for problem in error.errors()
-        )
-        raise LaConfigError(f"{path}: {problems}") from error
+        raise LaConfigError(f"{path}: {describe_problems(validation_problems(error))}") from error

@@ -8,7 +8,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from config.la import LaConfigError
-from domain.reminders_policy import DISTRIBUTION, EMAIL, RECIPIENT, ReminderPolicy
+from domain.input_rules import Problem, describe_problems, validation_problems
+from domain.reminders.policy import DISTRIBUTION, EMAIL, RECIPIENT, ReminderPolicy
 
 PACKAGED_POLICY = Path(__file__).parent / "policy" / "default.toml"
 
@@ -25,18 +26,15 @@ def load_policy(path: Path) -> ReminderPolicy:
     try:
         return ReminderPolicy.model_validate(raw)
     except ValidationError as error:
-        raise PolicyError(f"{path}: {describe(error)}") from error
+        problems = validation_problems(error, reword=_in_policy_words)
+        raise PolicyError(f"{path}: {describe_problems(problems)}") from error
 
 
-def describe(error: ValidationError) -> str:
-    problems = []
-    for problem in error.errors():
-        where = ".".join(str(part) for part in problem["loc"] if not _is_union_branch(part))
-        message = problem["msg"].removeprefix("Value error, ")
-        if problem["type"] == "string_pattern_mismatch":
-            message = f"{problem['input']!r} is not {_PATTERN_WORDS.get(problem['ctx']['pattern'], 'valid')}"
-        problems.append(f"{where}: {message}" if where else message)
-    return "; ".join(dict.fromkeys(problems))
+def _in_policy_words(problem: Problem) -> str | None:
+    """A pattern the value does not match, as what it stands for, not the regular expression."""
+    if problem["type"] == "string_pattern_mismatch":
+        return f"{problem['input']!r} is not {_PATTERN_WORDS.get(problem['ctx']['pattern'], 'valid')}"
+    return None
 
 
 _PATTERN_WORDS = {
@@ -45,8 +43,3 @@ _PATTERN_WORDS = {
     r"^[a-z0-9_]+$": "a role name (lower case letters, digits and _)",
     DISTRIBUTION.pattern: "a role:NAME or an email address",
 }
-
-
-def _is_union_branch(part) -> bool:
-    # pydantic names the branch of an int | "request" union it tried, e.g. "literal['request']" or "constrained-int".
-    return isinstance(part, str) and (part.startswith("literal[") or part in ("int", "constrained-int"))

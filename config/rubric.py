@@ -8,7 +8,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from domain.quality import Rubric
+from domain.input_rules import describe_problems, validation_problems
+from domain.quality.rubric import Rubric
 
 PACKAGED_RUBRIC = Path(__file__).parent / "rubric" / "default.toml"
 
@@ -43,6 +44,5 @@ def load_rubric(path: Path) -> Rubric:
     try:
         return Rubric.model_validate(raw)
     except ValidationError as error:
-        problems = "; ".join(f"{_key(problem['loc'], raw) or 'rubric'}: {problem['msg'].removeprefix('Value error, ')}"
-                             for problem in error.errors())
-        raise RubricError(f"{path}: {problems}") from error
+        problems = validation_problems(error, where=lambda location: _key(location, raw))
+        raise RubricError(f"{path}: {describe_problems(problems, whole='rubric')}") from error

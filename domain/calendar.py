@@ -54,6 +54,10 @@ class WorkingCalendar:
                 remaining -= 1
         return day
 
+    def within_working_days(self, as_of: date, day: date, count: int) -> bool:
+        """``day`` (itself a working day) is ``as_of`` or one of the ``count`` working days after it."""
+        return as_of <= day and self.shift_working_days(day, -count) <= as_of
+
     def _check_coverage(self, day: date) -> None:
         if not self.first_known_year <= day.year <= self.last_known_year:
             warnings.warn(

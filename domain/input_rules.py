@@ -9,15 +9,18 @@ field (Alt+Enter in a spreadsheet cell) is read as the space it looks like.
 Dates must lie where the statute and the date arithmetic make sense: EHC
 needs assessments began with Part 3 of the Children and Families Act 2014 on
 1 September 2014, and a far-future date would overflow the deadline arithmetic.
+
+What pydantic finds wrong with any input (typed, imported or an LA's own
+configuration file) is put into words here, once: ``validation_problems``.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any, Callable, Iterable, Mapping
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, ValidationError
 
 FIRST_CASE_DAY = date(2014, 9, 1)  # CFA 2014 Part 3 in force: no EHC request can be older
 LAST_CASE_DAY = date(2099, 12, 31)  # keeps every statutory date (received + up to a year or so) in range
@@ -82,3 +85,47 @@ def _case_day(day: date) -> date:
 PLAIN_TEXT = AfterValidator(_plain)
 MULTILINE_TEXT = AfterValidator(_plain_multiline)
 CaseDay = Annotated[date, AfterValidator(_case_day)]
+
+
+# -- pydantic's validation errors in words ---------------------------------------------------------------
+
+Location = tuple[str | int, ...]
+Problem = Mapping[str, Any]  # one of pydantic's ``ValidationError.errors()``
+
+
+def dotted(location: Location) -> str:
+    """The place as pydantic gives it, joined by dots: "agencies.health.escalations.1.to"."""
+    return ".".join(str(part) for part in location)
+
+
+def _no_rewording(problem: Problem) -> str | None:
+    return None
+
+
+def validation_problems(error: ValidationError, *, where: Callable[[Location], str] = dotted,
+                        reword: Callable[[Problem], str | None] = _no_rewording) -> list[tuple[str, str]]:
+    """(where, what) for each problem pydantic found, in its order, the same one once.
+
+    ``where`` names the place ("" for the input as a whole); the branch of a
+    union that pydantic tried is left out of it, as it names nothing the
+    person wrote. ``what`` is pydantic's message without its "Value error, "
+    prefix (a validator's own words follow it), unless ``reword`` words the
+    problem in the caller's terms (a pattern as what it stands for).
+    """
+    problems = []
+    for problem in error.errors():
+        location = tuple(part for part in problem["loc"] if not _is_union_branch(part))
+        problems.append((where(location), reword(problem) or problem["msg"].removeprefix("Value error, ")))
+    return list(dict.fromkeys(problems))
+
+
+def describe_problems(problems: Iterable[tuple[str, str]], whole: str = "") -> str:
+    """"where: what; where: what" on one line; ``whole`` names a problem with the input as a whole."""
+    return "; ".join(f"{where or whole}: {what}" if where or whole else what for where, what in problems)
+
+
+def _is_union_branch(part: str | int) -> bool:
+    # How pydantic names the member of a union it tried: "literal['request']", "constrained-int", "int",
+    # "function-after[...]".
+    return isinstance(part, str) and (part.startswith(("literal[", "constrained-", "function-"))
+                                      or part in ("int", "str", "float", "bool", "none"))

@@ -2,8 +2,8 @@
 
 Only the structure lives here: which sections exist, their statutory titles,
 and each section's text as paragraphs. Reading files (JSON, DOCX) is the
-application layer's job (ehc/plan_import.py); judging the text is
-domain/quality.py's. A plan is personal data: it is stored with the case and
+application layer's job (ehc/imports/plan_file.py); judging the text is
+domain/quality/'s. A plan is personal data: it is stored with the case and
 shown to people, never logged.
 """
 

@@ -28,9 +28,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
-from domain.rules import ADVICE, DECISION_TO_ASSESS, FINAL_PLAN, NO_PLAN_NOTICE, REPRESENTATIONS_CLOSE, Limb
+from domain.calendar import WorkingCalendar
+from domain.rag import Rag, rag_of_pending
+from domain.reminders.policy import ReminderPolicy, RagRule
+from domain.rules import ADVICE, DECISION_TO_ASSESS, FINAL_PLAN, NO_PLAN_NOTICE, REPRESENTATIONS_CLOSE, Limb, Step
+from domain.timeline import OPEN_STAGES, Stage
 
 # -- the national yardstick, as data with its source -------------------------------------------------
 
@@ -208,10 +212,6 @@ class PlanTally:
         return PlanTally(*(a + b for a, b in zip(_values(self), _values(other))))
 
     @property
-    def plans_with_exceptions(self) -> int:
-        return self.plans - self.plans_excl_exceptions
-
-    @property
     def pct_within_20_weeks(self) -> float | None:
         return percentage(self.within_20_weeks, self.plans)
 
@@ -338,23 +338,6 @@ def measures_for(period: Period, plan_days: Sequence[PlanDay], decision_days: Se
 
 # -- open requests ---------------------------------------------------------------------------------------
 
-class OpenStage(StrEnum):
-    AWAITING_DECISION = "awaiting_decision"
-    ASSESSMENT = "assessment"
-    DRAFT = "draft"
-
-
-class Rag(StrEnum):
-    RED = "red"
-    AMBER = "amber"
-    GREEN = "green"
-
-
-# RAG is a local management view, not law: red once any statutory date is missed,
-# amber when the next one falls within this many calendar days, green otherwise.
-AMBER_WITHIN_DAYS = 14
-
-
 @dataclass(frozen=True)
 class OpenRequest:
     """A request open at the end of ``as_of`` with what had happened by then (dates after it left out)."""
@@ -373,7 +356,7 @@ class OpenRequestView:
     reference: str
     owner: str | None
     received: date
-    stage: OpenStage
+    stage: Stage
     week: int
     next_step: str
     next_due: date
@@ -383,36 +366,42 @@ class OpenRequestView:
     overdue: bool  # the contract's open_overdue: undecided past 6 weeks, or assessing past 20 weeks
 
 
-def view_open_request(request: OpenRequest, as_of: date) -> OpenRequestView:
+def view_open_request(request: OpenRequest, as_of: date, policy: ReminderPolicy,
+                      calendar: WorkingCalendar) -> OpenRequestView:
     """Stage, week of the 20 (week 1 is the 7 days from receipt), next statutory date and RAG.
 
     The pending statutory dates are those of ``domain.timeline`` for an open
     case: the decision (until made), each advice request (until returned),
     the notice not to issue (until a draft is served), the representations
-    window (while open and unanswered) and the final plan.
+    window (while open and unanswered) and the final plan. The next of them
+    is shown whatever it is; the RAG is the LA's rule (``domain.rag``), which
+    watches only the dates the stage answers for.
     """
-    pending: list[tuple[date, str, str]] = [(FINAL_PLAN.due(request.received), "final plan", FINAL_PLAN.regulation)]
+    pending: list[tuple[date, str, Step, str]] = [
+        (FINAL_PLAN.due(request.received), "final plan", FINAL_PLAN.step, FINAL_PLAN.regulation)]
     if request.decided_to_assess is None:
-        stage = OpenStage.AWAITING_DECISION
+        stage = Stage.AWAITING_DECISION
         pending.append((DECISION_TO_ASSESS.due(request.received), "decision whether to assess",
-                        DECISION_TO_ASSESS.regulation))
+                        DECISION_TO_ASSESS.step, DECISION_TO_ASSESS.regulation))
     else:
-        stage = OpenStage.DRAFT if request.draft_served else OpenStage.ASSESSMENT
+        stage = Stage.DRAFT if request.draft_served else Stage.ASSESSMENT
     if request.draft_served is None:
-        pending.append((NO_PLAN_NOTICE.due(request.received), "notice not to issue a plan", NO_PLAN_NOTICE.regulation))
+        pending.append((NO_PLAN_NOTICE.due(request.received), "notice not to issue a plan", NO_PLAN_NOTICE.step,
+                        NO_PLAN_NOTICE.regulation))
     else:
         closes = REPRESENTATIONS_CLOSE.due(request.draft_served)
         if request.representations_received is None and as_of <= closes:
-            pending.append((closes, "representations on the draft close", REPRESENTATIONS_CLOSE.regulation))
+            pending.append((closes, "representations on the draft close", REPRESENTATIONS_CLOSE.step,
+                            REPRESENTATIONS_CLOSE.regulation))
     if request.next_advice_due is not None:
-        pending.append((request.next_advice_due, "advice returned", ADVICE.regulation))
-    due, step, regulation = min(pending)
-    remaining = (due - as_of).days
-    rag = Rag.RED if remaining < 0 else Rag.AMBER if remaining <= AMBER_WITHIN_DAYS else Rag.GREEN
+        pending.append((request.next_advice_due, "advice returned", ADVICE.step, ADVICE.regulation))
+    due, next_step, _, regulation = min(pending)
+    rag = rag_of_pending(stage, ((step, day) for day, _, step, _ in pending), as_of, policy, calendar)
     return OpenRequestView(
         reference=request.reference, owner=request.owner, received=request.received, stage=stage,
-        week=(as_of - request.received).days // 7 + 1, next_step=step, next_due=due, regulation=regulation,
-        days_remaining=remaining, rag=rag, overdue=is_open_overdue(request.received, request.decided_to_assess, as_of),
+        week=(as_of - request.received).days // 7 + 1, next_step=next_step, next_due=due, regulation=regulation,
+        days_remaining=(due - as_of).days, rag=rag,
+        overdue=is_open_overdue(request.received, request.decided_to_assess, as_of),
     )
 
 
@@ -441,28 +430,31 @@ def week_band(week: int) -> str:
 class OpenCaseload:
     as_of: date
     cases: tuple[OpenRequestView, ...]
-    by_stage_and_rag: dict[OpenStage, dict[Rag, int]] = field(default_factory=dict)
-    by_week_and_stage: dict[str, dict[OpenStage, int]] = field(default_factory=dict)
+    by_stage_and_rag: dict[Stage, dict[Rag, int]] = field(default_factory=dict)
+    by_week_and_stage: dict[str, dict[Stage, int]] = field(default_factory=dict)
     by_owner: dict[str, dict[Rag, int]] = field(default_factory=dict)
+    rag_rules: Mapping[Stage, RagRule] = field(default_factory=dict)  # the policy's, for the report to state
 
     @property
     def tally(self) -> OpenTally:
         return OpenTally(len(self.cases), sum(case.overdue for case in self.cases))
 
 
-def open_caseload(requests: Iterable[OpenRequest], as_of: date) -> OpenCaseload:
+def open_caseload(requests: Iterable[OpenRequest], as_of: date, policy: ReminderPolicy,
+                  calendar: WorkingCalendar) -> OpenCaseload:
     """Every open request's view, soonest next statutory date first, with the counts the report charts."""
-    views = sorted((view_open_request(request, as_of) for request in requests),
+    views = sorted((view_open_request(request, as_of, policy, calendar) for request in requests),
                    key=lambda view: (view.next_due, view.reference))
-    by_stage = {stage: {rag: 0 for rag in Rag} for stage in OpenStage}
-    by_week = {band: {stage: 0 for stage in OpenStage} for band in WEEK_BANDS}
+    by_stage = {stage: {rag: 0 for rag in Rag} for stage in OPEN_STAGES}
+    by_week = {band: {stage: 0 for stage in OPEN_STAGES} for band in WEEK_BANDS}
     by_owner: dict[str, dict[Rag, int]] = {}
     for view in views:
         by_stage[view.stage][view.rag] += 1
         by_week[week_band(view.week)][view.stage] += 1
         owner = by_owner.setdefault(view.owner or "unassigned", {rag: 0 for rag in Rag})
         owner[view.rag] += 1
-    return OpenCaseload(as_of, tuple(views), by_stage, by_week, dict(sorted(by_owner.items())))
+    return OpenCaseload(as_of, tuple(views), by_stage, by_week, dict(sorted(by_owner.items())),
+                        {stage: policy.rag[stage] for stage in OPEN_STAGES})
 
 
 # -- the `ehc report timeliness --json` contract ---------------------------------------------------------
@@ -484,10 +476,3 @@ def timeliness_contract(period: Period, plans: PlanTally, decisions: OnTimeTally
         "open_requests": open_at_end.requests,
         "open_overdue": open_at_end.overdue,
     }
-
-
-def initials(name: str | None) -> str | None:
-    """A person's initials ("A Okafor" -> "AO"), so reports name nobody."""
-    if not name or not name.strip():
-        return None
-    return "".join(part[0].upper() for part in name.replace(".", " ").replace("-", " ").split() if part[0].isalpha()) or None

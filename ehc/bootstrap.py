@@ -24,8 +24,8 @@ from ehc.clock import Clock, SystemClock
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
-    from domain.quality import Rubric
-    from domain.reminders_policy import ReminderPolicy
+    from domain.quality.rubric import Rubric
+    from domain.reminders.policy import ReminderPolicy
     from ehc.orchestration.orchestrator import Orchestrator
     from notifications.senders import Sender
     from store.unit_of_work import CaseDatabase, UnitOfWork

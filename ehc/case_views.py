@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from domain.timeline import AdviceDeadline, Deadline, Timeline
 
 if TYPE_CHECKING:
+    from domain.rag import Rag
     from store.cases import CaseRecord
 
 
@@ -60,14 +61,16 @@ def timeline_json(timeline: Timeline) -> dict:
     }
 
 
-def case_summary_json(record: CaseRecord, timeline: Timeline) -> dict:
-    """A row of `ehc cases`: the reference, never the child's name."""
+def case_summary_json(record: CaseRecord, timeline: Timeline, rag: Rag | None) -> dict:
+    """A row of `ehc cases`: the reference, never the child's name. ``rag``: ``domain.rag.rag_of`` the timeline
+    under the LA's policy (None for a closed case), so the row agrees with the weekly report and the alerts."""
     next_due = timeline.next_due
     return {
         "case_ref": record.reference,
         "received": _iso(record.received),
         "stage": timeline.stage.value,
         "week": timeline.week,
+        "rag": rag.value if rag else None,
         "caseworker": record.caseworker,
         "team": record.team,
         "exceptions_apply": timeline.exceptions_apply,

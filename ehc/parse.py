@@ -1,4 +1,4 @@
-"""Typed-in text into values, with errors that name the field; the one formatter of pydantic errors.
+"""Typed-in text into values, with errors that name the field as the entry point does.
 
 Services raise ``FieldProblems`` naming fields in the domain's words
 (``on``, ``criterion``, ``period_from``); each entry point words them its own
@@ -13,7 +13,7 @@ from typing import Mapping, Sequence
 
 from pydantic import TypeAdapter, ValidationError
 
-from domain.input_rules import case_day_problem
+from domain.input_rules import Problem, case_day_problem, validation_problems
 from domain.intake import CaseReference
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only: \d would let "２０２６" through
@@ -99,21 +99,19 @@ def _shown(text: str, limit: int = 40) -> str:
     return repr(text) if len(text) <= limit else f"{text[:limit]!r}... ({len(text)} characters)"
 
 
-def validation_problems(error: ValidationError, skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
-    """(field, problem) for each problem pydantic found (``skip``: union tags to leave out of field paths)."""
-    problems = []
-    for problem in error.errors():
-        location = ".".join(str(part) for part in problem["loc"] if not isinstance(part, int) and part not in skip)
-        message = problem["msg"].removeprefix("Value error, ")
-        if problem["type"] == "string_pattern_mismatch" and location == "reference":
-            message = f"is not a case reference ({REFERENCE_RULE})"  # not the regular expression
-        if problem["type"] == "extra_forbidden":
-            message = "does not apply to this event"
-        problems.append((location, message))
-    return problems
-
-
 def describe_validation(error: ValidationError, names: Mapping[str, str] | None = None,
                         skip: tuple[str, ...] = ()) -> str:
-    """One line per problem, each led by the field it concerns (named as ``names`` says, else as the model does)."""
-    return FieldProblems(validation_problems(error, skip)).worded(names or {})
+    """One line per problem, each led by the field it concerns (named as ``names`` says, else as the model does;
+    ``skip``: union tags, such as an event's type, to leave out of field paths)."""
+    def where(location: tuple[str | int, ...]) -> str:
+        return ".".join(str(part) for part in location if not isinstance(part, int) and part not in skip)
+
+    return FieldProblems(validation_problems(error, where=where, reword=_in_casework_words)).worded(names or {})
+
+
+def _in_casework_words(problem: Problem) -> str | None:
+    if problem["type"] == "string_pattern_mismatch" and tuple(problem["loc"]) == ("reference",):
+        return f"is not a case reference ({REFERENCE_RULE})"  # not the regular expression
+    if problem["type"] == "extra_forbidden":
+        return "does not apply to this event"
+    return None

@@ -26,8 +26,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from domain.calendar import WorkingCalendar
 from domain.events import NotificationFailed, NotificationSent, NotificationSkipped
-from domain.reminders_policy import Delivery
-from domain.reminders import OutboxStatus, is_sending_time, retry_time
+from domain.reminders.delivery import is_sending_time, retry_time
+from domain.reminders.messages import OutboxStatus
+from domain.reminders.policy import Delivery
 from notifications.senders import Outgoing, Sender, SendFailed
 from store.db import CaseStoreUnavailable
 from store.models import OutboxMessage

@@ -14,8 +14,8 @@ from datetime import date
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from domain.report_mail import ReportMessage
-from domain.reminders import MessageKind, PlannedMessage
+from domain.reminders.messages import MessageKind, PlannedMessage
+from domain.reminders.report_mail import ReportMessage
 
 _HEADLINES = {
     "alert/decision-due-soon": "Decision whether to assess due soon",

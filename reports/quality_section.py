@@ -1,7 +1,7 @@
 """The weekly report's quality-review section, built from the plans the store has graded.
 
 Reads each graded plan's latest grade and failing checks
-(``store.quality.graded_plans``, through the App's read-only connection), lets ``domain.quality_trend`` count them
+(``store.quality.graded_plans``, through the App's read-only connection), lets ``domain.quality.trend`` count them
 by month and by criterion, and words the result as a
 ``QualityReviewSection``: a table of grades by month and a table of the
 most common failings, named by the rubric's titles. No case references,
@@ -15,8 +15,8 @@ from typing import Sequence
 
 from sqlalchemy import Connection
 
-from domain.quality import Grade
-from domain.quality_trend import MONTHS_SHOWN, CriterionRef, QualityTrend, month_end, months_back, quality_trend
+from domain.quality.rubric import Grade
+from domain.quality.trend import MONTHS_SHOWN, CriterionRef, QualityTrend, month_end, months_back, quality_trend
 from reports.weekly import QualityReviewSection, QualityTable
 from store.quality import any_graded, graded_plans
 

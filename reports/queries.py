@@ -23,9 +23,9 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from domain.events import DecisionOutcome
 from domain.rules import DECISION_TO_ASSESS, FINAL_PLAN, Limb
+from domain.initials import initials
 from domain.timeliness import (
-    CLOSURE_DETECTED, AdviceDay, DecisionDay, ExceptionDay, OnTimeTally, OpenRequest, OpenTally, PlanDay,
-    PlanTally, initials,
+    CLOSURE_DETECTED, AdviceDay, DecisionDay, ExceptionDay, OnTimeTally, OpenRequest, OpenTally, PlanDay, PlanTally,
 )
 from domain.timeline import OPEN_STAGES
 from store.models import AdviceRequest, Case, CaseEvent, Contributor
@@ -290,4 +290,4 @@ def open_requests(connection: Connection, as_of: date, batch: int = 5000) -> Ite
     for reference, caseworker, received, decided, draft, representations, advice_due in connection.execute(query):
         yield OpenRequest(reference=reference, received=received, decided_to_assess=decided, draft_served=draft,
                           representations_received=representations, next_advice_due=advice_due,
-                          owner=initials(caseworker))
+                          owner=initials(caseworker) if caseworker else None)

@@ -19,23 +19,35 @@ from openpyxl.styles import Font
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Connection
 
+from domain.calendar import WorkingCalendar
+from domain.rag import RAG_STEPS, Rag
+from domain.reminders.policy import ReminderPolicy
+from domain.rules import Step
+from domain.timeline import OPEN_STAGES, Stage
 from domain.timeliness import (
-    AMBER_WITHIN_DAYS, ENGLAND_SOURCE, WEEK_BANDS, EnglandFigure, OpenCaseload, OpenStage, PeriodMeasures, PlanTally,
-    Rag, england_figure, measures_for, open_caseload, plans_in, report_periods, trend_weeks,
+    ENGLAND_SOURCE, WEEK_BANDS, EnglandFigure, OpenCaseload, PeriodMeasures, PlanTally, england_figure, measures_for,
+    open_caseload, plans_in, report_periods, trend_weeks,
 )
 from reports import charts, queries
 from reports.spreadsheet_safety import csv_row, xlsx_cell, xlsx_row
 
 TREND_WEEKS = 26
 STAGE_NAMES = {
-    OpenStage.AWAITING_DECISION: "Awaiting decision",
-    OpenStage.ASSESSMENT: "Assessment",
-    OpenStage.DRAFT: "Draft plan",
+    Stage.AWAITING_DECISION: "Awaiting decision",
+    Stage.ASSESSMENT: "Assessment",
+    Stage.DRAFT: "Draft plan",
 }
 STAGE_COLOURS = {
-    STAGE_NAMES[OpenStage.AWAITING_DECISION]: charts.MID_GREY,
-    STAGE_NAMES[OpenStage.ASSESSMENT]: charts.BLUE,
-    STAGE_NAMES[OpenStage.DRAFT]: charts.DARK_BLUE,
+    STAGE_NAMES[Stage.AWAITING_DECISION]: charts.MID_GREY,
+    STAGE_NAMES[Stage.ASSESSMENT]: charts.BLUE,
+    STAGE_NAMES[Stage.DRAFT]: charts.DARK_BLUE,
+}
+# How the page names the statutory dates a stage's RAG watches (domain.rag.RAG_STEPS).
+WATCHED_DATES = {
+    Step.DECISION_TO_ASSESS: "the decision whether to assess",
+    Step.ADVICE: "advice",
+    Step.NO_PLAN_NOTICE: "the notice not to issue a plan",
+    Step.FINAL_PLAN: "the final plan",
 }
 OPEN_CASE_COLUMNS = ("case_ref", "owner", "stage", "week", "received", "next_step", "next_due", "regulation",
                      "days_remaining", "rag", "overdue")
@@ -89,8 +101,9 @@ class WeeklyReport:
     england: EnglandFigure | None
 
 
-def gather_weekly(connection: Connection, as_of: date, authority: str) -> WeeklyReport:
-    """Everything the report shows, as of the end of ``as_of``."""
+def gather_weekly(connection: Connection, as_of: date, authority: str, policy: ReminderPolicy,
+                  calendar: WorkingCalendar) -> WeeklyReport:
+    """Everything the report shows, as of the end of ``as_of``; open cases coloured by the policy's RAG rule."""
     periods = report_periods(as_of)
     weeks = trend_weeks(as_of, TREND_WEEKS)
     start = min([period.start for period in periods] + [weeks[0].start])
@@ -99,7 +112,7 @@ def gather_weekly(connection: Connection, as_of: date, authority: str) -> Weekly
     measures = tuple(measures_for(period, events.plans, events.decisions, advice_days, events.exceptions)
                      for period in periods)
     trend = tuple(TrendPoint(week.end, plans_in(week, events.plans)) for week in weeks)
-    caseload = open_caseload(queries.open_requests(connection, as_of), as_of)
+    caseload = open_caseload(queries.open_requests(connection, as_of), as_of, policy, calendar)
     return WeeklyReport(authority, as_of, measures, trend, caseload, england_figure(as_of.year))
 
 
@@ -120,6 +133,17 @@ def agency_label(agency: str) -> str:
     return agency.replace("_", " ").capitalize()
 
 
+def rag_rule_lines(caseload: OpenCaseload) -> list[str]:
+    """The RAG rule the open cases were coloured by, one line per stage, in the policy's numbers."""
+    def joined(steps: tuple[Step, ...]) -> str:
+        words = [WATCHED_DATES[step] for step in steps]
+        return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+    return [f"{STAGE_NAMES[stage]}: {joined(RAG_STEPS[stage])} is due within {rule.red_within_working_days} "
+            f"working days (red) or {rule.amber_within_working_days} (amber)"
+            for stage, rule in caseload.rag_rules.items()]
+
+
 def _pct(value: float | None) -> str:
     return "no plans" if value is None else f"{value:.1f}%"
 
@@ -138,11 +162,11 @@ def render_html(report: WeeklyReport, quality_review: QualityReviewSection | Non
         england,
         f"England {report.england.year}: {england}%" if report.england else None,
     )
-    stages = [STAGE_NAMES[stage] for stage in OpenStage]
+    stages = [STAGE_NAMES[stage] for stage in OPEN_STAGES]
     by_week = charts.stacked_columns(
         list(WEEK_BANDS),
         {STAGE_NAMES[stage]: [report.open.by_week_and_stage[band][stage] for band in WEEK_BANDS]
-         for stage in OpenStage},
+         for stage in OPEN_STAGES},
         STAGE_COLOURS,
         width=760,  # 22 columns: room for the "21-52" and "53+" labels
     )
@@ -155,11 +179,11 @@ def render_html(report: WeeklyReport, quality_review: QualityReviewSection | Non
     template = env.get_template("weekly.html.j2")
     return template.render(
         report=report, trend=trend, by_week=by_week, advice=advice, stages=stages, stage_names=STAGE_NAMES,
-        week_bands=WEEK_BANDS, rags=list(Rag), open_stages=list(OpenStage), rolling=rolling,
+        week_bands=WEEK_BANDS, rags=list(Rag), open_stages=list(OPEN_STAGES), rolling=rolling,
         colours={"red": charts.RED, "amber": charts.ORANGE, "green": charts.GREEN, "grey": charts.GREY,
                  "text": charts.TEXT, "mid_grey": charts.MID_GREY, "blue": charts.BLUE,
                  "dark_blue": charts.DARK_BLUE},
-        amber_within_days=AMBER_WITHIN_DAYS, england_source=ENGLAND_SOURCE,
+        rag_rules=rag_rule_lines(report.open), england_source=ENGLAND_SOURCE,
         quality_review=quality_review,
         generated_at=(generated_at.strftime("%d %B %Y %H:%M UTC") if generated_at else None),
     )

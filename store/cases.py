@@ -8,7 +8,7 @@ writes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Iterable, Sequence
 
 from sqlalchemy import delete, func, insert, select
@@ -19,13 +19,14 @@ from domain.calendar import WorkingCalendar
 from domain.casefile import AdviceRecord, CaseFile, EventRejected, fold
 from domain.closures import ClosureCalendar
 from domain.events import AUDIT_EVENT_TYPES, AdviceRequested, CaseEvent, Received, event_payload, parse_event
+from domain.initials import initials
 from domain.intake import NewRequest
 from domain.rules import ADVICE
 from domain.timeline import (
     OPEN_STAGES, Stage, Timeline, case_exceptions_apply, next_statutory_date, stage_of, timeline_for,
 )
 from store.bulk import RowShape, insert_rows
-from store.models import AdviceRequest, Case, CaseEvent as EventRow, Contributor
+from store.models import AdviceRequest, Case, CaseEvent as EventRow, Contributor, as_utc
 
 
 IMPORT_CHUNK = 5_000  # cases projected and written per round, to bound what is held at once
@@ -67,8 +68,7 @@ class CaseRecord:
 
     @property
     def child_initials(self) -> str:
-        names = (self.child_given_name, self.child_family_name)
-        return "".join(name[0].upper() for name in names if name) or "-"
+        return initials(self.child_given_name, self.child_family_name)
 
 
 @dataclass(frozen=True)
@@ -377,13 +377,8 @@ def _to_event(row: EventRow) -> CaseEvent:
     return parse_event(row.type, row.event_date, row.payload)
 
 
-def _as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes, PostgreSQL ones in the session's time zone; the store writes UTC."""
-    return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def _audit_entry(row: EventRow) -> dict:
     return {
         "sequence": row.sequence, "type": row.type, "date": row.event_date.isoformat(), "actor": row.actor,
-        "recorded_at": _as_utc(row.recorded_at).isoformat(), "details": row.payload,
+        "recorded_at": as_utc(row.recorded_at).isoformat(), "details": row.payload,
     }

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Sequence
+from typing import Protocol, Sequence
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from domain.events import CaseEvent, event_payload
-from domain.reminders import OutboxStatus
+from domain.reminders.messages import MessageKind, OutboxStatus
 from store.models import Case, CaseEvent as EventRow, OutboxMessage
 
 SYSTEM_ACTOR = "ehc-notifications"
@@ -159,23 +159,59 @@ def _about_case(reference: str):
     return OutboxMessage.case_id == select(Case.id).where(Case.reference == reference).scalar_subquery()
 
 
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes (written as UTC), PostgreSQL aware ones."""
-    return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+class OutgoingMessage(Protocol):
+    """A planned message as the outbox stores it: ``domain.reminders.messages.PlannedMessage`` (about a case) or
+    ``domain.reminders.report_mail.ReportMessage`` (about the service)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def case_reference(self) -> str | None: ...
+    @property
+    def kind(self) -> MessageKind: ...
+    @property
+    def purpose(self) -> str: ...
+    @property
+    def recipient(self) -> str: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def to_address(self) -> str | None: ...
+    @property
+    def subject_ref(self) -> str: ...
+    @property
+    def due_on(self) -> date: ...
+    @property
+    def send_on(self) -> date: ...
+    @property
+    def reason(self) -> str: ...
 
 
-def outbox_row(*, key: str, case_id: int | None, case_reference: str | None, kind: str, purpose: str,
-               recipient: str, channel: str, to_address: str | None, subject_ref: str, due_on: date, send_on: date,
-               reason: str, subject: str, body_text: str, body_html: str, message_id: str, not_before: datetime,
-               created_at: datetime, attachments: list[str] | None = None) -> dict:
-    """One row to enqueue. ``case_id`` None: a message about the service, not a case (the weekly report);
-    ``attachments``: paths of files the email carries, read when it is sent."""
+class Rendering(Protocol):
+    """What the message says, as ``notifications.render.Renderer`` wrote it."""
+
+    @property
+    def subject(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def html(self) -> str: ...
+    @property
+    def message_id(self) -> str: ...
+
+
+def outbox_row(message: OutgoingMessage, rendered: Rendering, *, case_id: int | None, not_before: datetime,
+               created_at: datetime, attachments: Sequence[str] = ()) -> dict:
+    """The row that queues ``message`` as ``rendered``, to go out from ``not_before``. ``case_id`` None: a message
+    about the service, not a case (the weekly report); ``attachments``: paths of files the email carries, read
+    when it is sent."""
     return {
-        "key": key, "case_id": case_id, "case_reference": case_reference, "kind": kind, "purpose": purpose,
-        "recipient": recipient, "channel": channel, "to_address": to_address, "subject_ref": subject_ref,
-        "due_on": due_on, "send_on": send_on, "reason": reason[:400], "subject": subject[:300],
-        "body_text": body_text, "body_html": body_html, "message_id": message_id,
-        "status": OutboxStatus.QUEUED.value, "attempts": 0, "last_error": None,
+        "key": message.key, "case_id": case_id, "case_reference": message.case_reference,
+        "kind": message.kind.value, "purpose": message.purpose, "recipient": message.recipient,
+        "channel": message.channel, "to_address": message.to_address, "subject_ref": message.subject_ref,
+        "due_on": message.due_on, "send_on": message.send_on, "reason": message.reason[:400],
+        "subject": rendered.subject[:300], "body_text": rendered.text, "body_html": rendered.html,
+        "message_id": rendered.message_id, "status": OutboxStatus.QUEUED.value, "attempts": 0, "last_error": None,
         "next_attempt_at": not_before.astimezone(timezone.utc), "claim_token": None, "created_at": created_at,
-        "sent_at": None, "attachments": list(attachments) if attachments else None,
+        "sent_at": None, "attachments": list(attachments) or None,
     }

@@ -16,8 +16,10 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from domain.plan import PlanDocument
-from domain.quality import AdviceOnFile, Grade, QualityReport
-from domain.quality_trend import GradedPlan
+from domain.quality.checks import AdviceOnFile
+from domain.quality.grading import QualityReport
+from domain.quality.rubric import Grade
+from domain.quality.trend import GradedPlan
 from store.cases import CaseNotFound
 from store.models import (
     AdviceRequest, AutomaticReviewRow, Case, GradeHistoryRow, ModerationRow, PlanDocumentRow, ReviewerScoreRow,

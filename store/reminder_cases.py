@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.events import CaseEvent, parse_event
-from domain.reminders import ContributorEntry
+from domain.initials import initials
+from domain.reminders.planner import ContributorEntry
 from domain.timeline import OPEN_STAGES
 from store.cases import CaseNotFound
 from store.models import AdviceRequest, Case, CaseEvent as EventRow, Contributor
@@ -87,9 +88,6 @@ class ReminderCases:
 
 
 def _message_case(row, events: Sequence[CaseEvent]) -> MessageCase:
-    return MessageCase(row.id, row.reference, row.caseworker, _initials(row.child_given_name, row.child_family_name),
+    return MessageCase(row.id, row.reference, row.caseworker, initials(row.child_given_name, row.child_family_name),
                        tuple(events))
 
-
-def _initials(given: str | None, family: str | None) -> str:
-    return "".join(name.strip()[0].upper() for name in (given, family) if name and name.strip()) or "-"

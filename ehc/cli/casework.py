@@ -51,6 +51,7 @@ def request_add(
             )
         except ValidationError as error:
             raise InputError(describe_validation(error, REQUEST_OPTIONS)) from error
+        from domain.rag import rag_of
         from ehc.bootstrap import bootstrap
         from ehc.case_views import case_summary_json
         from ehc.services import casework
@@ -58,7 +59,8 @@ def request_add(
         app_ = bootstrap()
         done = casework.add_request(app_, request, actor_name(app_.actor, actor))
         decision = done.timeline.deadlines["decision_to_assess"]
-        emit(json_output, {**case_summary_json(done.record, done.timeline), "orchestration": done.orchestration},
+        row = case_summary_json(done.record, done.timeline, rag_of(done.timeline, app_.policy, app_.calendar))
+        emit(json_output, {**row, "orchestration": done.orchestration},
               f"{done.record.reference}: received {done.record.received}; decision due {decision.statutory} "
               f"(last working day {decision.last_working_day})\n{done.orchestration}")
 
@@ -90,6 +92,7 @@ def case_record(
             raise InputError(f"EVENT: {event!r} is not one of {', '.join(e.replace('_', '-') for e in RECORDABLE)}")
         day = parse_case_date("--date", on)
         reference = parse_reference("REFERENCE", reference)
+        from domain.rag import rag_of
         from ehc.bootstrap import bootstrap
         from ehc.case_views import case_summary_json
         from ehc.services import casework
@@ -99,7 +102,8 @@ def case_record(
                    "setting_kind": setting_kind, "limb": limb, "advice": advice, "evidence": evidence}
         new_event = casework.event_from_options(app_, reference, event_type, day, options)
         done = casework.record_event(app_, reference, new_event, actor_name(app_.actor, actor))
-        emit(json_output, {**case_summary_json(done.record, done.timeline), "orchestration": done.orchestration},
+        row = case_summary_json(done.record, done.timeline, rag_of(done.timeline, app_.policy, app_.calendar))
+        emit(json_output, {**row, "orchestration": done.orchestration},
               f"{reference}: recorded {event_type.replace('_', ' ')} on {day}; stage {done.timeline.stage}\n"
               f"{done.orchestration}")
 
@@ -144,7 +148,8 @@ def cases(
     as_of: Optional[str] = AsOfOption,
     json_output: bool = JsonOption,
 ) -> None:
-    """The open caseload, earliest statutory date first."""
+    """The open caseload, earliest statutory date first, with each case's RAG by the LA's policy."""
+    from domain.rag import rag_of
     from domain.timeline import OPEN_STAGES
     from ehc.bootstrap import bootstrap
     from ehc.case_views import case_summary_json
@@ -156,14 +161,17 @@ def cases(
         if unknown:
             raise InputError(f"--stage: {', '.join(unknown)} not one of {', '.join(Stage)}")
         stages = [Stage(s) for s in stage] or ([] if all_stages else list(OPEN_STAGES))
-        found = casework.find_cases(bootstrap(), day, due_within=due_within, overdue=overdue, stages=stages,
+        app_ = bootstrap()
+        found = casework.find_cases(app_, day, due_within=due_within, overdue=overdue, stages=stages,
                                     caseworker=caseworker)
-        rows = [case_summary_json(record, timeline) for record, timeline in found]
+        rows = [case_summary_json(record, timeline, rag_of(timeline, app_.policy, app_.calendar))
+                for record, timeline in found]
         lines = [f"{len(rows)} case(s) as of {day}",
-                 f"  {'case':<16} {'stage':<18} {'wk':>3} {'next statutory date':<36} {'due':<11} {'days':>5} caseworker"]
+                 f"  {'case':<16} {'stage':<18} {'wk':>3} {'rag':<5} {'next statutory date':<36} {'due':<11} "
+                 f"{'days':>5} caseworker"]
         for row in rows:
             nxt = row["next_due"] or {}
-            lines.append(f"  {row['case_ref']:<16} {row['stage']:<18} {row['week']:>3} "
+            lines.append(f"  {row['case_ref']:<16} {row['stage']:<18} {row['week']:>3} {row['rag'] or '-':<5} "
                          f"{(nxt.get('title') or '-')[:36]:<36} {nxt.get('statutory') or '-':<11} "
                          f"{'' if nxt.get('days_remaining') is None else nxt['days_remaining']:>5} "
                          f"{row['caseworker'] or '-'}")

@@ -19,7 +19,7 @@ from ehc.cli.common import JsonOption, as_of_day, emit, refusals
 from ehc.parse import parse_date
 
 if TYPE_CHECKING:
-    from domain.quality import QualityReport
+    from domain.quality.grading import QualityReport
 
 qa_app = typer.Typer(help="Plan quality review: score EHC plans against the LA's rubric.", no_args_is_help=True)
 

@@ -7,9 +7,9 @@ from typing import Optional
 
 import typer
 
-from domain.reminders import OutboxStatus
 from ehc.cli.common import AsOfOption, JsonOption, as_of_day, emit, refusals
 from ehc.clock import now_utc
+from domain.reminders.messages import OutboxStatus
 from ehc.parse import InputError, parse_reference
 
 

@@ -23,6 +23,7 @@ from domain.events import (
     CaseEvent, Decision, DraftServed, ExceptionEnded, ExceptionStarted, FinalIssued, NoPlanNotice, Received, Withdrawn,
 )
 from domain.intake import NewRequest
+from domain.rag import rag_of
 from ehc.bootstrap import App, bootstrap
 from ehc.imports.caseload import import_caseload_file
 from ehc.demo.live import LiveResult, drive
@@ -174,7 +175,8 @@ def _caseload_views(app: App, state_dir: Path, as_of: date) -> dict[str, Path]:
             outputs["example_timeline"].write_text(timeline_text(work.cases.timeline(example.events, as_of)) + "\n")
     for name, found in (("overdue", overdue), ("due_within_14_days", due_soon)):
         outputs[name] = state_dir / f"{name}.json"
-        rows = [case_summary_json(record, timeline) for record, timeline in found]
+        rows = [case_summary_json(record, timeline, rag_of(timeline, app.policy, app.calendar))
+                for record, timeline in found]
         outputs[name].write_text(json.dumps({"as_of": as_of.isoformat(), "cases": rows}, indent=2) + "\n")
     return outputs
 

@@ -13,8 +13,8 @@ from typing import Annotated, Callable, Iterable
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from domain.events import Agency
-from domain.input_rules import PLAIN_TEXT
-from domain.reminders_policy import EMAIL
+from domain.input_rules import PLAIN_TEXT, describe_problems, validation_problems
+from domain.reminders.policy import EMAIL
 from ehc.parse import InputError
 
 REQUIRED = ("code", "name", "agency")
@@ -61,9 +61,7 @@ def read_contributors(path: Path, stored_codes: Callable[[Iterable[str]], set[st
         try:
             row = ContributorRow.model_validate(values)
         except ValidationError as error:
-            for problem in error.errors():
-                field = ".".join(str(part) for part in problem["loc"])
-                problems.append(f"line {line}: {field}: {problem['msg'].removeprefix('Value error, ')}")
+            problems += [f"line {line}: {describe_problems([problem])}" for problem in validation_problems(error)]
             continue
         if row.code in seen:
             problems.append(f"line {line}: code: {row.code!r} is also on line {seen[row.code]}")

@@ -26,6 +26,7 @@ from typing import Iterator
 
 from pydantic import ValidationError
 
+from domain.input_rules import describe_problems, validation_problems
 from domain.plan import SECTION_TITLES, PlanDocument, PlanSection, SectionId
 
 MAX_PLAN_BYTES = 20 * 1024 * 1024
@@ -80,8 +81,7 @@ def read_plan_json(path: Path) -> PlanDocument:
         try:
             sections[SectionId(found[0])] = PlanSection.model_validate(value)
         except ValidationError as error:
-            problems = "; ".join(f"{'.'.join(str(p) for p in problem['loc']) or 'value'}: {problem['msg']}"
-                                 for problem in error.errors(include_input=False))
+            problems = describe_problems(validation_problems(error), whole="value")
             raise PlanImportError(f"{path}: sections.{key}: {problems}") from error
     return PlanDocument(sections=sections)
 

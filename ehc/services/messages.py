@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Sequence
 
 from pydantic import BaseModel
 
-from domain.quality_alerts import ReviewFacts, plan_quality_alert, plan_ref, quality_alert_relevance
-from domain.reminders import (
-    CaseForReminders, MessageKind, OutboxStatus, PlannedMessage, opening_time, plan_messages,
-)
-from domain.report_mail import plan_weekly_report_mail
-from domain.reminders import still_relevant as _still_relevant
+from domain.quality.alerts import ReviewFacts, plan_quality_alert, plan_ref, quality_alert_relevance
+from domain.reminders.delivery import opening_time
+from domain.reminders.messages import MessageKind, OutboxStatus, PlannedMessage
+from domain.reminders.planner import CaseForReminders, plan_messages
+from domain.reminders.planner import still_relevant as _still_relevant
+from domain.reminders.report_mail import plan_weekly_report_mail
 from domain.timeline import Stage, timeline_for
 from ehc.bootstrap import App
 from ehc.services.plan_quality import ReviewSummary
@@ -113,14 +113,8 @@ def deadline_watch(app: App, as_of: date, references: Sequence[str] | None = Non
                 if message.key in queued:
                     continue
                 rendered = renderer.render(message, case.child_initials, as_of)
-                rows.append(outbox_row(
-                    key=message.key, case_id=case.case_id, case_reference=case.reference, kind=message.kind.value,
-                    purpose=message.purpose, recipient=message.recipient, channel=message.channel,
-                    to_address=message.to_address, subject_ref=message.subject_ref, due_on=message.due_on,
-                    send_on=message.send_on, reason=message.reason, subject=rendered.subject,
-                    body_text=rendered.text, body_html=rendered.html, message_id=rendered.message_id,
-                    not_before=not_before, created_at=created_at,
-                ))
+                rows.append(outbox_row(message, rendered, case_id=case.case_id, not_before=not_before,
+                                       created_at=created_at))
         with app.unit_of_work() as work:
             result = work.outbox.enqueue(rows)
         summary.messages_queued += result.inserted
@@ -152,13 +146,8 @@ def queue_quality_alert(app: App, summary: ReviewSummary, as_of: date) -> int:
         if message is None:
             return 0
         rendered = Renderer(_branding(app)).render(message, case.child_initials, as_of)
-        row = outbox_row(
-            key=message.key, case_id=case.case_id, case_reference=message.case_reference, kind=message.kind.value,
-            purpose=message.purpose, recipient=message.recipient, channel=message.channel,
-            to_address=message.to_address, subject_ref=message.subject_ref, due_on=message.due_on,
-            send_on=message.send_on, reason=message.reason, subject=rendered.subject, body_text=rendered.text,
-            body_html=rendered.html, message_id=rendered.message_id,
-            not_before=opening_time(message.send_on, app.policy.delivery), created_at=app.clock.now())
+        row = outbox_row(message, rendered, case_id=case.case_id,
+                         not_before=opening_time(message.send_on, app.policy.delivery), created_at=app.clock.now())
         return work.outbox.enqueue([row]).inserted
 
 
@@ -187,14 +176,8 @@ def queue_weekly_report_email(app: App, files: WeeklyReportFiles, as_of: date) -
     rows = []
     for message in messages:
         rendered = renderer.render_report(message, figures)
-        rows.append(outbox_row(
-            key=message.key, case_id=None, case_reference=None, kind=message.kind.value, purpose=message.purpose,
-            recipient=message.recipient, channel="email", to_address=message.to_address,
-            subject_ref=f"weekly-report/{as_of.isoformat()}", due_on=as_of, send_on=as_of,
-            reason=f"the weekly timeliness report to the end of {as_of.isoformat()}", subject=rendered.subject,
-            body_text=rendered.text, body_html=rendered.html, message_id=rendered.message_id,
-            not_before=opening_time(as_of, app.policy.delivery), created_at=created_at,
-            attachments=[str(path.resolve()) for path in attachments]))
+        rows.append(outbox_row(message, rendered, case_id=None, not_before=opening_time(as_of, app.policy.delivery),
+                               created_at=created_at, attachments=[str(path.resolve()) for path in attachments]))
     with app.unit_of_work() as work:
         return work.outbox.enqueue(rows).inserted
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from domain.quality import (
-    CheckContext, Grade, QualityReport, assess_plan, combined_scores, grade_with_caps, hard_caps, needs_moderation,
-    weighted_score,
-)
+from domain.quality.checks import CheckContext
+from domain.quality.grading import QualityReport, assess_plan, grade_with_caps, hard_caps, weighted_score
+from domain.quality.moderation import combined_scores, needs_moderation
+from domain.quality.rubric import Grade
 from ehc.bootstrap import App
 from ehc.parse import FieldProblems
 from ehc.imports.plan_file import read_plan

@@ -58,7 +58,7 @@ def weekly_report(app: App, as_of: date, out_dir: Path,
     left out. ``quality_review``, when given, is shown instead.
     """
     with app.read_connection() as connection:
-        report = gather_weekly(connection, as_of, app.la.authority.name)
+        report = gather_weekly(connection, as_of, app.la.authority.name, app.policy, app.calendar)
         if quality_review is None:
             quality_review = quality_section(connection, as_of, rubric_criteria(app.rubric))
     files = write_weekly(report, out_dir, quality_review, generated_at=app.clock.now())

@@ -13,6 +13,8 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
+from config.calendar import england_calendar
+from config.policy import PACKAGED_POLICY, load_policy
 from domain.timeliness import AdviceDay, OnTimeTally, measures_for, open_caseload, report_periods
 from reports.weekly import WeeklyReport, write_workbook
 
@@ -61,7 +63,8 @@ def test_a_control_character_already_stored_does_not_stop_the_workbook(tmp_path)
     as_of = date(2026, 6, 5)
     advice = [AdviceDay(date(2026, 6, 1), "health", "EP\x1b[31m", OnTimeTally(1, 1))]
     periods = tuple(measures_for(period, [], [], advice, []) for period in report_periods(as_of))
-    report = WeeklyReport("LA", as_of, periods, (), open_caseload([], as_of), None)
+    caseload = open_caseload([], as_of, load_policy(PACKAGED_POLICY), england_calendar(2027))
+    report = WeeklyReport("LA", as_of, periods, (), caseload, None)
 
     write_workbook(report, tmp_path / "book.xlsx")
 

@@ -16,6 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from config.calendar import england_calendar
+from config.policy import PACKAGED_POLICY, load_policy
 from domain.timeliness import AdviceDay, OnTimeTally, OpenRequest, measures_for, open_caseload, report_periods
 from hostile.conftest import FUZZ
 from hostile.strategies import FORMULA_LEADS, FORMULAS
@@ -23,6 +25,7 @@ from reports.spreadsheet_safety import csv_cell, csv_row, looks_like_formula, xl
 from reports.weekly import QualityReviewSection, QualityTable, WeeklyReport, write_csv, write_workbook
 
 AS_OF = date(2026, 6, 5)
+POLICY, CALENDAR = load_policy(PACKAGED_POLICY), england_calendar(2027)
 
 
 # -- the one function every export uses ------------------------------------------------------------------
@@ -65,7 +68,8 @@ def hostile_report(text: str) -> tuple[WeeklyReport, QualityReviewSection]:
     periods = tuple(measures_for(period, [], [], advice, []) for period in report_periods(AS_OF))
     caseload = open_caseload([OpenRequest(reference=text, received=date(2026, 3, 2), owner=text),
                               OpenRequest(reference="PLAIN-1", received=date(2026, 4, 1), owner="AO",
-                                          decided_to_assess=date(2026, 5, 1))], AS_OF)
+                                          decided_to_assess=date(2026, 5, 1))],
+                             AS_OF, POLICY, CALENDAR)
     quality = QualityReviewSection(summary=(text,), columns=("criterion", "plans"), rows=((text, 3),),
                                    tables=(QualityTable(caption=text, columns=(text,), rows=((text,),)),))
     return WeeklyReport("Hostile LA", AS_OF, periods, (), caseload, None), quality

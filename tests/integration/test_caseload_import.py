@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from domain.events import Decision, DecisionOutcome, ExceptionStarted, FinalIssued, NoPlanNotice, Received
+from domain.events import Decision, DecisionOutcome, ExceptionStarted, FinalIssued, NoPlanNotice
 from domain.intake import NewRequest
 from domain.rules import Limb
 from config.settings import Settings

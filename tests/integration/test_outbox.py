@@ -21,7 +21,7 @@ from sqlalchemy import text
 from config.settings import Settings
 from domain.events import AdviceRequested, Agency, Decision
 from domain.intake import NewRequest
-from domain.reminders import OutboxStatus
+from domain.reminders.messages import OutboxStatus
 from ehc.bootstrap import App
 from ehc.services.messages import deadline_watch, dispatch_outbox, list_outbox, preview_reminders
 from notifications.sink import SmtpSink, free_port

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from config.settings import Settings
 from domain.events import AdviceReceived, AdviceRequested, Agency, Decision, DecisionOutcome
 from domain.intake import NewRequest
-from domain.quality import Grade
+from domain.quality.rubric import Grade
 from ehc.bootstrap import bootstrap
 from ehc.parse import FieldProblems
 from ehc.imports.plan_file import PlanImportError

@@ -10,12 +10,14 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from config.policy import PACKAGED_POLICY, load_policy
 from domain.casefile import fold
 from domain.events import (
     AdviceReceived, AdviceRequested, Agency, Decision, DecisionOutcome, DraftServed,
     ExceptionStarted, FinalIssued, NoPlanNotice, Received, Withdrawn,
 )
 from domain.intake import NewRequest
+from domain.rag import rag_of
 from domain.rules import Limb
 from domain.timeline import OPEN_STAGES, timeline_for
 from domain.timeliness import (
@@ -28,6 +30,7 @@ from reports import queries
 D = date.fromisoformat
 ASSESS, NOT_ASSESS = DecisionOutcome.ASSESS, DecisionOutcome.NOT_ASSESS
 RECORDED = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+POLICY = load_policy(PACKAGED_POLICY)
 
 
 def seed(unit_of_work, cases):
@@ -140,7 +143,7 @@ OPEN_CASES = [
 ]
 
 
-def test_requests_open_at_the_end_of_the_period_and_the_overdue_ones(unit_of_work, case_database):
+def test_requests_open_at_the_end_of_the_period_and_the_overdue_ones(unit_of_work, case_database, calendar):
     seed(unit_of_work, [(ref, events) for ref, events, _, _ in OPEN_CASES])
 
     with case_database.read_connection() as connection:
@@ -150,7 +153,7 @@ def test_requests_open_at_the_end_of_the_period_and_the_overdue_ones(unit_of_wor
     expected_open = {ref for ref, _, is_open, _ in OPEN_CASES if is_open}
     assert set(listed) == expected_open
     assert tally == OpenTally(requests=len(expected_open), overdue=sum(late for *_, late in OPEN_CASES))
-    assert {ref for ref, request in listed.items() if view_open_request(request, TO).overdue} == {
+    assert {ref for ref, request in listed.items() if view_open_request(request, TO, POLICY, calendar).overdue} == {
         ref for ref, _, _, late in OPEN_CASES if late}
     assert {request.owner for request in listed.values()} == {"AO"}
 
@@ -234,6 +237,7 @@ def test_sql_aggregates_equal_the_domain_fold_of_every_case(synthetic_store, cas
         for t in open_expected.values()))
     assert {request.reference for request in listed} == set(open_expected)
     for request in listed:
-        view = view_open_request(request, period.end)
+        view = view_open_request(request, period.end, POLICY, calendar)
         timeline = open_expected[request.reference]
         assert (view.stage.value, view.next_due) == (timeline.stage.value, timeline.next_due.statutory)
+        assert view.rag is rag_of(timeline, POLICY, calendar)

@@ -8,6 +8,8 @@ from datetime import date
 import pytest
 from jinja2 import UndefinedError
 
+from config.calendar import england_calendar
+from config.policy import PACKAGED_POLICY, load_policy
 from domain.timeliness import (
     AdviceDay, OnTimeTally, OpenRequest, PlanDay, PlanIssued, PlanTally, england_figure, measures_for, open_caseload,
     plans_in, report_periods, trend_weeks,
@@ -15,6 +17,7 @@ from domain.timeliness import (
 from reports.weekly import QualityReviewSection, TrendPoint, WeeklyReport, _environment, render_html
 
 AS_OF = date(2026, 11, 20)
+POLICY = load_policy(PACKAGED_POLICY)
 
 
 def a_report(contributor: str = "DCO-NORTH") -> WeeklyReport:
@@ -23,7 +26,8 @@ def a_report(contributor: str = "DCO-NORTH") -> WeeklyReport:
     advice = [AdviceDay(date(2026, 11, 17), "health", contributor, OnTimeTally(3, 2))]
     periods = tuple(measures_for(period, plans, [], advice, []) for period in report_periods(AS_OF))
     trend = tuple(TrendPoint(week.end, plans_in(week, plans)) for week in trend_weeks(AS_OF))
-    caseload = open_caseload([OpenRequest("REF-1", date(2026, 10, 1), owner="AO")], AS_OF)
+    caseload = open_caseload([OpenRequest("REF-1", date(2026, 10, 1), owner="AO")], AS_OF, POLICY,
+                             england_calendar(2027))
     return WeeklyReport("Example Borough Council", AS_OF, periods, trend, caseload, england_figure(2026))
 
 
@@ -71,8 +75,8 @@ def test_a_template_naming_something_the_report_lacks_fails_loudly():
 
 
 def test_the_quality_section_built_from_reviews_words_an_empty_failings_table_and_escapes_titles():
-    from domain.quality import Grade
-    from domain.quality_trend import CriterionRef, GradedPlan, quality_trend
+    from domain.quality.rubric import Grade
+    from domain.quality.trend import CriterionRef, GradedPlan, quality_trend
     from reports.quality_section import section_from
 
     clean = quality_trend([GradedPlan(1, date(2026, 11, 2), Grade.OUTSTANDING)], [], AS_OF)

@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 
 from ehc.services.messages import deadline_watch, dispatch_outbox
 from notifications.sink import SmtpSink, free_port
-from store.models import OutboxMessage
-from store.outbox import as_utc
+from store.models import OutboxMessage, as_utc
 from tests.integration.test_outbox import AS_OF, PER_CASE, load_caseload, make_app
 from tests.reliability.stores import check_every_email_delivered
 

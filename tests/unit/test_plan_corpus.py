@@ -14,7 +14,9 @@ import pytest
 
 from config.rubric import PACKAGED_RUBRIC, load_rubric
 from domain.plan import SectionId
-from domain.quality import AdviceOnFile, CheckContext, Grade, QualityReport, assess_plan
+from domain.quality.checks import AdviceOnFile, CheckContext
+from domain.quality.grading import QualityReport, assess_plan
+from domain.quality.rubric import Grade
 from ehc.imports.plan_file import read_plan
 
 PLANS = Path(__file__).parents[1] / "fixtures" / "plans"

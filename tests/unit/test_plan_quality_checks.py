@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from domain.plan import PlanDocument, SectionId
-from domain.quality import (
+from domain.quality.checks import (
     AdviceOnFile, CheckContext, Finding, check_advice_listed, check_child_voice, check_health_provision,
     check_needs_matched, check_plain_language, check_provision_quantified, check_sections_present,
     check_smart_outcomes, check_social_care_provision,

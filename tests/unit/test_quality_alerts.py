@@ -1,4 +1,4 @@
-"""The caseworker's alert when a plan's automatic review grades it below Good (domain/quality_alerts.py).
+"""The caseworker's alert when a plan's automatic review grades it below Good (domain/quality/alerts.py).
 
 The policy is the packaged one (config/policy/default.toml): "A Okafor" has
 an address under [caseworkers]; anyone else falls back to role casework_team.
@@ -12,9 +12,9 @@ from datetime import date
 import pytest
 
 from config.policy import PACKAGED_POLICY, load_policy
-from domain.quality import Grade
-from domain.quality_alerts import MAX_POINTS, ReviewFacts, plan_quality_alert, quality_alert_relevance
-from domain.reminders import MessageKind
+from domain.quality.alerts import MAX_POINTS, ReviewFacts, plan_quality_alert, quality_alert_relevance
+from domain.quality.rubric import Grade
+from domain.reminders.messages import MessageKind
 from domain.timeline import Stage
 from notifications.render import Branding, Renderer
 

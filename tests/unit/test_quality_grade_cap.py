@@ -14,7 +14,8 @@ from hypothesis import given, settings, strategies as st
 
 from config.rubric import PACKAGED_RUBRIC, load_rubric
 from domain.plan import PlanDocument
-from domain.quality import Grade, Rubric, Thresholds, assess_plan
+from domain.quality.grading import assess_plan
+from domain.quality.rubric import Grade, Rubric, Thresholds
 
 STRONG = json.loads((Path(__file__).parents[1] / "fixtures" / "plans" / "strong.json").read_text())["sections"]
 STRONG = {key: value["paragraphs"] if isinstance(value, dict) else value for key, value in STRONG.items()}

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from config.rubric import PACKAGED_RUBRIC, RubricError, load_rubric
-from domain.quality import CHECKS, Grade
+from domain.quality.checks import CHECKS
+from domain.quality.rubric import Grade
 
 GOOD_CRITERION = '''
 [[criteria]]

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from domain.quality import Grade
-from domain.quality_trend import CriterionRef, GradedPlan, month_end, months_back, quality_trend
+from domain.quality.rubric import Grade
+from domain.quality.trend import CriterionRef, GradedPlan, month_end, months_back, quality_trend
 
 D = date.fromisoformat
 O, G, RI, I = Grade.OUTSTANDING, Grade.GOOD, Grade.REQUIRES_IMPROVEMENT, Grade.INADEQUATE

@@ -1,4 +1,4 @@
-"""Reminders, escalations and stage alerts as tables of dates (domain/reminders.py with the packaged policy).
+"""Reminders, escalations and stage alerts as tables of dates (domain/reminders/ with the packaged policy).
 
 The policy is config/policy/default.toml: health reminders at request, -10, -3, 0,
 +1 and +5 working days from the due day; escalations at +1 (contributor's
@@ -14,11 +14,10 @@ import pytest
 
 from config.policy import PACKAGED_POLICY, load_policy
 from domain.events import AdviceReceived, AdviceRequested, Agency, Decision, DraftServed, Received
-from domain.reminders import (
-    CaseForReminders, ContributorEntry, MessageKind, is_sending_time, next_sending_time, plan_messages, rag_for,
-    retry_time,
-)
-from domain.reminders_policy import Rag
+from domain.rag import Rag, rag_of
+from domain.reminders.delivery import is_sending_time, next_sending_time, retry_time
+from domain.reminders.messages import MessageKind
+from domain.reminders.planner import CaseForReminders, ContributorEntry, plan_messages
 from domain.timeline import timeline_for
 
 D = date.fromisoformat
@@ -212,9 +211,9 @@ RAG = [
 
 
 @pytest.mark.parametrize("received, as_of, expected, why", RAG, ids=ids(RAG))
-def test_rag_for_a_case_awaiting_its_decision(calendar, received, as_of, expected, why):
+def test_rag_of_a_case_awaiting_its_decision(calendar, received, as_of, expected, why):
     timeline = timeline_for([Received(on=D(received))], calendar, D(as_of))
-    assert rag_for(timeline, POLICY, calendar) is expected
+    assert rag_of(timeline, POLICY, calendar) is expected
 
 
 UTC = timezone.utc

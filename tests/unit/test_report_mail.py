@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from config.policy import PACKAGED_POLICY, load_policy
-from domain.report_mail import plan_weekly_report_mail
-from domain.reminders_policy import ReportsPolicy
+from domain.reminders.policy import ReportsPolicy
+from domain.reminders.report_mail import plan_weekly_report_mail
 
 POLICY = load_policy(PACKAGED_POLICY)
 

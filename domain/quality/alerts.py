@@ -23,9 +23,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from domain.calendar import WorkingCalendar
-from domain.quality import Grade
-from domain.reminders import MessageKind, PlannedMessage, caseworker_recipient, day_label, message_key
-from domain.reminders_policy import ReminderPolicy
+from domain.quality.rubric import Grade
+from domain.reminders.messages import MessageKind, PlannedMessage, day_label, message_key
+from domain.reminders.planner import caseworker_recipient
+from domain.reminders.policy import ReminderPolicy
 from domain.timeline import Stage
 
 # How many reasons the message lists: enough to act on, short enough to read; the case shows every finding.

@@ -1,54 +1,27 @@
-"""Plan quality: a rubric, automatic checks that explain themselves, and the grade.
+"""The automatic plan checks: each scores one aspect of a plan 1-4 and explains itself. Pure.
 
-Pure: a plan (domain/plan.py), a rubric and the advice a case received go in;
-criterion scores (1-4), findings and a grade come out. Every finding cites
-the text it found (``quote``) or says what it looked for and missed
-(``looked_for``), so a caseworker can see why a plan scored as it did.
-
-Scores: each criterion 1 (inadequate) to 4 (outstanding); the weighted score
-is the weighted mean over the criteria that have a score; the rubric's
-thresholds turn it into one of the four Ofsted-style grades.
-
-Hard rule (CoP 9.69 "provision must be detailed and specific and should
-normally be quantified"; the joint Ofsted/CQC inspections' finding of
-"limited contributions from health"): a plan with unquantified provision in
-F, or without a health provision section G, is never graded better than
-Requires improvement, whatever the rubric's weights, and the reason is given.
+A plan (domain/plan.py) and what the case knows (the advice it received)
+go in; a score and findings come out. Every finding cites the text it found
+(``quote``) or says what it looked for and missed (``looked_for``), so a
+caseworker can see why a plan scored as it did. The rubric (rubric.py) says
+which check scores which criterion; grading.py weighs the scores.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from domain import quality_terms as terms
 from domain.plan import NEEDS_SECTIONS, PROVISION_SECTIONS, SECTION_TITLES, PlanDocument, SectionId
+from domain.quality import terms
+from domain.quality.patterns import (
+    ADVICE_PATTERNS, DATE, FIRST_PERSON, JARGON_PATTERNS, MEASURE, PLACEHOLDER, POSSESSIVE, QUOTED, REPORTED,
+    TIME_FRAME, areas_of, excerpt, plan_items, provision_items, sentences, states_no_needs, vague_wording,
+)
 
-QUOTE_LIMIT = 200
-
-
-class Grade(StrEnum):
-    OUTSTANDING = "Outstanding"
-    GOOD = "Good"
-    REQUIRES_IMPROVEMENT = "Requires improvement"
-    INADEQUATE = "Inadequate"
-
-    @property
-    def rank(self) -> int:
-        """4 for Outstanding down to 1 for Inadequate."""
-        return 4 - list(Grade).index(self)
-
-    @property
-    def below_good(self) -> bool:
-        return self.rank < Grade.GOOD.rank
-
-
-# -- findings --------------------------------------------------------------------------------------
 
 class Finding(BaseModel):
     """One observation by a check: what it found (``quote``) or what it looked for and missed."""
@@ -91,57 +64,6 @@ class CheckContext:
     advice: tuple[AdviceOnFile, ...] | None = None
 
 
-# -- text helpers ------------------------------------------------------------------------------------
-
-def _compile(patterns: Iterable[str], word_start: bool = True, word_end: bool = False) -> re.Pattern[str]:
-    prefix, suffix = (r"\b" if word_start else ""), (r"\b" if word_end else "")
-    return re.compile("|".join(f"(?:{prefix}{pattern}{suffix})" for pattern in patterns), re.IGNORECASE)
-
-
-_AREA_PATTERNS = {area: _compile(re.escape(t) for t in words) for area, words in terms.AREA_TERMS.items()}
-_FIRST_PERSON = re.compile(terms.FIRST_PERSON)
-_POSSESSIVE = re.compile(terms.POSSESSIVE, re.IGNORECASE)
-_QUOTED = re.compile(terms.QUOTED_WORDS)
-_REPORTED = re.compile(terms.REPORTED_SPEECH)
-_TIME_FRAME = _compile(terms.TIME_FRAME)
-_MEASURE = _compile(terms.MEASURE, word_start=False)
-_WHO = _compile(terms.WHO, word_start=False)
-_HOW_OFTEN = _compile(terms.HOW_OFTEN)
-_HOW_LONG = _compile(terms.HOW_LONG)
-_VAGUE = _compile(terms.VAGUE_WORDING, word_end=True)
-_NO_NEEDS = _compile(terms.NO_NEEDS)
-_PLACEHOLDER = _compile(terms.PLACEHOLDER)
-_ADVICE = {kind: _compile(re.escape(t) for t in words)
-           for kind, words in terms.ADVICE_TERMS.items()}
-_DATE = _compile(terms.DATE_WRITTEN)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘A-Z0-9])")
-
-
-def excerpt(text: str, limit: int = QUOTE_LIMIT) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def sentences(paragraph: str) -> list[str]:
-    return [s for s in _SENTENCE_END.split(paragraph) if s.strip()]
-
-
-def areas_of(text: str) -> list[terms.BroadArea]:
-    return [area for area, pattern in _AREA_PATTERNS.items() if pattern.search(text)]
-
-
-def states_no_needs(text: str) -> bool:
-    return bool(_NO_NEEDS.search(text))
-
-
-def _items(plan: PlanDocument, section: SectionId, min_words: int = 4) -> list[str]:
-    """The section's items: paragraphs long enough to say something; labels ending in ':' are not items."""
-    found = plan.section(section)
-    if found is None:
-        return []
-    return [p for p in found.paragraphs if len(p.split()) >= min_words and not p.rstrip().endswith(":")]
-
-
 def _by_share(share: float) -> int:
     return 4 if share >= 1 else 3 if share >= 0.75 else 2 if share >= 0.5 else 1
 
@@ -174,12 +96,12 @@ def check_child_voice(plan: PlanDocument, context: CheckContext) -> CheckResult:
     child, family = [], []
     for paragraph in section.paragraphs:
         for sentence in sentences(paragraph):
-            reported = _REPORTED.search(sentence)
+            reported = REPORTED.search(sentence)
             speaker = reported.group(1) if reported else ""
             by_family = speaker.lower() in terms.FAMILY_SPEAKERS
             by_child = bool(speaker) and not by_family and (speaker[0].isupper() or speaker.lower() in ("he", "she"))
-            markers = {"first person": _FIRST_PERSON.search(sentence), "'my'": _POSSESSIVE.search(sentence),
-                       "a quotation": _QUOTED.search(sentence),
+            markers = {"first person": FIRST_PERSON.search(sentence), "'my'": POSSESSIVE.search(sentence),
+                       "a quotation": QUOTED.search(sentence),
                        "reported speech": reported if by_child else None}
             marker = next((name for name, match in markers.items() if match), None)
             if marker:
@@ -231,13 +153,13 @@ def check_needs_matched(plan: PlanDocument, context: CheckContext) -> CheckResul
 def check_smart_outcomes(plan: PlanDocument, context: CheckContext) -> CheckResult:
     """CoP 9.66: each outcome in E has a time frame and a measurable change."""
     check = "smart_outcomes"
-    outcomes = _items(plan, SectionId.E)
+    outcomes = plan_items(plan, SectionId.E)
     if not outcomes:
         return CheckResult(1, (_missing(check, SectionId.E),))
     findings, smart = [], 0
     for outcome in outcomes:
-        time_frame = _TIME_FRAME.search(outcome)
-        measure = _MEASURE.search(_TIME_FRAME.sub(" ", outcome))  # "Key Stage 2" is a time, not a measure
+        time_frame = TIME_FRAME.search(outcome)
+        measure = MEASURE.search(TIME_FRAME.sub(" ", outcome))  # "Key Stage 2" is a time, not a measure
         if time_frame and measure:
             smart += 1
             findings.append(Finding(check=check, section=SectionId.E, ok=True,
@@ -251,35 +173,10 @@ def check_smart_outcomes(plan: PlanDocument, context: CheckContext) -> CheckResu
     return CheckResult(_by_share(smart / len(outcomes)), tuple(findings))
 
 
-@dataclass(frozen=True)
-class ProvisionItem:
-    text: str
-    who: str | None
-    how_often: str | None
-    how_long: str | None
-
-    @property
-    def quantified(self) -> bool:
-        return bool(self.how_often and self.how_long)
-
-
-def provision_items(paragraphs: Iterable[str]) -> list[ProvisionItem]:
-    items = []
-    for text in paragraphs:
-        who, often, long = _WHO.search(text), _HOW_OFTEN.search(text), _HOW_LONG.search(text)
-        items.append(ProvisionItem(text, who and who.group(0), often and often.group(0), long and long.group(0)))
-    return items
-
-
-def vague_wording(paragraphs: Iterable[str]) -> list[tuple[str, str]]:
-    """(phrase, paragraph) for each vague phrase found."""
-    return [(match.group(0), p) for p in paragraphs for match in _VAGUE.finditer(p)]
-
-
 def check_provision_quantified(plan: PlanDocument, context: CheckContext) -> CheckResult:
     """CoP 9.69: provision in F says what, who, how often and for how long; vague wording is flagged."""
     check = "provision_quantified"
-    items = provision_items(_items(plan, SectionId.F, min_words=2))
+    items = provision_items(plan_items(plan, SectionId.F, min_words=2))
     if not items:
         return CheckResult(1, (_missing(check, SectionId.F),))
     findings = []
@@ -316,11 +213,11 @@ def _care_section_check(plan: PlanDocument, check: str, needs: SectionId, provid
         return CheckResult(1, tuple(findings))
     paragraphs = plan.paragraphs(*present)
     need_text = [p for _, p in plan.paragraphs(needs) if not states_no_needs(p)]
-    placeholders = [(sid, p) for sid, p in paragraphs if _PLACEHOLDER.search(p)]
+    placeholders = [(sid, p) for sid, p in paragraphs if PLACEHOLDER.search(p)]
     findings += [Finding(check=check, section=sid, ok=False, message="a placeholder where provision should be",
                          quote=excerpt(p)) for sid, p in placeholders]
     statements = [(sid, p) for sid, p in paragraphs if states_no_needs(p)]
-    substantive = [(sid, p) for sid, p in paragraphs if not states_no_needs(p) and not _PLACEHOLDER.search(p)]
+    substantive = [(sid, p) for sid, p in paragraphs if not states_no_needs(p) and not PLACEHOLDER.search(p)]
     label = terms.ADVICE_NAMES[advice_kind]
     if not substantive:
         if not statements:
@@ -336,7 +233,7 @@ def _care_section_check(plan: PlanDocument, check: str, needs: SectionId, provid
                                     message=f"states explicitly that there are no {label} needs",
                                     quote=excerpt(statements[0][1])))
     else:
-        professional = [(sid, p, m.group(0)) for sid, p in substantive if (m := _ADVICE[advice_kind].search(p))]
+        professional = [(sid, p, m.group(0)) for sid, p in substantive if (m := ADVICE_PATTERNS[advice_kind].search(p))]
         items = provision_items(p for _, p in substantive)
         quantified = [item for item in items if item.quantified]
         findings += [Finding(check=check, section=sid, ok=True, message=f"reflects {label} advice ({term!r})",
@@ -374,19 +271,19 @@ MUST_REQUEST = {"health": "6(1)(c)", "social_care": "6(1)(e)"}
 def check_advice_listed(plan: PlanDocument, context: CheckContext) -> CheckResult:
     """K lists the advice with dates (Reg 12(1)(k)); cross-checked with the advice the case received."""
     check = "advice_listed"
-    items = _items(plan, SectionId.K, min_words=2)
+    items = plan_items(plan, SectionId.K, min_words=2)
     if not items:
         return CheckResult(1, (_missing(check, SectionId.K),))
     findings, deductions = [], 0
-    undated = [item for item in items if not _DATE.search(item)]
+    undated = [item for item in items if not DATE.search(item)]
     findings += [Finding(check=check, section=SectionId.K, ok=False, message="advice listed without a date",
                          quote=excerpt(item), looked_for="the date of the advice") for item in undated]
     findings += [Finding(check=check, section=SectionId.K, ok=True, message=f"advice listed with its date "
-                         f"({_DATE.search(item).group(0)!r})", quote=excerpt(item)) for item in items if item not in undated]
+                         f"({DATE.search(item).group(0)!r})", quote=excerpt(item)) for item in items if item not in undated]
     deductions += 1 if undated else 0
     if context.advice is not None:
         issues = 0
-        for kind, pattern in _ADVICE.items():
+        for kind, pattern in ADVICE_PATTERNS.items():
             received = sorted(a.received_on for a in context.advice if a.agency == kind and a.received_on)
             listed = [item for item in items if pattern.search(item)]
             for received_on in received[len(listed):]:
@@ -406,9 +303,6 @@ def check_advice_listed(plan: PlanDocument, context: CheckContext) -> CheckResul
     return CheckResult(max(1, 4 - deductions), tuple(findings))
 
 
-_JARGON = {word: re.compile(rf"(?<![\w(]){re.escape(word)}(?![\w)])") for word in terms.JARGON}
-
-
 def check_plain_language(plan: PlanDocument, context: CheckContext) -> CheckResult:
     """Plain, accessible language: no very long sentences; abbreviations spelt out once, as in 'speech (SALT)'."""
     check = "plain_language"
@@ -421,7 +315,7 @@ def check_plain_language(plan: PlanDocument, context: CheckContext) -> CheckResu
                                         message=f"a sentence of {len(sentence.split())} words",
                                         quote=excerpt(sentence, 120)))
     whole = "\n".join(p for _, p in paragraphs)
-    for word, pattern in _JARGON.items():
+    for word, pattern in JARGON_PATTERNS.items():
         if f"({word})" in whole:
             continue
         used = next(((sid, p) for sid, p in paragraphs if pattern.search(p)), None)
@@ -448,182 +342,3 @@ CHECKS: dict[str, Callable[[PlanDocument, CheckContext], CheckResult]] = {
     "advice_listed": check_advice_listed,
     "plain_language": check_plain_language,
 }
-
-
-# -- the rubric ------------------------------------------------------------------------------------
-
-class Criterion(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: str = Field(pattern=r"^[a-z][a-z0-9_.-]{0,59}$")
-    title: str = Field(min_length=1)
-    sections: tuple[SectionId, ...] = Field(min_length=1)
-    weight: float = Field(gt=0, le=100)
-    check: str | None = Field(default=None, description="the automatic check that scores it; none: reviewers only")
-    guidance: str = ""
-
-    @field_validator("check")
-    @classmethod
-    def _known_check(cls, value: str | None) -> str | None:
-        if value is not None and value not in CHECKS:
-            raise ValueError(f"{value!r} is not an automatic check; known: {', '.join(CHECKS)}")
-        return value
-
-
-class Thresholds(BaseModel):
-    """The lowest weighted score (1-4) for each grade; anything lower than requires_improvement is Inadequate."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    outstanding: float = Field(ge=1, le=4)
-    good: float = Field(ge=1, le=4)
-    requires_improvement: float = Field(ge=1, le=4)
-
-    @model_validator(mode="after")
-    def _descending(self) -> Thresholds:
-        if not self.outstanding > self.good > self.requires_improvement:
-            raise ValueError("must fall: outstanding > good > requires_improvement")
-        return self
-
-
-class Rubric(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: str = Field(min_length=1)
-    version: str = Field(min_length=1, max_length=40)
-    criteria: tuple[Criterion, ...] = Field(min_length=1)
-    thresholds: Thresholds
-    fingerprint: str = Field(default="", description="hash of the file it came from, set by the loader")
-
-    @model_validator(mode="after")
-    def _unique_ids(self) -> Rubric:
-        ids = [criterion.id for criterion in self.criteria]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"criterion ids must be unique: {', '.join(duplicates)} repeated")
-        return self
-
-    @property
-    def key(self) -> str:
-        """Identifies this exact rubric in stored reviews (re-scoring with it is idempotent)."""
-        return f"{self.version}:{self.fingerprint}" if self.fingerprint else self.version
-
-    def criterion(self, criterion_id: str) -> Criterion:
-        for criterion in self.criteria:
-            if criterion.id == criterion_id:
-                return criterion
-        raise KeyError(criterion_id)
-
-    def grade(self, weighted_score: float) -> Grade:
-        t = self.thresholds
-        return (Grade.OUTSTANDING if weighted_score >= t.outstanding else Grade.GOOD if weighted_score >= t.good
-                else Grade.REQUIRES_IMPROVEMENT if weighted_score >= t.requires_improvement else Grade.INADEQUATE)
-
-
-# -- scoring -----------------------------------------------------------------------------------------
-
-class CriterionResult(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    criterion: str
-    title: str
-    weight: float
-    score: int | None = Field(description="1-4; None when no automatic check scores it")
-    findings: tuple[Finding, ...] = ()
-
-
-class QualityReport(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    rubric: str
-    criteria: tuple[CriterionResult, ...]
-    weighted_score: float
-    uncapped_grade: Grade
-    grade: Grade
-    cap_reasons: tuple[str, ...]
-
-    @property
-    def findings(self) -> tuple[Finding, ...]:
-        return tuple(f for result in self.criteria for f in result.findings)
-
-    @property
-    def failings(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if not f.ok)
-
-    @property
-    def scores(self) -> dict[str, int]:
-        return {r.criterion: r.score for r in self.criteria if r.score is not None}
-
-
-def hard_caps(plan: PlanDocument) -> tuple[str, ...]:
-    """Why the plan may not be graded Good or better, whatever its scores (module docstring)."""
-    reasons = []
-    items = provision_items(_items(plan, SectionId.F, min_words=2))
-    unquantified = [item for item in items if not item.quantified]
-    if not items:
-        reasons.append("section F has no provision to quantify (CoP 9.69)")
-    elif unquantified:
-        reasons.append(f"{len(unquantified)} of {len(items)} provision items in F are not quantified "
-                       "(how often and for how long, CoP 9.69)")
-    health = plan.section(SectionId.G)
-    if health is None or health.is_empty:
-        reasons.append("section G (health provision) is missing")
-    elif all(_PLACEHOLDER.search(p) for p in health.paragraphs):
-        reasons.append("section G (health provision) holds only a placeholder")
-    return tuple(reasons)
-
-
-def weighted_score(scores: dict[str, float], rubric: Rubric) -> float:
-    """Weighted mean of the criteria that have a score; 1.0 (the floor) when none has."""
-    scored = [(c.weight, scores[c.id]) for c in rubric.criteria if c.id in scores]
-    total = sum(weight for weight, _ in scored)
-    return round(sum(weight * score for weight, score in scored) / total, 2) if total else 1.0
-
-
-def grade_with_caps(score: float, rubric: Rubric, cap_reasons: Sequence[str]) -> tuple[Grade, Grade]:
-    """(grade from the thresholds, grade after the hard rule)."""
-    uncapped = rubric.grade(score)
-    if cap_reasons and uncapped.rank > Grade.REQUIRES_IMPROVEMENT.rank:
-        return uncapped, Grade.REQUIRES_IMPROVEMENT
-    return uncapped, uncapped
-
-
-def assess_plan(plan: PlanDocument, rubric: Rubric, context: CheckContext | None = None) -> QualityReport:
-    """Run the rubric's automatic checks on ``plan``; deterministic: the same inputs give the same report."""
-    context = context or CheckContext()
-    results, ran = [], {}
-    for criterion in rubric.criteria:
-        if criterion.check is None:
-            results.append(CriterionResult(criterion=criterion.id, title=criterion.title, weight=criterion.weight,
-                                           score=None))
-            continue
-        if criterion.check not in ran:
-            ran[criterion.check] = CHECKS[criterion.check](plan, context)
-        result = ran[criterion.check]
-        results.append(CriterionResult(criterion=criterion.id, title=criterion.title, weight=criterion.weight,
-                                       score=result.score, findings=result.findings))
-    scores = {r.criterion: r.score for r in results if r.score is not None}
-    score = weighted_score(scores, rubric)
-    caps = hard_caps(plan)
-    uncapped, grade = grade_with_caps(score, rubric, caps)
-    return QualityReport(rubric=rubric.key, criteria=tuple(results), weighted_score=score, uncapped_grade=uncapped,
-                         grade=grade, cap_reasons=caps)
-
-
-# -- reviewers ---------------------------------------------------------------------------------------
-
-MODERATION_GAP = 2  # two reviewers 2+ points apart on one criterion go to moderation
-
-
-def needs_moderation(scores_by_reviewer: dict[str, int]) -> bool:
-    return len(scores_by_reviewer) >= 2 and max(scores_by_reviewer.values()) - min(scores_by_reviewer.values()) \
-        >= MODERATION_GAP
-
-
-def combined_scores(automatic: dict[str, int], reviewed: dict[str, dict[str, int]]) -> dict[str, float]:
-    """Per criterion: the mean of the reviewers' latest scores where people scored it, else the automatic score."""
-    scores: dict[str, float] = dict(automatic)
-    for criterion, by_reviewer in reviewed.items():
-        if by_reviewer:
-            scores[criterion] = sum(by_reviewer.values()) / len(by_reviewer)
-    return scores

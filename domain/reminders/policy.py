@@ -4,7 +4,7 @@ The law sets the statutory dates (docs/RULES.md, "Assessment timescales");
 how often a contributor is nudged, who is told when advice is late and when
 nothing may be sent are local practice (docs/RULES.md, "RAG, reminders and
 escalations"), so they live in a per-LA file (config/policy/*.toml), are
-validated here and are passed to the planner (domain/reminders.py).
+validated here and are passed to the planner (domain/reminders/planner.py).
 
 Offsets are working days (Monday to Friday, not an England bank holiday)
 relative to the last working day on or before the statutory date.
@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import re
 from datetime import time
-from enum import StrEnum
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from domain.events import Agency
-from domain.rules import Step
 from domain.timeline import OPEN_STAGES, Stage
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -125,14 +123,8 @@ class StageAlerts(_Strict):
     statutory_date_missed: Alert
 
 
-class Rag(StrEnum):
-    RED = "red"
-    AMBER = "amber"
-    GREEN = "green"
-
-
 class RagRule(_Strict):
-    """Red once the stage's next statutory date is missed or this close; amber when that close."""
+    """One open stage's RAG thresholds, in working days before its earliest watched date (domain/rag.py)."""
 
     amber_within_working_days: WorkingDays
     red_within_working_days: WorkingDays
@@ -184,10 +176,3 @@ class ReminderPolicy(_Strict):
         for recipient in self.reports.weekly_distribution:
             yield "reports.weekly_distribution", recipient
 
-
-# Which statutory date each open stage's RAG looks at first; the earliest pending date decides.
-RAG_STEPS: dict[Stage, tuple[Step, ...]] = {
-    Stage.AWAITING_DECISION: (Step.DECISION_TO_ASSESS,),
-    Stage.ASSESSMENT: (Step.ADVICE, Step.NO_PLAN_NOTICE, Step.FINAL_PLAN),
-    Stage.DRAFT: (Step.FINAL_PLAN,),  # the representation window is the family's, not a risk to the LA
-}

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable, Sequence
 
-from domain.quality import Grade
+from domain.quality.rubric import Grade
 from domain.timeliness import percentage
 
 MONTHS_SHOWN = 6

@@ -1,7 +1,7 @@
 """Which reminders, escalations and stage alerts are due on a day, and why. Pure: no I/O, no clock.
 
 Input is a case's timeline (domain.timeline), the contributor directory
-entries its advice requests name, the LA's policy (domain.reminders_policy)
+entries its advice requests name, the LA's policy (domain.reminders.policy)
 and the working calendar; output is a list of planned messages, each with a
 key that is unique per case, purpose, recipient and due date, so writing
 them to the outbox twice (a re-run, two watches at once) stores each once.
@@ -12,15 +12,14 @@ working day's run catches up, within the policy's catch-up allowance.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from enum import StrEnum
-from typing import Iterable, Literal
-
+from datetime import date, timedelta
 from pydantic import BaseModel, ConfigDict
 
 from domain.calendar import WorkingCalendar
 from domain.events import Agency
-from domain.reminders_policy import RAG_STEPS, Delivery, Rag, ReminderPolicy
+from domain.reminders.messages import MessageKind, PlannedMessage, day_label, message_key
+from domain.rag import rag_of
+from domain.reminders.policy import ReminderPolicy
 from domain.rules import Step
 from domain.timeline import AdviceDeadline, Deadline, Stage, Status, Timeline
 
@@ -37,23 +36,6 @@ STEP_LABELS: dict[Step, str] = {
 
 
 NO_DRAFT = "no_draft"
-
-
-class OutboxStatus(StrEnum):
-    """Where a queued message stands."""
-
-    QUEUED = "queued"
-    SENT = "sent"
-    FAILED = "failed"    # given up after the policy's attempts; `ehc outbox` shows why
-    SKIPPED = "skipped"  # not sent on purpose: nobody to send to, or the case moved on
-
-
-class MessageKind(StrEnum):
-    ADVICE_REMINDER = "advice_reminder"
-    ADVICE_ESCALATION = "advice_escalation"
-    STAGE_ALERT = "stage_alert"
-    QUALITY_ALERT = "quality_alert"  # planned by domain/quality_alerts.py, after a plan's automatic review
-    WEEKLY_REPORT = "weekly_report"  # the weekly timeliness report to its distribution list (domain/report_mail.py)
 
 
 class _Data(BaseModel):
@@ -79,45 +61,10 @@ class CaseForReminders(_Data):
     timeline: Timeline
 
 
-class PlannedMessage(_Data):
-    key: str
-    case_reference: str
-    kind: MessageKind
-    purpose: str
-    recipient: str            # who, by role: "contributor:DCO-N", "escalation:DCO-N", "role:director", ...
-    recipient_title: str      # how the message addresses them
-    channel: Literal["email", "webhook"]
-    to_address: str | None    # None: nobody to send it to; the dispatcher records it as skipped
-    what: str                 # "health advice from DCO-N (Reg 8(1))"
-    due_on: date              # the statutory date the message is about
-    last_working_day: date
-    send_on: date             # the working day it is for
-    reason: str
-    subject_ref: str          # the advice key or statutory step, to re-check at dispatch
-    rag: Rag | None = None
-    escalation_title: str | None = None
-    # Quality alerts only: the grade given and the main reasons for it (rubric wording, never plan text).
-    grade: str | None = None
-    points: tuple[str, ...] = ()
-
-
-def day_label(day: date) -> str:
-    return f"{day:%a} {day.isoformat()}"
-
-
 def due_label(deadline: Deadline) -> str:
     if deadline.last_working_day == deadline.statutory:
         return f"due {day_label(deadline.statutory)}"
     return f"due {day_label(deadline.statutory)} (last working day {day_label(deadline.last_working_day)})"
-
-
-def message_key(case_reference: str, purpose: str, recipient: str, due_on: date) -> str:
-    return f"{case_reference}/{purpose}/{recipient}/{due_on.isoformat()}"
-
-
-def within_working_days(calendar: WorkingCalendar, as_of: date, day: date, count: int) -> bool:
-    """``day`` is today or one of the next ``count`` working days (it is itself a working day)."""
-    return as_of <= day and calendar.shift_working_days(day, -count) <= as_of
 
 
 # -- the planner --------------------------------------------------------------------------------
@@ -142,31 +89,6 @@ def plan_messages(
     return sorted(planner.messages.values(), key=lambda m: (m.case_reference, m.send_on, m.key))
 
 
-def plan_for_cases(cases: Iterable[CaseForReminders], contributors: dict[str, ContributorEntry],
-                   policy: ReminderPolicy, calendar: WorkingCalendar, as_of: date) -> list[PlannedMessage]:
-    return [message for case in cases for message in plan_messages(case, contributors, policy, calendar, as_of)]
-
-
-def rag_for(timeline: Timeline, policy: ReminderPolicy, calendar: WorkingCalendar) -> Rag | None:
-    """The stage's RAG by the policy's rule, from its earliest pending statutory date; None once closed."""
-    rule = policy.rag.get(timeline.stage)
-    if rule is None or not timeline.stage.is_open:
-        return None
-    steps = RAG_STEPS[timeline.stage]
-    watched = [d for d in timeline.pending if d.step in steps]
-    if not watched:
-        return Rag.GREEN
-    if any(d.status is Status.OVERDUE for d in watched):
-        return Rag.RED
-    nearest = min(d.last_working_day for d in watched)
-    as_of = timeline.as_of
-    if within_working_days(calendar, as_of, nearest, rule.red_within_working_days) or nearest < as_of:
-        return Rag.RED
-    if within_working_days(calendar, as_of, nearest, rule.amber_within_working_days):
-        return Rag.AMBER
-    return Rag.GREEN
-
-
 class _Planner:
     def __init__(self, case: CaseForReminders, contributors: dict[str, ContributorEntry], policy: ReminderPolicy,
                  calendar: WorkingCalendar, as_of: date) -> None:
@@ -175,7 +97,7 @@ class _Planner:
         self.policy = policy
         self.calendar = calendar
         self.as_of = as_of
-        self.rag = rag_for(case.timeline, policy, calendar)
+        self.rag = rag_of(case.timeline, policy, calendar)
         self.messages: dict[str, PlannedMessage] = {}
 
     # -- advice ------------------------------------------------------------------------------
@@ -233,8 +155,8 @@ class _Planner:
     def stage_alerts(self) -> None:
         timeline, alerts, as_of = self.case.timeline, self.policy.alerts, self.as_of
         decision = timeline.deadlines[Step.DECISION_TO_ASSESS]
-        if decision.status is Status.OPEN and within_working_days(
-                self.calendar, as_of, decision.last_working_day, alerts.decision_due_soon.within_working_days):
+        if decision.status is Status.OPEN and self.calendar.within_working_days(
+                as_of, decision.last_working_day, alerts.decision_due_soon.within_working_days):
             self._alert("decision-due-soon", alerts.decision_due_soon.to, decision,
                         f"decision whether to assess {due_label(decision)}: within "
                         f"{alerts.decision_due_soon.within_working_days} working days")
@@ -253,8 +175,8 @@ class _Planner:
             self._alert("representations-open", alerts.representations_open.to, window,
                         f"representation window on the draft plan open; it closes {day_label(window.statutory)}")
 
-        if final.status is Status.OPEN and within_working_days(
-                self.calendar, as_of, final.last_working_day, alerts.final_plan_due_soon.within_working_days):
+        if final.status is Status.OPEN and self.calendar.within_working_days(
+                as_of, final.last_working_day, alerts.final_plan_due_soon.within_working_days):
             self._alert("final-plan-due-soon", alerts.final_plan_due_soon.to, final,
                         f"final EHC plan {due_label(final)}: within "
                         f"{alerts.final_plan_due_soon.within_working_days} working days")
@@ -333,37 +255,6 @@ def _step_words(step: int | str, advice: AdviceDeadline) -> str:
     count = abs(int(step))
     unit = "working day" if count == 1 else "working days"
     return f"{count} {unit} {'before' if int(step) < 0 else 'after'}"
-
-
-# -- when a message may go out -------------------------------------------------------------------
-
-def is_sending_time(moment: datetime, delivery: Delivery, calendar: WorkingCalendar) -> bool:
-    """A working day in the LA's time zone, outside quiet hours."""
-    local = moment.astimezone(delivery.zone)
-    quiet = delivery.quiet_hours
-    return calendar.is_working_day(local.date()) and quiet.end <= local.time().replace(tzinfo=None) < quiet.start
-
-
-def next_sending_time(moment: datetime, delivery: Delivery, calendar: WorkingCalendar) -> datetime:
-    """``moment`` when it is a sending time, else when quiet hours next end on a working day (aware, UTC-safe)."""
-    if is_sending_time(moment, delivery, calendar):
-        return moment
-    local = moment.astimezone(delivery.zone)
-    day = local.date()
-    if not (calendar.is_working_day(day) and local.time().replace(tzinfo=None) < delivery.quiet_hours.end):
-        day = calendar.shift_working_days(day, 1)
-    return opening_time(day, delivery)
-
-
-def opening_time(day: date, delivery: Delivery) -> datetime:
-    """When quiet hours end on ``day``, in the LA's zone (the offset is that day's, GMT or BST)."""
-    return datetime.combine(day, delivery.quiet_hours.end, tzinfo=delivery.zone)
-
-
-def retry_time(failed_at: datetime, attempts: int, delivery: Delivery, calendar: WorkingCalendar) -> datetime:
-    """When to try again after the ``attempts``-th failure: the backoff, then the next sending time."""
-    waited = failed_at + timedelta(minutes=delivery.backoff_minutes(attempts))
-    return next_sending_time(waited, delivery, calendar)
 
 
 def still_relevant(kind: MessageKind | str, subject_ref: str, timeline: Timeline) -> str | None:

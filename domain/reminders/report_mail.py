@@ -10,11 +10,12 @@ same day queues nothing new, while a new week's report is a new message.
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.reminders import MessageKind, message_key
-from domain.reminders_policy import ReminderPolicy
+from domain.reminders.messages import MessageKind, message_key
+from domain.reminders.policy import ReminderPolicy
 
 # The outbox key's first part, where a case's messages have the case reference: this message is about the service.
 SERVICE = "service"
@@ -22,16 +23,22 @@ WEEKLY_REPORT_PURPOSE = "weekly-report"
 
 
 class ReportMessage(BaseModel):
-    """One email of the weekly report: to whom and under which key (no case, no names)."""
+    """One email of the weekly report: to whom, under which key and why (no case, no names)."""
 
     model_config = ConfigDict(frozen=True)
 
     key: str
     kind: MessageKind = MessageKind.WEEKLY_REPORT
+    case_reference: None = None  # about the service, not a case
     purpose: str
     recipient: str  # as the policy names it: "role:send_manager" or an address
+    channel: Literal["email"] = "email"
     to_address: str
     as_of: date  # the last day the report covers
+    subject_ref: str  # which report: "weekly-report/2026-11-23"
+    due_on: date  # the report's day, which the key names too
+    send_on: date
+    reason: str
 
 
 def recipient_address(recipient: str, policy: ReminderPolicy) -> str:
@@ -56,5 +63,6 @@ def plan_weekly_report_mail(as_of: date, policy: ReminderPolicy) -> list[ReportM
         seen.add(address.lower())
         messages.append(ReportMessage(
             key=message_key(SERVICE, WEEKLY_REPORT_PURPOSE, recipient, as_of), purpose=WEEKLY_REPORT_PURPOSE,
-            recipient=recipient, to_address=address, as_of=as_of))
+            recipient=recipient, to_address=address, as_of=as_of, subject_ref=f"{WEEKLY_REPORT_PURPOSE}/{as_of}",
+            due_on=as_of, send_on=as_of, reason=f"the weekly timeliness report to the end of {as_of.isoformat()}"))
     return messages
