@@ -24,8 +24,8 @@ from ehc.bootstrap import App
 from ehc.services.plan_quality import ReviewSummary
 from notifications.dispatcher import Dispatcher, DispatchSummary
 from notifications.render import Branding, Renderer, ReportFigures
-from store.models import OutboxMessage
-from store.outbox import as_utc, outbox_row
+from store.models import OutboxMessage, as_utc
+from store.outbox import outbox_row
 from store.quality import NoPlanAttached, QualityStore
 from store.reminder_cases import MessageCase
 
