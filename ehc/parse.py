@@ -99,14 +99,19 @@ def _shown(text: str, limit: int = 40) -> str:
     return repr(text) if len(text) <= limit else f"{text[:limit]!r}... ({len(text)} characters)"
 
 
-def describe_validation(error: ValidationError, names: Mapping[str, str] | None = None,
-                        skip: tuple[str, ...] = ()) -> str:
-    """One line per problem, each led by the field it concerns (named as ``names`` says, else as the model does;
-    ``skip``: union tags, such as an event's type, to leave out of field paths)."""
+def field_problems(error: ValidationError, skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(field, problem) for each problem, in casework's words (``skip``: union tags, such as an event's type,
+    to leave out of field paths)."""
     def where(location: tuple[str | int, ...]) -> str:
         return ".".join(str(part) for part in location if not isinstance(part, int) and part not in skip)
 
-    return FieldProblems(validation_problems(error, where=where, reword=_in_casework_words)).worded(names or {})
+    return validation_problems(error, where=where, reword=_in_casework_words)
+
+
+def describe_validation(error: ValidationError, names: Mapping[str, str] | None = None,
+                        skip: tuple[str, ...] = ()) -> str:
+    """One line per problem, each led by the field it concerns (named as ``names`` says, else as the model does)."""
+    return FieldProblems(field_problems(error, skip)).worded(names or {})
 
 
 def _in_casework_words(problem: Problem) -> str | None:

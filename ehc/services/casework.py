@@ -19,7 +19,7 @@ from domain.intake import NewRequest
 from domain.progress import Progress, progress_of
 from domain.timeline import Stage, Timeline
 from ehc.bootstrap import App
-from ehc.parse import FieldProblems, validation_problems
+from ehc.parse import FieldProblems, field_problems
 from ehc.orchestration.orchestrator import OrchestrationUnavailable
 from store.cases import CaseRecord
 
@@ -51,7 +51,7 @@ def event_from_options(app: App, reference: str, event_type: str, on: date, opti
             try:
                 _SHORT_TEXT.validate_python(payload[name])
             except ValidationError as error:
-                problems = "; ".join(problem for _, problem in validation_problems(error))
+                problems = "; ".join(problem for _, problem in field_problems(error))
                 raise FieldProblems.one(name, problems) from error
     if event_type == "advice_requested":
         with app.unit_of_work() as work:
@@ -64,7 +64,7 @@ def event_from_options(app: App, reference: str, event_type: str, on: date, opti
     try:
         return parse_event(event_type, on, payload)
     except ValidationError as error:
-        raise FieldProblems(validation_problems(error, skip=(event_type,))) from error
+        raise FieldProblems(field_problems(error, skip=(event_type,))) from error
 
 
 def record_event(app: App, reference: str, event: CaseEvent, actor: str) -> Recorded:
