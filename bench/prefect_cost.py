@@ -6,7 +6,7 @@
 A local Prefect server and `ehc serve` are started as the demo starts them.
 
 - Per request: synthetic requests are carried through intake and their casework,
-  a day's events at a time (ehc/demo_live.py). For each round we time from
+  a day's events at a time (ehc/demo/live.py). For each round we time from
   `ehc case record` returning to the run having read the event and suspended
   again (or finished). Beside it: what the same `record_event` costs with no
   orchestration at all, on a second store.

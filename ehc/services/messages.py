@@ -231,7 +231,7 @@ def _relevance(app: App, now: datetime):
             events = work.reminder_cases.case_events([row.case_id])[row.case_id]
             latest = _latest_plan_ref(work.quality, row.case_reference) if quality else None
         timeline = timeline_for(events, app.calendar, max(today, row.send_on), app.closures)
-        if quality:  # about a plan document, not a statutory date: judged by domain.quality_alerts
+        if quality:  # about a plan document, not a statutory date: judged by domain.quality.alerts
             return quality_alert_relevance(row.subject_ref, timeline.stage, latest)
         return _still_relevant(row.kind, row.subject_ref, timeline)
 
