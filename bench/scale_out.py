@@ -54,21 +54,9 @@ def create_database(admin_url: str, name: str) -> None:
 
 
 def run_states(flow_names: list[str]) -> dict[str, Counter]:
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
-    from prefect.client.schemas.sorting import FlowRunSort
+    from ehc.orchestration.runs import every_flow_run
 
-    states: dict[str, Counter] = {}
-    with get_client(sync_client=True) as client:
-        for name in flow_names:
-            counter: Counter = Counter()
-            offset = 0
-            while page := client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=[name])),
-                                                sort=FlowRunSort.ID_DESC, limit=200, offset=offset):
-                counter.update(run.state_type.value for run in page)
-                offset += len(page)
-            states[name] = counter
-    return states
+    return {name: Counter(run.state_type.value for run in every_flow_run(name)) for name in flow_names}
 
 
 def wait_until_settled(expected_requests: int, timeout: float, say) -> dict[str, Counter]:

@@ -18,6 +18,7 @@ from prefect.flow_runs import suspend_flow_run
 
 from domain.progress import MilestoneReport, MilestoneState, Progress
 from ehc.orchestration.orchestrator import start_quality_review as start_review_run
+from ehc.orchestration.runs import pause_key
 from ehc.services import casework, messages
 from ehc.clock import today_in_london
 from flows._app import app
@@ -108,7 +109,7 @@ def _wait_for_casework(progress: Progress) -> str:
         return _walk(progress.reference)
     repeat = 0
     while True:
-        key = f"after-event-{progress.casework_events}" + (f"-repeat-{repeat}" if repeat else "")
+        key = pause_key(progress.casework_events, repeat)
         logger.info("%s waits for casework (%s)", progress.reference, key)
         woken_by = suspend_flow_run(wait_for_input=CaseEventRecorded, key=key, timeout=None)
         logger.info("%s resumed earlier by %s #%s", progress.reference, woken_by.event_type, woken_by.sequence)

@@ -15,6 +15,7 @@ from domain.events import CaseEvent, Received
 from domain.intake import NewRequest
 from ehc.services import casework
 from ehc.bootstrap import App
+from ehc.orchestration.runs import latest_runs, waiting_after
 
 
 class LiveRunStuck(RuntimeError):
@@ -77,10 +78,9 @@ def _wait_all(result: LiveResult, expected: dict[str, int], timeout: float,
     pending = dict(expected)
     deadline = time.monotonic() + timeout
     while pending:
-        for reference, run in _latest_runs(list(pending)).items():
+        for reference, run in latest_runs(list(pending)).items():
             state = run.state
-            caught_up = state and (state.is_completed() or (
-                state.is_paused() and state.state_details.pause_key == f"after-event-{pending[reference]}"))
+            caught_up = state and (state.is_completed() or waiting_after(run, pending[reference]))
             if state and (state.is_failed() or state.is_crashed()):
                 raise LiveRunStuck(f"flow run {reference} ended {state.name}: {state.message}")
             if caught_up:
@@ -92,24 +92,10 @@ def _wait_all(result: LiveResult, expected: dict[str, int], timeout: float,
         time.sleep(0.2)
 
 
-def _latest_runs(references: list[str]) -> dict:
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter, FlowRunFilterName
-    from prefect.client.schemas.sorting import FlowRunSort
-
-    with get_client(sync_client=True) as client:
-        runs = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["ehc-request"])),
-                                     flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=references)),
-                                     sort=FlowRunSort.EXPECTED_START_TIME_DESC, limit=200)
-    latest: dict = {}
-    for run in runs:
-        latest.setdefault(run.name, run)
-    return latest
-
 
 def _outcomes(references: list[str]) -> dict[str, str]:
     outcomes = {}
-    for reference, run in _latest_runs(references).items():
+    for reference, run in latest_runs(references).items():
         outcomes[reference] = str(run.state.result()) if run.state.is_completed() else (
             f"waiting ({run.state.state_details.pause_key})")
     return outcomes

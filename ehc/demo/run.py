@@ -28,6 +28,7 @@ from ehc.bootstrap import App, bootstrap
 from ehc.imports.caseload import import_caseload_file
 from ehc.demo.live import LiveResult, drive
 from ehc.orchestration.orchestrator import PrefectOrchestrator
+from ehc.orchestration.runs import every_flow_run, flow_names
 from ehc.orchestration.local_server import local_prefect_server, prefect_environment
 from ehc.case_views import case_summary_json, timeline_text
 from ehc.orchestration.serve import ServeProcess
@@ -152,16 +153,9 @@ def _serve_environment(state_dir: Path, api_url: str, smtp_port: int) -> dict[st
 
 
 def _flow_run_counts() -> dict[str, int]:
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.sorting import FlowRunSort
-
-    by_flow: Counter = Counter()
-    with get_client(sync_client=True) as client:
-        offset = 0
-        while page := client.read_flow_runs(sort=FlowRunSort.ID_DESC, limit=200, offset=offset):
-            by_flow.update(run.flow_id for run in page)
-            offset += len(page)
-        return dict(sorted((client.read_flow(flow_id).name, count) for flow_id, count in by_flow.items()))
+    by_flow = Counter(run.flow_id for run in every_flow_run(flow_name=None))
+    names = flow_names(by_flow)
+    return dict(sorted((names[flow_id], count) for flow_id, count in by_flow.items()))
 
 
 def _caseload_views(app: App, state_dir: Path, as_of: date) -> dict[str, Path]:

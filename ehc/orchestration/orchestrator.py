@@ -7,17 +7,17 @@ resync`` or the daily ``catch-up`` sweep brings the run level later.
 
 from __future__ import annotations
 
-import re
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Mapping, Protocol
+from typing import Mapping, Protocol
+
+from ehc.orchestration.runs import every_flow_run, flow_runs, seen_events
 
 REQUEST_DEPLOYMENT = "ehc-request/ehc-request"
 QUALITY_REVIEW_DEPLOYMENT = "quality-review/quality-review"
-_SEEN = re.compile(r"^after-event-(\d+)")
 
 
 class Orchestrator(Protocol):
@@ -62,11 +62,6 @@ class CatchUpSummary:
         return {"started": len(self.started), "resumed": len(self.resumed), "in_step": self.in_step}
 
 
-def seen_events(pause_key: str | None) -> int | None:
-    """How many casework events a suspended run had read when it suspended (from its pause key)."""
-    match = _SEEN.match(pause_key or "")
-    return int(match.group(1)) if match else None
-
 
 class PrefectOrchestrator:
     """Talks to a Prefect server; ``api_url`` None means Prefect's own settings (PREFECT_API_URL)."""
@@ -103,7 +98,7 @@ class PrefectOrchestrator:
             run = self._active_run(reference)
             if run is not None:
                 return self._nudge(run, reference, casework_events, "resync", casework_events)
-            latest = self._runs(names=[reference], limit=1)
+            latest = flow_runs(names=[reference], limit=1)
             if not case_open and latest and latest[0].state and latest[0].state.is_completed():
                 return f"{reference}: its flow run {latest[0].name} completed; nothing to do"
             return self.start(reference) + " to catch up from the stored events"
@@ -112,7 +107,7 @@ class PrefectOrchestrator:
         """Start runs for open cases that have none; resume suspended runs that are behind the store."""
         summary = CatchUpSummary()
         with self._settings():
-            active = {run.name: run for run in self._all_active_runs()}
+            active = {run.name: run for run in every_flow_run(active=True)}
             for reference, count in {**closed_cases, **open_cases}.items():
                 run = active.get(reference)
                 if run is None:
@@ -134,39 +129,9 @@ class PrefectOrchestrator:
 
         return temporary_settings(updates={PREFECT_API_URL: self.api_url} if self.api_url else {})
 
-    def _runs(self, names: Iterable[str] | None = None, active: bool = False, limit: int = 200,
-              offset: int = 0) -> list:
-        from prefect.client.orchestration import get_client
-        from prefect.client.schemas.filters import (
-            DeploymentFilter, DeploymentFilterName, FlowRunFilter, FlowRunFilterName, FlowRunFilterState,
-            FlowRunFilterStateType,
-        )
-        from prefect.client.schemas.objects import StateType
-        from prefect.client.schemas.sorting import FlowRunSort
-
-        run_filter = FlowRunFilter(
-            name=FlowRunFilterName(any_=list(names)) if names is not None else None,
-            state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[
-                StateType.SCHEDULED, StateType.PENDING, StateType.RUNNING, StateType.PAUSED,
-            ])) if active else None,
-        )
-        # Newest first by when each run was due to start: run ids are random UUIDs, not in creation order.
-        with get_client(sync_client=True) as client:
-            return client.read_flow_runs(
-                flow_run_filter=run_filter,
-                deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=["ehc-request"])),
-                sort=FlowRunSort.EXPECTED_START_TIME_DESC, limit=limit, offset=offset)
-
     def _active_run(self, reference: str):
-        runs = self._runs(names=[reference], active=True, limit=1)
+        runs = flow_runs(names=[reference], active=True, limit=1)
         return runs[0] if runs else None
-
-    def _all_active_runs(self) -> list:
-        runs, offset = [], 0
-        while page := self._runs(active=True, limit=200, offset=offset):
-            runs.extend(page)
-            offset += len(page)
-        return runs
 
     def _settle(self, run):
         """A running pass may be about to suspend on what it read before our event: let it land first."""

@@ -6,17 +6,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-
-def flow_runs(flow_name: str, run_name: str | None = None) -> list:
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter, FlowRunFilterName
-    from prefect.client.schemas.sorting import FlowRunSort
-
-    with get_client(sync_client=True) as client:
-        return client.read_flow_runs(
-            flow_filter=FlowFilter(name=FlowFilterName(any_=[flow_name])),
-            flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[run_name])) if run_name else None,
-            sort=FlowRunSort.EXPECTED_START_TIME_DESC, limit=200)
+from ehc.orchestration.runs import flow_runs, waiting_after
 
 
 def wait_for_run(reference: str, until: Callable[[object], bool], what: str, timeout: float = 120.0,
@@ -25,7 +15,7 @@ def wait_for_run(reference: str, until: Callable[[object], bool], what: str, tim
     deadline = time.monotonic() + timeout
     run = None
     while time.monotonic() < deadline:
-        runs = flow_runs("ehc-request", reference)
+        runs = flow_runs(names=[reference])
         run = runs[0] if runs else None
         if run is not None and until(run):
             return run
@@ -36,8 +26,7 @@ def wait_for_run(reference: str, until: Callable[[object], bool], what: str, tim
 
 
 def suspended_after(events: int) -> Callable[[object], bool]:
-    return lambda run: bool(run.state and run.state.is_paused()
-                            and run.state.state_details.pause_key == f"after-event-{events}")
+    return lambda run: waiting_after(run, events)
 
 
 def completed(run) -> bool:
@@ -48,7 +37,7 @@ def wait_until_completed(flow_name: str, run_name: str, timeout: float = 120.0):
     """The run of ``flow_name`` called ``run_name``, once it has completed."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        runs = flow_runs(flow_name, run_name)
+        runs = flow_runs(flow_name, names=[run_name])
         if runs and runs[0].state and runs[0].state.is_completed():
             return runs[0]
         if runs and runs[0].state and runs[0].state.is_final():

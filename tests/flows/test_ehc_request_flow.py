@@ -40,7 +40,7 @@ def test_a_request_is_carried_from_intake_to_its_final_plan(app, server):
     run = wait_for_run("EHC-F-0001", completed, "the run to complete", log=server.log)
 
     assert run.state.result() == "EHC-F-0001: issued on 2026-10-12"
-    assert len(flow_runs("ehc-request", "EHC-F-0001")) == 1, "one run carried the request all the way"
+    assert len(flow_runs(names=["EHC-F-0001"])) == 1, "one run carried the request all the way"
     reviews = sorted(review.name for review in flow_runs("quality-review"))
     assert "quality-review-EHC-F-0001-draft" in reviews and "quality-review-EHC-F-0001-final" in reviews
     assert reviews.count("quality-review-EHC-F-0001-draft") == 1
@@ -71,7 +71,7 @@ def test_a_run_killed_with_its_server_resumes_on_the_next_event_and_repeats_noth
     run = wait_for_run("EHC-F-0003", completed, "the run to complete after the restart", log=server.log)
 
     assert run.state.result() == "EHC-F-0003: issued on 2026-10-12"
-    assert len(flow_runs("ehc-request", "EHC-F-0003")) == 1
+    assert len(flow_runs(names=["EHC-F-0003"])) == 1
     reviews = [review.name for review in flow_runs("quality-review")]
     assert reviews.count("quality-review-EHC-F-0003-draft") == 1, "the draft's review was not started again"
     assert reviews.count("quality-review-EHC-F-0003-final") == 1

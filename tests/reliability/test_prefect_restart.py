@@ -63,7 +63,7 @@ def test_requests_suspended_across_a_prefect_server_kill_all_resume(tmp_path, re
                 assert "started" in added.orchestration, added.orchestration
             for reference in OUTCOMES:
                 wait_for_run(reference, suspended_after(1), "the run to wait for a decision", log=log)
-            before = {reference: flow_runs("ehc-request", reference)[0].id for reference in OUTCOMES}
+            before = {reference: flow_runs(names=[reference])[0].id for reference in OUTCOMES}
         suspended_at = time.monotonic()
         serving.kill()                    # the runner and every flow run it started
         _kill_server(port)                # the Prefect server, mid-whatever it was doing
@@ -85,7 +85,7 @@ def test_requests_suspended_across_a_prefect_server_kill_all_resume(tmp_path, re
                     else:
                         run = wait_for_run(reference, completed, "the run to complete", log=log)
                         assert run.state.result() == f"{reference}: not_assessed on {DECIDED.isoformat()}"
-                after = {reference: [run.id for run in flow_runs("ehc-request", reference)]
+                after = {reference: [run.id for run in flow_runs(names=[reference])]
                          for reference in OUTCOMES}
         finally:
             serving.stop()

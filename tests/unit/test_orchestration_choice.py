@@ -5,18 +5,24 @@ from __future__ import annotations
 import pytest
 
 from ehc.orchestration.orchestrator import (
-    NoOrchestration, OrchestrationUnavailable, PrefectOrchestrator, api_url_file, orchestrator_for, seen_events,
+    NoOrchestration, OrchestrationUnavailable, PrefectOrchestrator, api_url_file, orchestrator_for,
 )
+from ehc.orchestration.runs import pause_key, seen_events
 
 
-@pytest.mark.parametrize("pause_key, seen", [
+@pytest.mark.parametrize("key, seen", [
     ("after-event-7", 7),
     ("after-event-7-repeat-2", 7),
     ("1", None),  # Prefect's own counter: not one of ours, so treated as behind
     (None, None),
 ])
-def test_a_pause_key_says_how_many_casework_events_the_run_had_read(pause_key, seen):
-    assert seen_events(pause_key) == seen
+def test_a_pause_key_says_how_many_casework_events_the_run_had_read(key, seen):
+    assert seen_events(key) == seen
+
+
+@pytest.mark.parametrize("events, repeat", [(0, 0), (7, 0), (7, 2)])
+def test_the_key_a_run_suspends_under_reads_back_as_the_events_it_had_read(events, repeat):
+    assert seen_events(pause_key(events, repeat)) == events
 
 
 def test_prefect_api_url_in_the_environment_wins(tmp_path):
