@@ -3,7 +3,7 @@
 Nothing heavy is imported until it is first used: `ehc timeline` needs the
 calendar and closures, not SQLAlchemy, Prefect or the mail senders.
 The ports a test or another entry point may replace (the orchestrator, the
-senders, the clock) are arguments of ``bootstrap``.
+senders, the clock, the case database) are arguments of ``bootstrap``.
 """
 
 from __future__ import annotations
@@ -106,11 +106,18 @@ class App:
 
 
 def bootstrap(settings: Settings | None = None, *, orchestrator: Orchestrator | None = None,
-              senders: dict[str, Sender] | None = None, clock: Clock | None = None) -> App:
-    """The App from ``settings`` (default: the environment), with any port given here in place of its own."""
+              senders: dict[str, Sender] | None = None, clock: Clock | None = None,
+              database: CaseDatabase | None = None) -> App:
+    """The App from ``settings`` (default: the environment), with any port given here in place of its own.
+
+    ``database`` is what ``unit_of_work()``, ``read_connection()`` and ``require_current_schema()`` go
+    through: a ``store.unit_of_work.CaseDatabase``, or anything with those three (tests/fakes.py's
+    in-memory one)."""
     app = App(settings or Settings(), clock or SystemClock())
     if orchestrator is not None:
         app.orchestrator = orchestrator
     if senders is not None:
         app.senders = senders
+    if database is not None:
+        app._database = database
     return app

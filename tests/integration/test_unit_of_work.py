@@ -17,22 +17,10 @@ from ehc.bootstrap import App, bootstrap
 from ehc.services import casework
 from reports import queries
 from store.db import SchemaOutOfDate, upgrade
+from tests.fakes import FixedClock, InMemoryCaseDatabase
 
 RECEIVED = date(2026, 3, 2)
-RECORDED_AT = datetime(2026, 6, 1, 9, 30, tzinfo=timezone.utc)
-
-
-class FixedClock:
-    """A clock stopped at one moment (London is an hour ahead of UTC on 1 June)."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def now(self) -> datetime:
-        return self.moment
-
-    def today(self) -> date:
-        return self.moment.date()
+RECORDED_AT = datetime(2026, 6, 1, 9, 30, tzinfo=timezone.utc)  # 10:30 in London
 
 
 @pytest.fixture
@@ -111,3 +99,13 @@ def test_bootstrap_takes_the_ports_it_is_given(tmp_path):
     orchestrator, senders, clock = object(), {"email": object()}, FixedClock(RECORDED_AT)
     app = bootstrap(Settings(state_dir=tmp_path), orchestrator=orchestrator, senders=senders, clock=clock)
     assert (app.orchestrator, app.senders, app.clock) == (orchestrator, senders, clock)
+
+
+def test_bootstrap_takes_the_case_database_it_is_given_and_builds_no_engine(tmp_path):
+    first = bootstrap(Settings(state_dir=tmp_path))
+    database = InMemoryCaseDatabase(first.calendar, first.closures)
+    app = bootstrap(Settings(state_dir=tmp_path), database=database)
+    add_case(app, "EHC-1")
+    with database.unit_of_work() as work:
+        assert work.cases.stored_references(["EHC-1"]) == {"EHC-1"}
+    assert "engine" not in vars(app)  # nothing was built on the settings' database URL

@@ -1,0 +1,406 @@
+"""Fakes for the App's ports, in one place: small real classes that keep each port's promises, not mocks.
+
+- ``FixedClock``: ehc.clock.Clock stopped at one moment, moved on by hand.
+- ``RecordingOrchestrator``: ehc.orchestration.orchestrator.Orchestrator; keeps every call in ``calls``.
+- ``RecordingSender``: notifications.senders.Sender; keeps what it was asked to send, fails on request.
+- ``InMemoryCaseDatabase``: what ``App.unit_of_work()`` goes through (store.unit_of_work.CaseDatabase),
+  with a ``cases`` repository that validates histories with the domain as store/cases.py does.
+
+Hand them to ``ehc.bootstrap.bootstrap(..., clock=, orchestrator=, senders=, database=)``. What the real
+store does with SQL (concurrent writers, row locks, bulk imports, the outbox's leases, report queries) is
+not faked here: test it on SQLite and PostgreSQL (tests/integration/). tests/integration/
+test_fake_store_contract.py runs one scenario on both, so the in-memory cases cannot drift from CaseStore.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import deque
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Iterable, Iterator, Mapping, Sequence
+
+from domain.calendar import WorkingCalendar
+from domain.casefile import EventRejected, fold
+from domain.closures import NO_CLOSURES, ClosureCalendar
+from domain.events import AUDIT_MODELS, AdviceRequested, CaseEvent, Received, event_payload, parse_event
+from domain.intake import NewRequest
+from domain.timeline import OPEN_STAGES, Stage, Timeline, timeline_for
+from ehc.clock import LONDON, midday_in_london
+from ehc.orchestration.orchestrator import CatchUpSummary, NoOrchestration, OrchestrationUnavailable
+from notifications.senders import Outgoing, SendFailed
+from store.cases import CaseNotFound, CaseRecord, DuplicateReference, projection_of
+from store.models import as_utc
+
+# -- the clock ------------------------------------------------------------------------------------
+
+
+class FixedClock:
+    """A clock that stands still at ``now`` (aware; kept in UTC) until a test moves it.
+
+    ``today()`` is the London date of that moment, as SystemClock's is: 23:30 UTC on 31 May is 1 June.
+    """
+
+    def __init__(self, now: datetime) -> None:
+        self.set(now)
+
+    @classmethod
+    def on(cls, day: date) -> FixedClock:
+        """Noon in London on ``day``: a moment whose date is ``day`` in London and in UTC alike."""
+        return cls(midday_in_london(day))
+
+    def now(self) -> datetime:
+        return self._now
+
+    def today(self) -> date:
+        return self._now.astimezone(LONDON).date()
+
+    def set(self, now: datetime) -> None:
+        if now.tzinfo is None:
+            raise ValueError("FixedClock needs an aware datetime: the Clock port's now() is UTC-aware")
+        self._now = now.astimezone(timezone.utc)
+
+    def advance(self, *, days: float = 0, hours: float = 0, minutes: float = 0) -> None:
+        self._now += timedelta(days=days, hours=hours, minutes=minutes)
+
+
+# -- the orchestrator -----------------------------------------------------------------------------
+
+
+class RecordingOrchestrator:
+    """Keeps each call in ``calls`` as a tuple, in the order made:
+
+        ("start", reference)
+        ("case_changed", reference, sequence, event_type, casework_events)
+        ("resync", reference, casework_events, case_open)
+        ("catch_up", {open reference: casework events}, {closed reference: casework events})
+
+    and replies as PrefectOrchestrator does, from the runs it knows: ``runs`` maps a reference to the
+    casework events its suspended run has read (give some to start from; ``start`` adds one at 0, and a
+    run told of or resumed to N events has read N). A run that has read every event of a closed case has
+    completed, so it is no longer active.
+
+    ``unavailable=True`` raises OrchestrationUnavailable on every call, as NoOrchestration does (no
+    Prefect server configured); ``error`` raises that exception instead (Prefect down or refusing). The
+    call is recorded either way: it was attempted.
+    """
+
+    def __init__(self, *, runs: Mapping[str, int] | None = None, unavailable: bool = False,
+                 error: Exception | None = None) -> None:
+        self.calls: list[tuple] = []
+        self.runs: dict[str, int] = dict(runs or {})
+        self.unavailable = unavailable
+        self.error = error
+
+    def start(self, reference: str) -> str:
+        self._called("start", reference)
+        return self._start(reference)
+
+    def case_changed(self, reference: str, sequence: int, event_type: str, casework_events: int) -> str:
+        self._called("case_changed", reference, sequence, event_type, casework_events)
+        if reference not in self.runs:
+            return self._start(reference) + " to catch up"
+        return self._nudge(reference, casework_events)
+
+    def resync(self, reference: str, casework_events: int, case_open: bool) -> str:
+        self._called("resync", reference, casework_events, case_open)
+        if reference in self.runs and self._active(reference, casework_events, case_open):
+            return self._nudge(reference, casework_events)
+        if not case_open and reference in self.runs:
+            return f"{reference}: its flow run {reference} completed; nothing to do"
+        return self._start(reference) + " to catch up from the stored events"
+
+    def catch_up(self, open_cases: Mapping[str, int], closed_cases: Mapping[str, int]) -> CatchUpSummary:
+        self._called("catch_up", dict(open_cases), dict(closed_cases))
+        summary = CatchUpSummary()
+        for reference, count in {**closed_cases, **open_cases}.items():
+            case_open = reference in open_cases
+            if reference not in self.runs or not self._active(reference, count, case_open):
+                if case_open:
+                    self._start(reference)
+                    summary.started.append(reference)
+                continue
+            if self.runs[reference] < count:
+                self.runs[reference] = count
+                summary.resumed.append(reference)
+            else:
+                summary.in_step += 1
+        return summary
+
+    def _called(self, *call) -> None:
+        self.calls.append(call)
+        if self.unavailable:
+            raise OrchestrationUnavailable(NoOrchestration.reason)
+        if self.error is not None:
+            raise self.error
+
+    def _start(self, reference: str) -> str:
+        self.runs[reference] = 0
+        return f"flow run {reference} started (fake run)"
+
+    def _active(self, reference: str, casework_events: int, case_open: bool) -> bool:
+        return case_open or self.runs[reference] < casework_events
+
+    def _nudge(self, reference: str, casework_events: int) -> str:
+        if self.runs[reference] < casework_events:
+            self.runs[reference] = casework_events
+            return f"flow run {reference} resumed"
+        return f"flow run {reference} has already read this and is waiting for casework"
+
+
+# -- the sender -----------------------------------------------------------------------------------
+
+
+class RecordingSender:
+    """Keeps every Outgoing it was asked to send in ``attempts`` and those it accepted in ``sent``.
+
+    ``fail_next(times, ...)`` makes the next ``times`` sends raise SendFailed (temporary unless
+    ``permanent``), as a mail server that is down or refuses would; ``unavailable`` is what
+    ``unavailable()`` says (a channel with nothing configured). ``closed`` counts ``close()`` calls.
+    """
+
+    def __init__(self, *, unavailable: str | None = None) -> None:
+        self.attempts: list[Outgoing] = []
+        self.sent: list[Outgoing] = []
+        self.closed = 0
+        self._unavailable = unavailable
+        self._failures: deque[SendFailed] = deque()
+
+    def fail_next(self, times: int = 1, reason: str = "SMTP server unavailable", *, permanent: bool = False) -> None:
+        self._failures.extend(SendFailed(reason, permanent=permanent) for _ in range(times))
+
+    def unavailable(self) -> str | None:
+        return self._unavailable
+
+    def send(self, message: Outgoing) -> None:
+        self.attempts.append(message)
+        if self._failures:
+            raise self._failures.popleft()
+        self.sent.append(message)
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+# -- the case database ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredContributor:
+    """What the contributor directory holds of one contributor (store.models.Contributor's columns)."""
+
+    id: int
+    code: str
+    name: str
+    agency: str
+    team: str | None = None
+    email: str | None = None
+    escalation_email: str | None = None
+
+
+@dataclass(frozen=True)
+class _EventRow:
+    sequence: int
+    type: str
+    on: date
+    actor: str
+    recorded_at: datetime
+    payload: dict
+
+
+@dataclass
+class _StoredCase:
+    request: NewRequest
+    stage: Stage
+    next_due: date | None
+    rows: list[_EventRow]
+
+
+@dataclass
+class _Tables:
+    cases: dict[str, _StoredCase] = field(default_factory=dict)
+    contributors: dict[str, StoredContributor] = field(default_factory=dict)
+
+
+class InMemoryCases:
+    """The CaseStore methods the casework and contributor services call, on dictionaries.
+
+    Writes fold the whole history with the domain first (as CaseStore does through its projection), so an
+    impossible event raises EventRejected with the domain's reason and writes nothing. Not here: bulk
+    imports (``import_caseload``), the ``advice_requests`` projection, row locks.
+    """
+
+    def __init__(self, tables: _Tables, calendar: WorkingCalendar, closures: ClosureCalendar) -> None:
+        self._tables = tables
+        self.calendar = calendar
+        self.closures = closures
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def timeline(self, events: Sequence[CaseEvent], as_of: date) -> Timeline:
+        return timeline_for(events, self.calendar, as_of, self.closures)
+
+    def get(self, reference: str) -> CaseRecord:
+        return _record(self._case(reference))
+
+    def stored_references(self, references: Sequence[str]) -> set[str]:
+        return {reference for reference in references if reference in self._tables.cases}
+
+    def casework_event_counts(self) -> dict[str, tuple[int, bool]]:
+        return {reference: (sum(1 for row in case.rows if not _is_audit(row)), case.stage in OPEN_STAGES)
+                for reference, case in self._tables.cases.items()}
+
+    def find(self, as_of: date, *, due_within: int | None = None, overdue: bool = False,
+             stages: Iterable[Stage] = (), caseworker: str | None = None) -> list[tuple[CaseRecord, Timeline]]:
+        """As CaseStore.find: narrowed by the earliest pending statutory date, then decided by the domain."""
+        stages = tuple(stages)
+        candidates = [case for case in self._tables.cases.values()
+                      if (not stages or case.stage in stages)
+                      and (not caseworker or case.request.caseworker == caseworker)
+                      and (not overdue or (case.next_due is not None and case.next_due < as_of))
+                      and (due_within is None or (case.next_due is not None
+                                                  and case.next_due <= as_of + timedelta(days=due_within)))]
+        candidates.sort(key=lambda case: (case.next_due is None, case.next_due or date.min, case.request.reference))
+        found = []
+        for record in map(_record, candidates):
+            timeline = self.timeline(record.events, as_of)
+            if overdue and not timeline.is_overdue:
+                continue
+            if due_within is not None and not any(
+                as_of <= deadline.statutory <= as_of + timedelta(days=due_within) for deadline in timeline.pending
+            ):
+                continue
+            found.append((record, timeline))
+        return found
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def add_request(self, request: NewRequest, actor: str, recorded_at: datetime) -> CaseRecord:
+        if request.reference in self._tables.cases:
+            raise DuplicateReference(request.reference)
+        received = Received(on=request.received)
+        case = _StoredCase(request, *self._project([received]), rows=[])
+        case.rows.append(_row(1, received, actor, recorded_at))
+        self._tables.cases[request.reference] = case
+        return _record(case)
+
+    def record(self, reference: str, event: CaseEvent, actor: str, recorded_at: datetime) -> CaseRecord:
+        """Append ``event`` if the history allows it; raises EventRejected otherwise."""
+        case = self._case(reference)
+        if isinstance(event, Received):
+            raise EventRejected(f"the request was already received on {case.request.received}")
+        if isinstance(event, AdviceRequested) and event.contributor:
+            self.contributor(event.contributor)
+        stage, next_due = self._project([*(_event(row) for row in case.rows), event])
+        case.rows.append(_row(len(case.rows) + 1, event, actor, recorded_at))
+        case.stage, case.next_due = stage, next_due
+        return _record(case)
+
+    # -- contributors ---------------------------------------------------------------------------
+
+    def add_contributor(self, code: str, name: str, agency: str, team: str | None = None,
+                        email: str | None = None, escalation_email: str | None = None) -> StoredContributor:
+        if code in self._tables.contributors:
+            raise ValueError(f"code: a contributor {code!r} already exists")
+        row = StoredContributor(len(self._tables.contributors) + 1, code, name, agency, team, email,
+                                escalation_email)
+        self._tables.contributors[code] = row
+        return row
+
+    def contributor(self, code: str) -> StoredContributor:
+        row = self._tables.contributors.get(code)
+        if row is None:
+            raise EventRejected(f"contributor: no contributor with code {code!r} (add it with `ehc contributors add`)")
+        return row
+
+    def stored_contributor_codes(self, codes: Iterable[str]) -> set[str]:
+        return {code for code in codes if code in self._tables.contributors}
+
+    def contributors(self) -> list[StoredContributor]:
+        return sorted(self._tables.contributors.values(), key=lambda row: (row.agency, row.code))
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _case(self, reference: str) -> _StoredCase:
+        case = self._tables.cases.get(reference)
+        if case is None:
+            raise CaseNotFound(reference)
+        return case
+
+    def _project(self, events: Sequence[CaseEvent]) -> tuple[Stage, date | None]:
+        """Validates the history with the domain (EventRejected) and projects it, as CaseStore._project does."""
+        projection = projection_of(fold(events), events, self.closures)
+        return projection.stage, projection.next_due
+
+
+def _row(sequence: int, event: CaseEvent, actor: str, recorded_at: datetime) -> _EventRow:
+    return _EventRow(sequence, event.type, event.on, actor, recorded_at, event_payload(event))
+
+
+def _event(row: _EventRow) -> CaseEvent:
+    """Read back from its stored parts, as the store does (so an event that cannot round-trip shows up here)."""
+    return parse_event(row.type, row.on, row.payload)
+
+
+_AUDIT_TYPES = {model.model_fields["type"].default for model in AUDIT_MODELS}
+
+
+def _is_audit(row: _EventRow) -> bool:
+    return row.type in _AUDIT_TYPES
+
+
+def _record(case: _StoredCase) -> CaseRecord:
+    request = case.request
+    return CaseRecord(
+        reference=request.reference, received=request.received,
+        child_given_name=request.child_given_name, child_family_name=request.child_family_name,
+        child_date_of_birth=request.child_date_of_birth, caseworker=request.caseworker, team=request.team,
+        setting=request.setting, stage=case.stage,
+        events=tuple(_event(row) for row in case.rows),
+        audit=tuple({"sequence": row.sequence, "type": row.type, "date": row.on.isoformat(), "actor": row.actor,
+                     "recorded_at": as_utc(row.recorded_at).isoformat(), "details": copy.deepcopy(row.payload)}
+                    for row in case.rows),
+    )
+
+
+class InMemoryUnitOfWork:
+    """One unit of work's repositories: only ``cases`` (the outbox, quality and reminder reads are SQL)."""
+
+    def __init__(self, cases: InMemoryCases) -> None:
+        self.cases = cases
+
+
+class InMemoryCaseDatabase:
+    """Stands in for store.unit_of_work.CaseDatabase: ``bootstrap(settings, database=InMemoryCaseDatabase(...))``.
+
+    A unit of work works on a copy of the tables taken when it begins, which replaces them when its block
+    ends and is dropped if the block raises: all or nothing. One unit of work at a time: a second one
+    opened inside the first is refused (concurrent writers are the real store's business).
+    """
+
+    def __init__(self, calendar: WorkingCalendar, closures: ClosureCalendar = NO_CLOSURES) -> None:
+        self.calendar = calendar
+        self.closures = closures
+        self._tables = _Tables()
+        self._open = False
+
+    def require_current_schema(self) -> None:
+        """Always current: there is no schema to migrate."""
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[InMemoryUnitOfWork]:
+        if self._open:
+            raise RuntimeError("the in-memory case database holds one unit of work at a time; "
+                               "test overlapping transactions on a real database")
+        working = copy.deepcopy(self._tables)
+        self._open = True
+        try:
+            yield InMemoryUnitOfWork(InMemoryCases(working, self.calendar, self.closures))
+            self._tables = working
+        finally:
+            self._open = False
+
+    def read_connection(self):
+        raise NotImplementedError("the report queries (reports/) are SQL: test them on a real database "
+                                  "(tests/integration/)")

@@ -1,0 +1,377 @@
+"""Casework as a caseworker sees it (ehc/services/casework.py), on the fakes: no database, no Prefect.
+
+The usual request is received Mon 2 Mar 2026: the decision is due Mon 13 Apr,
+advice six weeks after it is asked for, the no-plan notice Mon 22 Jun and the
+final plan Mon 20 Jul 2026. The clock stands at noon in London on 2 Mar unless
+a test moves it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+
+import pytest
+
+from domain.casefile import EventRejected
+from domain.closures import SettingKind
+from domain.events import (
+    AdviceReceived, AdviceRequested, Agency, Decision, DraftServed, FinalIssued, NotificationSent, Received,
+)
+from domain.intake import NewRequest
+from domain.rules import Step
+from domain.timeline import Stage
+from ehc.orchestration.orchestrator import NoOrchestration, OrchestrationUnavailable
+from ehc.parse import FieldProblems
+from ehc.services import casework
+from ehc.services.contributors import add_contributor
+from store.cases import CaseNotFound, DuplicateReference
+from tests.fakes import RecordingOrchestrator
+from tests.services.conftest import RECEIVED
+
+REF = "EHC/2026/042"
+ACTOR = "alice"
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def intake(app, reference: str = REF, received: date = RECEIVED, **details) -> casework.Recorded:
+    return casework.add_request(app, NewRequest(reference=reference, received=received, **details), ACTOR)
+
+
+def record(app, *events, reference: str = REF) -> casework.Recorded:
+    for event in events:
+        done = casework.record_event(app, reference, event, ACTOR)
+    return done
+
+
+def stored_events(app, reference: str = REF) -> tuple:
+    record_, _ = casework.show_case(app, reference, RECEIVED)
+    return record_.events
+
+
+def given_cases(app, cases: dict[str, tuple[date, tuple]]) -> None:
+    """Cases written straight into the store (no flow run told): reference -> (received, later events)."""
+    with app.unit_of_work() as work:
+        for reference, (received, events) in cases.items():
+            work.cases.add_request(NewRequest(reference=reference, received=received), ACTOR, app.clock.now())
+            for event in events:
+                work.cases.record(reference, event, ACTOR, app.clock.now())
+
+
+ASSESS = Decision(on=d("2026-04-10"), outcome="assess")
+NOT_ASSESSED = Decision(on=d("2026-04-10"), outcome="not_assess")
+
+
+# -- intake ---------------------------------------------------------------------------------------
+
+
+def test_intake_stores_the_case_and_starts_its_flow_run(app, orchestrator):
+    done = intake(app, caseworker="A Okafor")
+
+    assert orchestrator.calls == [("start", REF)]
+    assert done.orchestration == f"flow run {REF} started (fake run)"
+    stored, timeline = casework.show_case(app, REF, RECEIVED)
+    assert (stored.stage, stored.caseworker, stored.events) == (Stage.AWAITING_DECISION, "A Okafor",
+                                                               (Received(on=RECEIVED),))
+    assert timeline.deadlines[Step.DECISION_TO_ASSESS].statutory == d("2026-04-13")
+    assert timeline.deadlines[Step.FINAL_PLAN].statutory == d("2026-07-20")
+
+
+def test_a_request_imported_without_a_flow_run_tells_the_orchestrator_nothing(app, orchestrator):
+    done = casework.add_request(app, NewRequest(reference=REF, received=RECEIVED), ACTOR, start_run=False)
+
+    assert orchestrator.calls == []
+    assert done.orchestration == "no flow run: not asked to start one"
+    assert stored_events(app) == (Received(on=RECEIVED),)
+
+
+def test_a_second_request_under_a_stored_reference_is_refused_and_the_first_case_is_kept(app, orchestrator):
+    intake(app, caseworker="A Okafor")
+
+    with pytest.raises(DuplicateReference, match=re.escape(f"reference: a case {REF!r} already exists")):
+        intake(app, received=d("2026-03-09"), caseworker="B Singh")
+
+    stored, _ = casework.show_case(app, REF, RECEIVED)
+    assert (stored.received, stored.caseworker) == (RECEIVED, "A Okafor")
+    assert orchestrator.calls == [("start", REF)]
+
+
+# -- recording events -----------------------------------------------------------------------------
+
+
+def test_each_recorded_event_tells_the_run_its_sequence_number_and_event_type(app, orchestrator):
+    intake(app)
+    journey = [
+        # event                                                            stage after        told
+        (ASSESS,                                                           Stage.ASSESSMENT,  (2, "decision")),
+        (AdviceRequested(on=d("2026-04-13"), agency=Agency.HEALTH),        Stage.ASSESSMENT,  (3, "advice_requested")),
+        (AdviceReceived(on=d("2026-05-20"), agency=Agency.HEALTH),         Stage.ASSESSMENT,  (4, "advice_received")),
+        (DraftServed(on=d("2026-06-15")),                                  Stage.DRAFT,       (5, "draft_served")),
+        (FinalIssued(on=d("2026-07-17")),                                  Stage.ISSUED,      (6, "final_issued")),
+    ]
+    for event, stage, (sequence, event_type) in journey:
+        done = record(app, event)
+        assert done.record.stage is stage
+        assert orchestrator.calls[-1] == ("case_changed", REF, sequence, event_type, sequence)
+        assert done.orchestration == f"flow run {REF} resumed"
+    assert len(orchestrator.calls) == 1 + len(journey)
+
+
+def test_a_notification_in_the_audit_trail_moves_the_sequence_on_but_is_not_casework(app, orchestrator, clock):
+    intake(app)
+    record(app, ASSESS)
+    with app.unit_of_work() as work:  # as the dispatcher notes a sent reminder in the case's audit trail
+        work.cases.record(REF, NotificationSent(on=d("2026-04-10"), outbox_key="k1", purpose="advice_due",
+                                                recipient_role="contributor:DCO-N", attempt=1),
+                          "system", clock.now())
+
+    record(app, AdviceRequested(on=d("2026-04-13"), agency=Agency.HEALTH))
+
+    # the run is told: the fourth event in the case's trail, and the third piece of casework
+    assert orchestrator.calls[-1] == ("case_changed", REF, 4, "advice_requested", 3)
+
+
+def test_with_orchestration_unavailable_the_event_is_still_stored_and_the_reply_says_so(app, orchestrator):
+    intake(app)
+    orchestrator.unavailable = True
+
+    done = record(app, ASSESS)
+
+    assert done.orchestration == f"no flow run: {NoOrchestration.reason}"
+    assert stored_events(app) == (Received(on=RECEIVED), ASSESS)
+    assert orchestrator.calls[-1] == ("case_changed", REF, 2, "decision", 2)  # it was tried
+
+
+def test_with_prefect_refusing_the_event_is_stored_and_the_reply_points_to_a_resync(app, orchestrator):
+    intake(app)
+    orchestrator.error = ConnectionError("connection refused")
+
+    done = record(app, ASSESS)
+
+    assert done.orchestration == ("flow run not told (ConnectionError: connection refused); the change is stored, "
+                                  "and `ehc case resync` or the daily catch-up will bring the run level")
+    assert stored_events(app) == (Received(on=RECEIVED), ASSESS)
+
+
+IMPOSSIBLE = {
+    # what the caseworker tried: (history after receipt, the event, the reason given)
+    "advice received that was never asked for": (
+        [ASSESS], AdviceReceived(on=d("2026-05-20"), agency=Agency.HEALTH),
+        "no advice was requested from health on or before 2026-05-20"),
+    "a decision before the request came in": (
+        [], Decision(on=d("2026-02-27"), outcome="assess"),
+        "decision on 2026-02-27 is before the request was received on 2026-03-02"),
+    "a draft plan before a decision to assess": (
+        [], DraftServed(on=d("2026-04-20")),
+        "draft served on 2026-04-20 needs a decision to assess first"),
+    "advice asked for after the case closed": (
+        [NOT_ASSESSED], AdviceRequested(on=d("2026-04-13"), agency=Agency.HEALTH),
+        "advice requested on 2026-04-13 comes after the case closed (decision not to assess on 2026-04-10)"),
+    "the same request received again": (
+        [], Received(on=d("2026-03-09")),
+        "the request was already received on 2026-03-02"),
+    "advice asked of a contributor not in the directory": (
+        [ASSESS], AdviceRequested(on=d("2026-04-13"), agency=Agency.HEALTH, contributor="DCO-X"),
+        "contributor: no contributor with code 'DCO-X'"),
+}
+
+
+@pytest.mark.parametrize("history, event, reason", IMPOSSIBLE.values(), ids=IMPOSSIBLE.keys())
+def test_an_impossible_event_is_refused_with_the_reason_and_nothing_is_stored_or_told(app, orchestrator, history,
+                                                                                      event, reason):
+    intake(app)
+    if history:
+        record(app, *history)
+    before, told = stored_events(app), list(orchestrator.calls)
+
+    with pytest.raises(EventRejected, match=re.escape(reason)):
+        record(app, event)
+
+    assert stored_events(app) == before
+    assert orchestrator.calls == told
+
+
+def test_an_event_for_a_case_never_received_is_refused_and_nothing_is_told(app, orchestrator):
+    with pytest.raises(CaseNotFound, match="no case with reference 'EHC/2026/999'"):
+        record(app, ASSESS, reference="EHC/2026/999")
+    assert orchestrator.calls == []
+
+
+def test_each_event_in_the_audit_trail_carries_the_clocks_time_and_who_recorded_it(app, clock):
+    intake(app)
+    clock.set(datetime(2026, 4, 10, 15, 5, tzinfo=timezone.utc))
+    record(app, ASSESS)
+    clock.advance(days=3)
+    casework.record_event(app, REF, AdviceRequested(on=d("2026-04-13"), agency=Agency.HEALTH), "bob")
+
+    stored, _ = casework.show_case(app, REF, d("2026-04-13"))
+    assert [(entry["type"], entry["date"], entry["actor"], entry["recorded_at"]) for entry in stored.audit] == [
+        ("received",         "2026-03-02", "alice", "2026-03-02T12:00:00+00:00"),
+        ("decision",         "2026-04-10", "alice", "2026-04-10T15:05:00+00:00"),
+        ("advice_requested", "2026-04-13", "bob",   "2026-04-13T15:05:00+00:00"),
+    ]
+
+
+# -- the clock's today ----------------------------------------------------------------------------
+
+
+AS_OF = [
+    # clock (UTC)                                        decision on    timeline as of   why
+    (datetime(2026, 4, 10, 12, 0, tzinfo=timezone.utc),  "2026-04-10",  "2026-04-10",    "recorded the same day"),
+    (datetime(2026, 4, 20, 9, 0, tzinfo=timezone.utc),   "2026-04-10",  "2026-04-20",    "back-dated: as of today"),
+    (datetime(2026, 4, 9, 23, 30, tzinfo=timezone.utc),  "2026-04-10",  "2026-04-10",    "already the 10th in London (BST)"),
+    (datetime(2026, 4, 8, 12, 0, tzinfo=timezone.utc),   "2026-04-10",  "2026-04-10",    "dated ahead: as of the event"),
+]
+
+
+@pytest.mark.parametrize("now, decided, as_of, why", AS_OF, ids=[row[3] for row in AS_OF])
+def test_the_timeline_a_recorded_event_returns_is_as_of_the_clocks_london_today(app, clock, now, decided, as_of,
+                                                                                why):
+    intake(app)
+    clock.set(now)
+    done = record(app, Decision(on=d(decided), outcome="assess"))
+    assert done.timeline.as_of == d(as_of)
+
+
+def test_the_timeline_intake_returns_is_as_of_the_clocks_today_or_the_day_received_if_later(app, clock):
+    clock.set(datetime(2026, 3, 5, 23, 30, tzinfo=timezone.utc))  # still Thu 5 Mar in London (GMT)
+    assert intake(app, "EHC-1", received=d("2026-03-02")).timeline.as_of == d("2026-03-05")
+    assert intake(app, "EHC-2", received=d("2026-03-09")).timeline.as_of == d("2026-03-09")
+
+
+# -- typed-in events ------------------------------------------------------------------------------
+
+
+def test_an_advice_request_naming_a_known_contributor_takes_the_contributors_agency(app):
+    intake(app)
+    add_contributor(app, "DCO-N", "Dr P Shah", "health")
+
+    event = casework.event_from_options(app, REF, "advice_requested", d("2026-04-13"),
+                                        {"contributor": "DCO-N", "agency": None, "setting": None})
+
+    assert event == AdviceRequested(on=d("2026-04-13"), agency=Agency.HEALTH, contributor="DCO-N")
+
+
+def test_an_advice_request_of_the_childs_school_takes_the_setting_from_the_case(app):
+    intake(app, setting="URN-100001")
+
+    event = casework.event_from_options(app, REF, "advice_requested", d("2026-04-13"), {"agency": "education"})
+
+    assert event == AdviceRequested(on=d("2026-04-13"), agency=Agency.EDUCATION, setting="URN-100001",
+                                    setting_kind=SettingKind.SCHOOL)
+
+
+def test_an_advice_request_naming_an_unknown_contributor_is_refused_before_anything_is_recorded(app, orchestrator):
+    intake(app)
+    with pytest.raises(EventRejected, match="contributor: no contributor with code 'DCO-X'"):
+        casework.event_from_options(app, REF, "advice_requested", d("2026-04-13"), {"contributor": "DCO-X"})
+    assert stored_events(app) == (Received(on=RECEIVED),)
+    assert orchestrator.calls == [("start", REF)]
+
+
+BAD_OPTIONS = [
+    # event type         options                                  problems: (field in the domain's words, what is wrong)
+    ("decision",         {"outcome": "maybe"},                    [("outcome", "Input should be 'assess' or 'not_assess'")]),
+    ("decision",         {"outcome": "assess", "colour": "red"},  [("colour", "does not apply to this event")]),
+    ("draft_served",     {"setting": "URN-100001"},               [("setting", "does not apply to this event")]),
+    ("advice_requested", {"contributor": "DCO\x00N"},
+     [("contributor", "contains the control character U+0000 at position 4; type plain text")]),
+    ("advice_received",  {"agency": None},
+     [("", "advice received must name the agency or the contributor")]),
+]
+
+
+@pytest.mark.parametrize("event_type, options, problems", BAD_OPTIONS, ids=[
+    "an outcome that is not one", "a field a decision does not have", "a setting on a draft",
+    "a control character in a contributor code", "advice received from nobody named"])
+def test_fields_an_event_cannot_have_are_refused_naming_each_field(app, event_type, options, problems):
+    intake(app)
+    with pytest.raises(FieldProblems) as refused:
+        casework.event_from_options(app, REF, event_type, d("2026-04-13"), options)
+    assert list(refused.value.problems) == problems
+
+
+# -- bringing flow runs level ---------------------------------------------------------------------
+
+
+def test_catch_up_hands_open_and_closed_cases_to_the_orchestrator_with_their_casework_event_counts(app, orchestrator):
+    given_cases(app, {
+        # reference  received             events after receipt
+        "EHC-A":     (d("2026-03-02"),    ()),
+        "EHC-B":     (d("2026-03-02"),    (ASSESS, AdviceRequested(on=d("2026-04-13"), agency=Agency.HEALTH))),
+        "EHC-C":     (d("2026-03-02"),    (NOT_ASSESSED,)),
+    })
+    orchestrator.runs = {"EHC-B": 2}  # B's run suspended having read the receipt and the decision
+
+    summary = casework.catch_up_all(app)
+
+    assert orchestrator.calls == [("catch_up", {"EHC-A": 1, "EHC-B": 3}, {"EHC-C": 2})]
+    assert summary == {"started": 1, "resumed": 1, "in_step": 0}  # A started, B resumed, C closed with no run
+
+
+def test_a_resync_of_a_closed_case_whose_run_read_the_closing_event_has_nothing_to_do(app, orchestrator):
+    intake(app)
+    record(app, NOT_ASSESSED)
+
+    reply = casework.resync(app, REF)
+
+    assert orchestrator.calls[-1] == ("resync", REF, 2, False)
+    assert reply == f"{REF}: its flow run {REF} completed; nothing to do"
+
+
+def test_a_resync_of_a_case_closed_while_prefect_was_down_resumes_its_run(app, orchestrator):
+    intake(app)
+    orchestrator.unavailable = True
+    record(app, NOT_ASSESSED)
+    orchestrator.unavailable = False
+
+    reply = casework.resync(app, REF)
+
+    assert orchestrator.calls[-1] == ("resync", REF, 2, False)
+    assert reply == f"flow run {REF} resumed"
+
+
+def test_a_resync_with_no_prefect_server_says_so(app, orchestrator):
+    intake(app)
+    orchestrator.unavailable = True
+    with pytest.raises(OrchestrationUnavailable, match="no Prefect server is configured"):
+        casework.resync(app, REF)
+
+
+def test_runs_started_for_imported_cases_stop_at_the_first_sign_that_prefect_is_unavailable(app):
+    cases = ["EHC-A", "EHC-B", "EHC-C"]
+    working, missing = RecordingOrchestrator(), RecordingOrchestrator(unavailable=True)
+
+    app.orchestrator = working
+    assert casework.start_request_runs(app, cases) == (3, [])
+    app.orchestrator = missing
+    assert casework.start_request_runs(app, cases) == (0, [f"no flow runs started: {NoOrchestration.reason}"])
+
+    assert working.calls == [("start", "EHC-A"), ("start", "EHC-B"), ("start", "EHC-C")]
+    assert missing.calls == [("start", "EHC-A")]
+
+
+# -- finding cases --------------------------------------------------------------------------------
+
+
+def test_cases_are_found_by_what_falls_due_earliest_first(app):
+    given_cases(app, {
+        # reference  received          decision due
+        "EHC-A":     (d("2026-03-02"), ()),   # Mon 13 Apr
+        "EHC-B":     (d("2026-03-09"), ()),   # Mon 20 Apr
+        "EHC-C":     (d("2026-02-23"), ()),   # Mon  6 Apr
+        "EHC-D":     (d("2026-02-16"), ()),   # Mon 30 Mar: missed
+        "EHC-E":     (d("2026-02-16"), (Decision(on=d("2026-03-27"), outcome="not_assess"),)),  # closed
+    })
+    as_of = d("2026-04-06")
+
+    def found(**filters) -> list[str]:
+        return [record_.reference for record_, _ in casework.find_cases(app, as_of, **filters)]
+
+    assert found() == ["EHC-D", "EHC-C", "EHC-A", "EHC-B", "EHC-E"]
+    assert found(due_within=10) == ["EHC-C", "EHC-A"]
+    assert found(overdue=True) == ["EHC-D"]
+    assert found(stages=[Stage.NOT_ASSESSED]) == ["EHC-E"]
