@@ -5,6 +5,11 @@ databases) or, failing that, a throwaway cluster started here from the
 installed PostgreSQL binaries. Without either, PostgreSQL tests are skipped,
 unless EHC_REQUIRE_POSTGRES=1 (as the README's test command sets) makes that
 a failure.
+
+Migrations run once per session per database kind: ``database_url`` copies a
+migrated template (a checkpointed SQLite file copied per test; a PostgreSQL
+``CREATE DATABASE ... TEMPLATE``), so each test still gets a store of its own.
+``empty_database_url`` stays unmigrated, for the migration tests.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 from contextlib import closing
 from pathlib import Path
 from typing import Iterable
@@ -23,6 +29,26 @@ from store.db import make_engine, upgrade
 from tests.postgres_cluster import PostgresCluster, PostgresNotInstalled
 
 _database_numbers = itertools.count(1)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The fast lane: ``bin/test`` sets EHC_TEST_LANE=fast, and a run of the whole suite then leaves out the
+    tests marked ``slow`` (-m "not slow"). Test paths named on the command line run as asked, slow or not, and
+    a -m of your own is kept as it is. ``bin/test --all`` (EHC_TEST_LANE=all, as in CI) runs everything."""
+    if (os.environ.get("EHC_TEST_LANE") == "fast" and config.args_source != pytest.Config.ArgsSource.ARGS
+            and not config.option.markexpr):
+        config.option.markexpr = "not slow"
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    lane = os.environ.get("EHC_TEST_LANE")
+    if lane == "fast" and config.args_source == pytest.Config.ArgsSource.ARGS:
+        return "lane: the tests named, slow or not"
+    if lane == "fast" and config.option.markexpr == "not slow":
+        return 'lane: fast (-m "not slow"; `bin/test --all` runs the slow tests too)'
+    if lane:
+        return f"lane: {lane}" + (f" (-m {config.option.markexpr!r})" if config.option.markexpr else "")
+    return None
 
 
 @pytest.fixture(scope="session")
@@ -43,14 +69,46 @@ def postgres_admin_url():
         cluster.stop()
 
 
-def _fresh_postgres_database(admin_url: str) -> str:
-    """A new, empty database on the test server; returns its URL."""
-    name = f"ehc_test_{os.getpid()}_{next(_database_numbers)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+class PostgresDatabases:
+    """Creates and drops databases on the test server, through one admin connection pool for the session."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = admin_url
+        self._admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+        with self._admin.connect() as connection:
+            self._can_force = connection.dialect.server_version_info >= (13,)  # DROP DATABASE ... WITH (FORCE)
+
+    def url(self, name: str) -> str:
+        return self.admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+    def create(self, template: str | None = None) -> str:
+        """A new database (empty, or a copy of ``template``, which nobody may be connected to); returns its name."""
+        name = f"ehc_test_{os.getpid()}_{next(_database_numbers)}"
+        copy = f' TEMPLATE "{template}"' if template else ""
+        with self._admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+        return name
+
+    def drop(self, name: str) -> None:
+        """Drop a test's database when it is done, ending any session a test left open on it.
+
+        Dropped at once, its files are mostly still unwritten pages in the OS cache; left to the end, the
+        session's few hundred databases reach the disk and then take seconds to delete.
+        """
+        if not self._can_force:  # an older server given by EHC_TEST_POSTGRES_URL: left in place, as it was
+            return
+        with self._admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    def close(self) -> None:
+        self._admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_databases(postgres_admin_url) -> PostgresDatabases:
+    databases = PostgresDatabases(postgres_admin_url)
+    yield databases
+    databases.close()
 
 
 ON_EACH_DATABASE = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -60,21 +118,65 @@ ON_EACH_DATABASE = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postg
 def empty_database_url(request, tmp_path) -> str:
     """A database with nothing in it (no migration run), on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'empty' / 'ehc.sqlite3'}"
-    return _fresh_postgres_database(request.getfixturevalue("postgres_admin_url"))
+        yield f"sqlite:///{tmp_path / 'empty' / 'ehc.sqlite3'}"
+        return
+    databases: PostgresDatabases = request.getfixturevalue("postgres_databases")
+    name = databases.create()
+    yield databases.url(name)
+    databases.drop(name)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory) -> Path:
+    """One SQLite file migrated to the newest revision, checkpointed and closed: copied for each test."""
+    path = tmp_path_factory.mktemp("migrated-template") / "ehc.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        upgrade(engine)
+        with engine.connect() as connection:  # the store runs in WAL mode: fold the log into the file
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+    for side_file in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if side_file.exists() and side_file.stat().st_size:  # would hold what a plain file copy misses
+            raise RuntimeError(f"{side_file} is not empty after a checkpoint and close: the template is incomplete")
+        side_file.unlink(missing_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres_template(postgres_databases) -> str:
+    """One PostgreSQL database migrated to the newest revision, with no connection left open: copied for each test.
+
+    CREATE DATABASE ... TEMPLATE refuses a template anyone is connected to, so the migrating engine is disposed
+    here and the tests only ever see copies. Dropped at the end of the session.
+    """
+    name = postgres_databases.create()
+    engine = make_engine(postgres_databases.url(name))
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    yield name
+    postgres_databases.drop(name)
 
 
 @pytest.fixture(params=ON_EACH_DATABASE)
 def database_url(request, tmp_path) -> str:
-    """An empty, migrated case store on each database the product supports."""
+    """An empty, migrated case store of the test's own, on each database the product supports.
+
+    A copy of the session's migrated template (``migrated_sqlite_template``, ``migrated_postgres_template``):
+    the migrations run once per session and database, not once per test.
+    """
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'ehc.sqlite3'}"
-    else:
-        url = _fresh_postgres_database(request.getfixturevalue("postgres_admin_url"))
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    return url
+        path = tmp_path / "ehc.sqlite3"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    databases: PostgresDatabases = request.getfixturevalue("postgres_databases")
+    name = databases.create(template=request.getfixturevalue("migrated_postgres_template"))
+    yield databases.url(name)
+    databases.drop(name)
 
 
 @pytest.fixture

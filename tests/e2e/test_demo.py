@@ -14,7 +14,7 @@ import pytest
 
 from notifications.sink import read_eml
 
-pytestmark = pytest.mark.flows
+pytestmark = [pytest.mark.flows, pytest.mark.slow]  # a few minutes: `bin/test --all`
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ AS_OF = date(2026, 11, 20)
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra")
 pytestmark = [
+    pytest.mark.slow,  # starts Chromium: `bin/test --all`
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: bin/test installs it"),
     pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),  # the page, not the database, is on test
 ]

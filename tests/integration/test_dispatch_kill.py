@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import text
 
 from config.settings import PACKAGED_REMINDER_POLICY
@@ -25,6 +26,10 @@ from ehc.services.messages import deadline_watch
 from notifications.sink import SmtpSink
 from tests.integration.test_outbox import AS_OF, load_caseload, make_app
 from tests.reliability.processes import json_value as _json, until_delivered as _until_delivered
+
+# A dispatcher process killed mid-send KILLS times, on each database: 15-25 s a database even on a quiet
+# machine, so this kill test is in the slow lane with tests/reliability (`bin/test --all`).
+pytestmark = pytest.mark.slow
 
 KILLS = 15
 START = datetime(2026, 4, 21, 9, 0, tzinfo=timezone.utc)  # Tue 10:00 BST
