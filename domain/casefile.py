@@ -17,8 +17,8 @@ from typing import Iterable
 from domain.closures import SettingKind
 from domain.events import (
     AUDIT_MODELS, AdviceReceived, AdviceRequested, Agency, CaseEvent, ConsultationAnswered, ConsultationSent,
-    Decision, DecisionOutcome, DraftServed, ExceptionEnded, ExceptionStarted, FinalIssued,
-    NoPlanNotice, Received, RepresentationsReceived, Withdrawn,
+    Decision, DecisionOutcome, DraftServed, ExceptionEnded, ExceptionStarted, FinalIssued, Mediation,
+    NoPlanNotice, Received, RepresentationsReceived, Tribunal, Withdrawn,
 )
 from domain.rules import Limb
 
@@ -69,6 +69,13 @@ class CaseFile:
     no_plan_notice: date | None = None
     withdrawn: date | None = None
     exceptions: list[ExceptionRecord] = field(default_factory=list)
+    mediation: list[date] = field(default_factory=list)  # each mediation recorded, in date order
+    tribunal: list[date] = field(default_factory=list)  # each tribunal appeal recorded, in date order
+
+    @property
+    def mediation_or_tribunal(self) -> bool:
+        """SEN2 leaves the case out of every timeliness measure (docs/RULES.md)."""
+        return bool(self.mediation or self.tribunal)
 
     @property
     def decided_to_assess(self) -> bool:
@@ -124,7 +131,7 @@ def _apply(case: CaseFile, event: CaseEvent) -> None:
     if event.on < case.received:
         raise EventRejected(f"{label} on {event.on} is before the request was received on {case.received}")
     closure = case.closure
-    if closure and not isinstance(event, ExceptionEnded):
+    if closure and not isinstance(event, (ExceptionEnded, Mediation, Tribunal)):  # appeals follow decisions
         reason, closed_on = closure
         raise EventRejected(f"{label} on {event.on} comes after the case closed ({reason} on {closed_on})")
     handler = _HANDLERS[type(event)]
@@ -241,6 +248,14 @@ def _exception_ended(case: CaseFile, event: ExceptionEnded) -> None:
     record.end = event.on
 
 
+def _mediation(case: CaseFile, event: Mediation) -> None:
+    case.mediation.append(event.on)
+
+
+def _tribunal(case: CaseFile, event: Tribunal) -> None:
+    case.tribunal.append(event.on)
+
+
 _HANDLERS = {
     Decision: _decision,
     AdviceRequested: _advice_requested,
@@ -254,4 +269,6 @@ _HANDLERS = {
     Withdrawn: _withdrawn,
     ExceptionStarted: _exception_started,
     ExceptionEnded: _exception_ended,
+    Mediation: _mediation,
+    Tribunal: _tribunal,
 }

@@ -132,6 +132,28 @@ class Withdrawn(_Event):
     type: Literal["withdrawn"] = "withdrawn"
 
 
+class _Appeal(_Event):
+    """Mediation or a tribunal appeal on the case (CFA s52-s55; Reg 32-44 of the Regulations).
+
+    Either may follow any decision (not to assess, not to issue a plan, the
+    plan's content), so it is accepted at any stage after receipt, also after
+    the case closed. A case with either is left out of the SEN2 timeliness
+    measures (docs/RULES.md, "How SEN2 counts timeliness").
+    ``date_from_row`` is set (True) when a caseload CSV said ``yes`` without a date:
+    ``on`` is then the latest date the row gives, not the day it took place.
+    """
+
+    date_from_row: bool | None = None
+
+
+class Mediation(_Appeal):
+    type: Literal["mediation"] = "mediation"
+
+
+class Tribunal(_Appeal):
+    type: Literal["tribunal"] = "tribunal"
+
+
 class _NotificationAudit(_Event):
     """An audit entry for one outbox message: what happened to it, never its contents.
 
@@ -168,7 +190,7 @@ class NotificationSkipped(_NotificationAudit):
 _CASEWORK_MODELS = (
     Received, Decision, AdviceRequested, AdviceReceived, DraftServed, RepresentationsReceived,
     ConsultationSent, ConsultationAnswered, FinalIssued, NoPlanNotice, ExceptionStarted,
-    ExceptionEnded, Withdrawn,
+    ExceptionEnded, Withdrawn, Mediation, Tribunal,
 )
 AUDIT_MODELS = (NotificationSent, NotificationFailed, NotificationSkipped)
 _EVENT_MODELS = (*_CASEWORK_MODELS, *AUDIT_MODELS)

@@ -16,6 +16,12 @@ Counting rules, all calendar days (Europe/London dates):
   when returned on or before ``requested + 42 days`` (Reg 8(1));
 - "excluding exceptions" removes every plan whose case had a Reg 10(4)
   exception (also 13(3)) from numerator **and** denominator;
+- a notice that no plan will be issued is counted in the period it was given
+  in, and is *within 16 weeks* when given on or before ``received + 112 days``
+  (Reg 10(1));
+- a case with a mediation or a tribunal appeal recorded (at any date) is left
+  out of every measure here but advice: plans (with and without exceptions),
+  decisions and notices; plans so left out are counted on their own;
 - "within a year" is on or before the anniversary of receipt; a request
   received on 29 February has its anniversary on 28 February of a common year;
 - a percentage is rounded half-up to one decimal place, and is None (no
@@ -142,6 +148,7 @@ class PlanIssued:
     received: date
     issued: date
     exceptions_apply: bool = False
+    mediation_tribunal: bool = False  # the case had mediation or a tribunal appeal: left out, counted apart
 
     @property
     def days_to_issue(self) -> int:
@@ -162,10 +169,24 @@ class DecisionMade:
 
     received: date
     decided: date
+    mediation_tribunal: bool = False  # the case had mediation or a tribunal appeal: not counted
 
     @property
     def within_6_weeks(self) -> bool:
         return self.decided <= DECISION_TO_ASSESS.due(self.received)
+
+
+@dataclass(frozen=True)
+class NoPlanNoticeGiven:
+    """A notice, after assessing, that no plan will be issued (Reg 10(1))."""
+
+    received: date
+    given: date
+    mediation_tribunal: bool = False  # the case had mediation or a tribunal appeal: not counted
+
+    @property
+    def within_16_weeks(self) -> bool:
+        return self.given <= NO_PLAN_NOTICE.due(self.received)
 
 
 @dataclass(frozen=True)
@@ -191,6 +212,7 @@ class PlanTally:
     days_to_issue: int = 0  # summed over the plans, for the average
     over_20_weeks_within_a_year: int = 0
     over_a_year: int = 0
+    excluded_mediation_tribunal: int = 0  # plans left out of every field above: mediation or tribunal
 
     @classmethod
     def of(cls, plans: Iterable[PlanIssued]) -> PlanTally:
@@ -198,6 +220,8 @@ class PlanTally:
 
     @classmethod
     def _one(cls, plan: PlanIssued) -> PlanTally:
+        if plan.mediation_tribunal:
+            return cls(excluded_mediation_tribunal=1)
         on_time = int(plan.within_20_weeks)
         counted = int(not plan.exceptions_apply)
         return cls(
@@ -237,7 +261,8 @@ class OnTimeTally:
 
     @classmethod
     def of(cls, items: Iterable[DecisionMade | AdviceReturned]) -> OnTimeTally:
-        items = list(items)
+        """Decisions on a case with mediation or a tribunal appeal are left out."""
+        items = [item for item in items if not getattr(item, "mediation_tribunal", False)]
         return cls(len(items), sum(item.within_6_weeks for item in items))
 
     def __add__(self, other: OnTimeTally) -> OnTimeTally:
@@ -246,6 +271,27 @@ class OnTimeTally:
     @property
     def pct_within_6_weeks(self) -> float | None:
         return percentage(self.within_6_weeks, self.done)
+
+
+@dataclass(frozen=True)
+class NoticeTally:
+    """Notices that no plan will be issued, given in a period, and how many within 16 weeks (Reg 10(1))."""
+
+    notices: int = 0
+    within_16_weeks: int = 0
+
+    @classmethod
+    def of(cls, notices: Iterable[NoPlanNoticeGiven]) -> NoticeTally:
+        """Notices on a case with mediation or a tribunal appeal are left out."""
+        counted = [notice for notice in notices if not notice.mediation_tribunal]
+        return cls(len(counted), sum(notice.within_16_weeks for notice in counted))
+
+    def __add__(self, other: NoticeTally) -> NoticeTally:
+        return NoticeTally(self.notices + other.notices, self.within_16_weeks + other.within_16_weeks)
+
+    @property
+    def pct_within_16_weeks(self) -> float | None:
+        return percentage(self.within_16_weeks, self.notices)
 
 
 def _values(tally: PlanTally) -> tuple[int, ...]:
@@ -271,6 +317,12 @@ class DecisionDay:
 
 
 @dataclass(frozen=True)
+class NoticeDay:
+    day: date  # the day the notice that no plan will be issued was given
+    tally: NoticeTally
+
+
+@dataclass(frozen=True)
 class AdviceDay:
     day: date  # the day the advice was returned
     agency: str
@@ -291,6 +343,10 @@ def plans_in(period: Period, days: Iterable[PlanDay]) -> PlanTally:
 
 def decisions_in(period: Period, days: Iterable[DecisionDay]) -> OnTimeTally:
     return sum((row.tally for row in days if row.day in period), OnTimeTally())
+
+
+def notices_in(period: Period, days: Iterable[NoticeDay]) -> NoticeTally:
+    return sum((row.tally for row in days if row.day in period), NoticeTally())
 
 
 def advice_in(period: Period, days: Iterable[AdviceDay], by: str) -> dict[str, OnTimeTally]:
@@ -321,10 +377,12 @@ class PeriodMeasures:
     advice_by_contributor: dict[str, OnTimeTally]
     exceptions_by_limb: dict[str, int]
     england: EnglandFigure | None
+    notices: NoticeTally = NoticeTally()
 
 
 def measures_for(period: Period, plan_days: Sequence[PlanDay], decision_days: Sequence[DecisionDay],
-                 advice_days: Sequence[AdviceDay], exception_days: Sequence[ExceptionDay]) -> PeriodMeasures:
+                 advice_days: Sequence[AdviceDay], exception_days: Sequence[ExceptionDay],
+                 notice_days: Sequence[NoticeDay] = ()) -> PeriodMeasures:
     return PeriodMeasures(
         period=period,
         plans=plans_in(period, plan_days),
@@ -333,6 +391,7 @@ def measures_for(period: Period, plan_days: Sequence[PlanDay], decision_days: Se
         advice_by_contributor=advice_in(period, advice_days, "contributor"),
         exceptions_by_limb=exceptions_in(period, exception_days),
         england=england_figure(period.end.year),
+        notices=notices_in(period, notice_days),
     )
 
 
@@ -459,8 +518,14 @@ def open_caseload(requests: Iterable[OpenRequest], as_of: date, policy: Reminder
 
 # -- the `ehc report timeliness --json` contract ---------------------------------------------------------
 
-def timeliness_contract(period: Period, plans: PlanTally, decisions: OnTimeTally, open_at_end: OpenTally) -> dict:
-    """The stable JSON object: keys and meanings are checked by acceptance tests; do not rename."""
+def timeliness_contract(period: Period, plans: PlanTally, decisions: OnTimeTally, open_at_end: OpenTally,
+                        notices: NoticeTally = NoticeTally()) -> dict:
+    """The stable JSON object: keys and meanings are checked by acceptance tests; do not rename.
+
+    Cases with mediation or a tribunal appeal are in none of the plan, decision
+    or notice counts (plans so left out are ``plans_excluded_mediation_tribunal``),
+    but are among the open and overdue requests.
+    """
     return {
         "from": period.start.isoformat(),
         "to": period.end.isoformat(),
@@ -475,4 +540,8 @@ def timeliness_contract(period: Period, plans: PlanTally, decisions: OnTimeTally
         "pct_decisions_within_6_weeks": decisions.pct_within_6_weeks,
         "open_requests": open_at_end.requests,
         "open_overdue": open_at_end.overdue,
+        "plans_excluded_mediation_tribunal": plans.excluded_mediation_tribunal,
+        "no_plan_notices": notices.notices,
+        "no_plan_notices_within_16_weeks": notices.within_16_weeks,
+        "pct_no_plan_notices_within_16_weeks": notices.pct_within_16_weeks,
     }

@@ -22,10 +22,11 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from domain.events import DecisionOutcome
-from domain.rules import DECISION_TO_ASSESS, FINAL_PLAN, Limb
+from domain.rules import DECISION_TO_ASSESS, FINAL_PLAN, NO_PLAN_NOTICE, Limb
 from domain.initials import initials
 from domain.timeliness import (
-    CLOSURE_DETECTED, AdviceDay, DecisionDay, ExceptionDay, OnTimeTally, OpenRequest, OpenTally, PlanDay, PlanTally,
+    CLOSURE_DETECTED, AdviceDay, DecisionDay, ExceptionDay, NoticeDay, NoticeTally, OnTimeTally, OpenRequest, OpenTally,
+    PlanDay, PlanTally,
 )
 from domain.timeline import OPEN_STAGES
 from store.models import AdviceRequest, Case, CaseEvent, Contributor
@@ -120,45 +121,67 @@ class EventDays:
     plans: list[PlanDay]
     decisions: list[DecisionDay]
     exceptions: list[ExceptionDay]
+    notices: list[NoticeDay] = ()  # type: ignore[assignment]
+
+
+APPEAL_TYPES = ("mediation", "tribunal")
+
+
+def _appealed_cases():
+    """The ids of cases with a mediation or a tribunal appeal recorded (at any date): SEN2 leaves them out of
+    timeliness. Few cases have one, so the set is small."""
+    appeal = CaseEvent.__table__.alias("appeal")
+    return select(appeal.c.case_id).where(appeal.c.type.in_(APPEAL_TYPES)).distinct()
 
 
 CASE_LIMBS = tuple(limb.value for limb in Limb if limb.is_case_exception)
 
 
 def event_days(connection: Connection, start: date, end: date, limbs: bool = True) -> EventDays:
-    """Final plans and decisions on each day from ``start`` to ``end`` (both included), in one read of the events.
+    """Final plans, decisions and notices not to issue on each day from ``start`` to ``end`` (both included),
+    in one read of the events.
 
     Plans are tallied SEN2's way (within 20 weeks, with and without
     exceptions, days to issue, over 20 weeks within a year, over a year);
-    decisions (either outcome) with how many were within 6 weeks. The Reg
-    10(4) limbs of the excepted plans come from ``_exception_days`` (left
-    out with ``limbs=False``).
+    decisions (either outcome) with how many were within 6 weeks; notices
+    that no plan will be issued with how many were within 16 weeks. Cases
+    with a mediation or tribunal appeal are left out of all of them; the
+    plans so left out are counted apart (``excluded_mediation_tribunal``).
+    The Reg 10(4) limbs of the excepted plans come from ``_exception_days``
+    (left out with ``limbs=False``).
     """
     day = CaseEvent.event_date
-    is_plan = CaseEvent.type == "final_issued"
-    within = case((is_plan, day <= plus_days(Case.received, FINAL_PLAN.days)),
+    within = case((CaseEvent.type == "final_issued", day <= plus_days(Case.received, FINAL_PLAN.days)),
+                  (CaseEvent.type == "no_plan_notice", day <= plus_days(Case.received, NO_PLAN_NOTICE.days)),
                   else_=day <= plus_days(Case.received, DECISION_TO_ASSESS.days))
     within_year = day <= one_year_after(Case.received)
-    counted = Case.exceptions_apply.is_(False)
+    appeals = _appealed_cases().subquery("appealed")
+    appealed = appeals.c.case_id.is_not(None)
+    kept = appeals.c.case_id.is_(None)
+    counted = and_(kept, Case.exceptions_apply.is_(False))
     query = (
         select(
-            CaseEvent.type, day, func.count(), _count_if(within),
+            CaseEvent.type, day, _count_if(kept), _count_if(and_(kept, within)),
             _count_if(counted), _count_if(and_(counted, within)),
-            func.coalesce(func.sum(days_between(day, Case.received)), 0),
-            _count_if(and_(~within, within_year)), _count_if(~within_year),
+            func.coalesce(func.sum(case((kept, days_between(day, Case.received)), else_=0)), 0),
+            _count_if(and_(kept, ~within, within_year)), _count_if(and_(kept, ~within_year)),
+            _count_if(appealed),
         )
         .join(Case, Case.id == CaseEvent.case_id)
-        .where(CaseEvent.type.in_(("final_issued", "decision")), _between(day, start, end))
+        .outerjoin(appeals, appeals.c.case_id == Case.id)
+        .where(CaseEvent.type.in_(("final_issued", "decision", "no_plan_notice")), _between(day, start, end))
         .group_by(CaseEvent.type, day)
         .order_by(CaseEvent.type, day)
     )
-    plans, decisions = [], []
+    plans, decisions, notices = [], [], []
     for kind, on, done, on_time, *rest in connection.execute(query):
         if kind == "decision":
             decisions.append(DecisionDay(on, OnTimeTally(int(done), int(on_time))))
+        elif kind == "no_plan_notice":
+            notices.append(NoticeDay(on, NoticeTally(int(done), int(on_time))))
         else:
             plans.append(PlanDay(on, PlanTally(int(done), int(on_time), *(int(value) for value in rest))))
-    return EventDays(plans, decisions, _exception_days(connection, start, end) if limbs else [])
+    return EventDays(plans, decisions, _exception_days(connection, start, end) if limbs else [], notices)
 
 
 def _exception_days(connection: Connection, start: date, end: date) -> list[ExceptionDay]:
@@ -179,7 +202,8 @@ def _exception_days(connection: Connection, start: date, end: date) -> list[Exce
         .join(final, and_(final.c.case_id == Case.id, final.c.type == "final_issued"))
         .outerjoin(excepted, and_(excepted.c.case_id == Case.id, excepted.c.type == "exception_started",
                                   limb.in_(CASE_LIMBS)))
-        .where(Case.exceptions_apply.is_(True), Case.stage == "issued", _between(final.c.event_date, start, end))
+        .where(Case.exceptions_apply.is_(True), Case.stage == "issued", _between(final.c.event_date, start, end),
+               Case.id.not_in(_appealed_cases()))
         .group_by(final.c.event_date, label)
         .order_by(final.c.event_date, label)
     )
@@ -194,6 +218,11 @@ def plan_days(connection: Connection, start: date, end: date) -> list[PlanDay]:
 def decision_days(connection: Connection, start: date, end: date) -> list[DecisionDay]:
     """Decisions whether to assess (either outcome) on each day and how many within 6 weeks."""
     return event_days(connection, start, end, limbs=False).decisions
+
+
+def notice_days(connection: Connection, start: date, end: date) -> list[NoticeDay]:
+    """Notices that no plan will be issued on each day and how many within 16 weeks (Reg 10(1))."""
+    return event_days(connection, start, end, limbs=False).notices
 
 
 def exception_days(connection: Connection, start: date, end: date) -> list[ExceptionDay]:

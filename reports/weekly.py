@@ -109,8 +109,8 @@ def gather_weekly(connection: Connection, as_of: date, authority: str, policy: R
     start = min([period.start for period in periods] + [weeks[0].start])
     events = queries.event_days(connection, start, as_of)
     advice_days = queries.advice_days(connection, start, as_of)
-    measures = tuple(measures_for(period, events.plans, events.decisions, advice_days, events.exceptions)
-                     for period in periods)
+    measures = tuple(measures_for(period, events.plans, events.decisions, advice_days, events.exceptions,
+                                  events.notices) for period in periods)
     trend = tuple(TrendPoint(week.end, plans_in(week, events.plans)) for week in weeks)
     caseload = open_caseload(queries.open_requests(connection, as_of), as_of, policy, calendar)
     return WeeklyReport(authority, as_of, measures, trend, caseload, england_figure(as_of.year))
@@ -223,6 +223,10 @@ def _measure_rows(report: WeeklyReport) -> list[tuple]:
         ("decisions made", *(m.decisions.done for m in report.periods)),
         ("decisions within 6 weeks", *(m.decisions.within_6_weeks for m in report.periods)),
         ("% decisions within 6 weeks", *(m.decisions.pct_within_6_weeks for m in report.periods)),
+        ("notices not to issue a plan", *(m.notices.notices for m in report.periods)),
+        ("notices within 16 weeks", *(m.notices.within_16_weeks for m in report.periods)),
+        ("% notices within 16 weeks", *(m.notices.pct_within_16_weeks for m in report.periods)),
+        ("plans left out: mediation or tribunal", *(m.plans.excluded_mediation_tribunal for m in report.periods)),
     ]
     limbs = sorted({limb for m in report.periods for limb in m.exceptions_by_limb})
     rows += [(f"plans with exception {limb}", *(m.exceptions_by_limb.get(limb, 0) for m in report.periods))

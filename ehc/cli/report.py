@@ -23,7 +23,9 @@ def report_timeliness(
     period_to: str = typer.Option(..., "--to", help="Last day of the period (YYYY-MM-DD), included."),
     json_output: bool = JsonOption,
 ) -> None:
-    """Plans issued within 20 weeks (with and without exceptions), decisions within 6 weeks, open requests."""
+    """Plans issued within 20 weeks (with and without exceptions), decisions within 6 weeks, notices not to issue
+    within 16 weeks, open requests. Cases with mediation or a tribunal appeal are left out of the timeliness
+    figures (the plans so left out are counted) but not of the open requests."""
     from ehc.bootstrap import bootstrap
     from ehc.services.reporting import timeliness_summary
 
@@ -42,6 +44,10 @@ def report_timeliness(
             f"  decisions whether to assess           {data['decisions_made']:>7}",
             f"  decisions within 6 weeks              {data['decisions_within_6_weeks']:>7}  "
             f"{_pct(data['pct_decisions_within_6_weeks'])}",
+            f"  notices not to issue a plan           {data['no_plan_notices']:>7}",
+            f"  notices within 16 weeks               {data['no_plan_notices_within_16_weeks']:>7}  "
+            f"{_pct(data['pct_no_plan_notices_within_16_weeks'])}",
+            f"  plans left out: mediation or tribunal {data['plans_excluded_mediation_tribunal']:>7}",
             f"  open at the end of {data['to']}        {data['open_requests']:>7}",
             f"  of which overdue                      {data['open_overdue']:>7}",
         ]))

@@ -16,8 +16,8 @@ from pydantic import ValidationError
 
 from domain.casefile import CaseFile, EventRejected, fold
 from domain.events import (
-    CaseEvent, Decision, DecisionOutcome, DraftServed, ExceptionEnded, ExceptionStarted, FinalIssued,
-    NoPlanNotice, Received, Withdrawn,
+    CaseEvent, Decision, DecisionOutcome, DraftServed, ExceptionEnded, ExceptionStarted, FinalIssued, Mediation,
+    NoPlanNotice, Received, Tribunal, Withdrawn,
 )
 from domain.intake import NewRequest
 from domain.rules import CASE_LIMBS, Limb
@@ -26,7 +26,7 @@ from ehc.parse import InputError, describe_validation, parse_case_date, parse_op
 REQUIRED_COLUMNS = ("case_ref", "received", "decision", "decision_date", "final_issued", "no_plan_notice", "exception")
 OPTIONAL_COLUMNS = (
     "caseworker", "team", "setting", "child_given_name", "child_family_name", "child_date_of_birth",
-    "draft_served", "withdrawn", "exception_start", "exception_end",
+    "draft_served", "withdrawn", "exception_start", "exception_end", "mediation", "tribunal",
 )
 MAX_FILE_BYTES = 512 * 1024 * 1024
 PROBLEMS_SHOWN = 50  # a file of 100,000 bad rows must still give a message a person can read
@@ -137,6 +137,7 @@ def _parse_row(row: dict) -> tuple[NewRequest, list[CaseEvent], CaseFile]:
         if on:
             events.append(event_type(on=on))
     events += _exception(cell, received)
+    events += _appeals(cell, max(event.on for event in events))
     return request, events, fold(events)
 
 
@@ -167,4 +168,18 @@ def _exception(cell: dict[str, str], received) -> list[CaseEvent]:
     events: list[CaseEvent] = [ExceptionStarted(on=start or received, limb=Limb(limb))]
     if end:
         events.append(ExceptionEnded(on=end, limb=Limb(limb)))
+    return events
+
+
+def _appeals(cell: dict[str, str], last_date) -> list[CaseEvent]:
+    """``mediation`` and ``tribunal``: ``yes``, ``no`` or empty. The file says that one took place, not when:
+    a ``yes`` is recorded on the latest date the row gives (by which the case's history is known to have got
+    that far), marked ``date_from_row`` so that no one reads it as the day of the mediation or hearing."""
+    events: list[CaseEvent] = []
+    for column, event_type in (("mediation", Mediation), ("tribunal", Tribunal)):
+        value = (cell.get(column) or "").lower()
+        if value not in ("yes", "no", ""):
+            raise InputError(f"{column}: {cell[column]!r} is not yes, no or empty")
+        if value == "yes":
+            events.append(event_type(on=last_date, date_from_row=True))
     return events

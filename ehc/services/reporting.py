@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.timeliness import Period, decisions_in, plans_in, timeliness_contract
+from domain.timeliness import Period, decisions_in, notices_in, plans_in, timeliness_contract
 from ehc.bootstrap import App
 from ehc.parse import FieldProblems
 from reports import queries
@@ -29,8 +29,9 @@ def timeliness_summary(app: App, period_from: date, period_to: date) -> dict:
     with app.read_connection() as connection:
         events = queries.event_days(connection, period_from, period_to, limbs=False)
         plans, decisions = plans_in(period, events.plans), decisions_in(period, events.decisions)
+        notices = notices_in(period, events.notices)
         open_at_end = queries.open_tally(connection, period_to)
-    return timeliness_contract(period, plans, decisions, open_at_end)
+    return timeliness_contract(period, plans, decisions, open_at_end, notices)
 
 
 class WeeklyReportFiles(BaseModel):

@@ -13,8 +13,8 @@ import pytest
 from domain.casefile import EventRejected, fold
 from domain.events import (
     AdviceReceived, AdviceRequested, Agency, ConsultationAnswered, ConsultationSent, Decision, DecisionOutcome,
-    DraftServed, ExceptionEnded, ExceptionStarted, FinalIssued, NoPlanNotice, Received, RepresentationsReceived,
-    Withdrawn,
+    DraftServed, ExceptionEnded, ExceptionStarted, FinalIssued, Mediation, NoPlanNotice, Received,
+    RepresentationsReceived, Tribunal, Withdrawn,
 )
 from domain.rules import Limb, Step
 from domain.timeline import Status, timeline_for
@@ -206,3 +206,60 @@ def test_an_exception_starting_on_the_day_of_a_decision_not_to_assess_is_accepte
     case = fold([RECEIVED, not_assess, started])
     assert case.closure == ("decision not to assess", D("2026-04-10"))
     assert [record.limb for record in case.exceptions] == [Limb.PERSONAL_CIRCUMSTANCES]
+
+
+# --- mediation and tribunal: appeals follow decisions, so they are accepted at any stage after receipt ------
+
+NOT_ASSESSED = Decision(on=D("2026-04-10"), outcome=DecisionOutcome.NOT_ASSESS)
+APPEALS = [
+    # the history before it, the appeal, why
+    ([RECEIVED], Mediation(on=D("2026-03-20")), "mediation while the decision is awaited"),
+    ([RECEIVED, NOT_ASSESSED], Mediation(on=D("2026-05-11")), "mediation after a refusal to assess closed the case"),
+    ([RECEIVED, NOT_ASSESSED], Tribunal(on=D("2026-09-14")), "tribunal after a refusal to assess"),
+    ([RECEIVED, ASSESS, NoPlanNotice(on=D("2026-06-22"))], Tribunal(on=D("2026-10-05")),
+     "tribunal after the notice not to issue a plan"),
+    ([RECEIVED, ASSESS, DraftServed(on=D("2026-06-01")), FinalIssued(on=D("2026-07-20"))],
+     Tribunal(on=D("2027-01-11")), "tribunal on the plan's content, months after it was issued"),
+    ([RECEIVED, Withdrawn(on=D("2026-03-30"))], Mediation(on=D("2026-03-30")), "on the day the case closed"),
+    ([RECEIVED], Tribunal(on=D("2026-03-02")), "on the day the request was received"),
+]
+
+
+@pytest.mark.parametrize(("history", "appeal", "reason"), APPEALS, ids=[row[-1] for row in APPEALS])
+def test_mediation_and_tribunal_are_accepted_at_any_stage_after_receipt_even_after_the_case_closed(history, appeal,
+                                                                                                   reason):
+    before = fold(history)
+    case = fold([*history, appeal])
+
+    assert case.mediation_or_tribunal
+    assert (case.mediation, case.tribunal) == (
+        [appeal.on] if appeal.type == "mediation" else [], [appeal.on] if appeal.type == "tribunal" else [])
+    assert (case.closure, case.decision, case.final_issued) == (before.closure, before.decision, before.final_issued)
+
+
+def test_mediation_or_tribunal_before_the_request_was_received_is_refused():
+    with pytest.raises(EventRejected, match="mediation on 2026-03-01 is before the request was received on 2026-03-02"):
+        fold([RECEIVED, Mediation(on=D("2026-03-01"))])
+    with pytest.raises(EventRejected, match="tribunal on 2026-02-02 is before the request was received"):
+        fold([RECEIVED, NOT_ASSESSED, Tribunal(on=D("2026-02-02"))])
+
+
+def test_a_case_may_go_to_mediation_and_then_to_tribunal_more_than_once():
+    case = fold([RECEIVED, NOT_ASSESSED, Mediation(on=D("2026-05-11")), Tribunal(on=D("2026-09-14")),
+                 Mediation(on=D("2026-06-01"))])
+
+    assert (case.mediation, case.tribunal) == ([D("2026-05-11"), D("2026-06-01")], [D("2026-09-14")])
+
+
+def test_a_case_without_mediation_or_tribunal_is_not_marked():
+    assert not fold([RECEIVED, ASSESS]).mediation_or_tribunal
+
+
+def test_mediation_does_not_move_or_hide_any_statutory_date(calendar):
+    history = [RECEIVED, ASSESS]
+    plain = timeline_for(history, calendar, D("2026-05-01"))
+    appealed = timeline_for([*history, Mediation(on=D("2026-04-20"))], calendar, D("2026-05-01"))
+
+    assert appealed.stage == plain.stage
+    assert {name: (d.statutory, d.status) for name, d in appealed.deadlines.items()} == {
+        name: (d.statutory, d.status) for name, d in plain.deadlines.items()}

@@ -16,9 +16,10 @@ from domain.casefile import fold
 from domain.rag import Rag, rag_of
 from domain.timeline import OPEN_STAGES, Stage, timeline_for
 from domain.timeliness import (
-    CLOSURE_DETECTED, AdviceDay, AdviceReturned, DecisionDay, DecisionMade, ExceptionDay, OnTimeTally, OpenRequest,
-    OpenTally, Period, PlanDay, PlanIssued, PlanTally, england_figure, exceptions_in, measures_for, one_year_after,
-    open_caseload, percentage, plans_in, report_periods, timeliness_contract, trend_weeks, view_open_request,
+    CLOSURE_DETECTED, AdviceDay, AdviceReturned, DecisionDay, DecisionMade, ExceptionDay, NoPlanNoticeGiven,
+    NoticeDay, NoticeTally, OnTimeTally, OpenRequest, OpenTally, Period, PlanDay, PlanIssued, PlanTally,
+    england_figure, exceptions_in, measures_for, notices_in, one_year_after, open_caseload, percentage, plans_in,
+    report_periods, timeliness_contract, trend_weeks, view_open_request,
 )
 from ehc.demo.synthetic import synthetic_caseload
 
@@ -152,7 +153,103 @@ def test_the_contract_object_has_exactly_the_agreed_keys_and_values():
         "pct_within_20_weeks_excl_exceptions": 25.0,
         "decisions_made": 3, "decisions_within_6_weeks": 2, "pct_decisions_within_6_weeks": 66.7,
         "open_requests": 7, "open_overdue": 2,
+        # added with the mediation/tribunal exclusion and the Reg 10(1) measure: none here
+        "plans_excluded_mediation_tribunal": 0,
+        "no_plan_notices": 0, "no_plan_notices_within_16_weeks": 0, "pct_no_plan_notices_within_16_weeks": None,
     }
+
+
+# --- notices not to issue a plan (Reg 10(1)) and cases with mediation or a tribunal appeal --------------
+
+NOTICES = [
+    # received, notice given, mediation or tribunal on the case, counted, within 16 weeks
+    ("2026-03-02", "2026-06-22", False, True, True, "Mon 2 Mar -> Mon 22 Jun: day 112, the last day within 16 weeks"),
+    ("2026-03-02", "2026-06-23", False, True, False, "Mon 2 Mar -> Tue 23 Jun: day 113, late by one day"),
+    ("2026-02-20", "2026-06-12", False, True, True, "Fri 20 Feb -> Fri 12 Jun: day 112"),
+    ("2026-01-05", "2026-06-30", False, True, False, "Mon 5 Jan -> Tue 30 Jun: day 176, on the period's last day"),
+    ("2026-03-09", "2026-06-01", True, False, False, "day 84, within, but the case went to mediation: left out"),
+    ("2026-01-05", "2026-06-15", True, False, False, "day 161, late, but the case went to tribunal: left out"),
+    ("2026-01-05", "2026-05-31", False, False, False, "given the day before the period: not counted"),
+    ("2026-03-09", "2026-07-01", False, False, False, "given the day after the period: not counted"),
+]
+JUNE = Period("June 2026", D("2026-06-01"), D("2026-06-30"))
+
+
+@pytest.mark.parametrize(("received", "given", "appealed", "counted", "within", "reason"), NOTICES,
+                         ids=ids(NOTICES))
+def test_a_notice_not_to_issue_is_within_16_weeks_on_or_before_day_112(received, given, appealed, counted, within,
+                                                                        reason):
+    notice = NoPlanNoticeGiven(D(received), D(given), mediation_tribunal=appealed)
+
+    assert notice.within_16_weeks is (D(given) <= D(received) + timedelta(days=112))
+    tally = notices_in(JUNE, [NoticeDay(notice.given, NoticeTally.of([notice]))])
+    assert tally == NoticeTally(notices=int(counted), within_16_weeks=int(counted and within))
+
+
+def test_notices_in_a_period_leave_out_the_cases_with_mediation_or_a_tribunal_and_give_a_percentage():
+    notices = [NoPlanNoticeGiven(D(received), D(given), appealed) for received, given, appealed, *_ in NOTICES]
+
+    tally = notices_in(JUNE, [NoticeDay(notice.given, NoticeTally.of([notice])) for notice in notices])
+
+    assert tally == NoticeTally(notices=4, within_16_weeks=2)
+    assert tally.pct_within_16_weeks == 50.0
+    assert NoticeTally().pct_within_16_weeks is None
+
+
+APPEALED_PLANS = [
+    # received, final issued, exceptions apply, mediation or tribunal, why
+    ("2026-01-05", "2026-05-25", False, False, "day 140, within: counted"),
+    ("2026-01-05", "2026-06-01", False, False, "day 147, late: counted"),
+    ("2026-01-12", "2026-05-01", False, True, "day 109, within, then mediation: left out"),
+    ("2025-12-01", "2026-05-01", False, True, "day 151, late, then tribunal: left out"),
+    ("2025-12-01", "2026-05-04", True, True, "day 154, late, exception and tribunal: left out of both counts"),
+    ("2025-04-30", "2026-05-01", False, True, "366 days, over a year, mediation: not among the over-a-year"),
+]
+
+
+def test_a_plan_whose_case_had_mediation_or_a_tribunal_is_left_out_of_every_plan_measure_and_counted_apart():
+    plans = [PlanIssued(D(received), D(issued), excepted, appealed)
+             for received, issued, excepted, appealed, _ in APPEALED_PLANS]
+
+    tally = plans_in(PERIOD, [PlanDay(plan.issued, PlanTally.of([plan])) for plan in plans])
+
+    assert tally == PlanTally(plans=2, within_20_weeks=1, plans_excl_exceptions=2, within_20_weeks_excl_exceptions=1,
+                              days_to_issue=140 + 147, over_20_weeks_within_a_year=1, over_a_year=0,
+                              excluded_mediation_tribunal=4)
+    assert (tally.pct_within_20_weeks, tally.pct_within_20_weeks_excl_exceptions) == (50.0, 50.0)
+    assert tally.average_weeks_to_issue == 20.5  # 287 days / (2 plans x 7)
+
+
+def test_a_decision_on_a_case_with_mediation_or_a_tribunal_is_not_counted():
+    decisions = OnTimeTally.of([DecisionMade(D("2026-03-02"), D("2026-04-13")),  # day 42: within
+                                DecisionMade(D("2026-03-02"), D("2026-04-14")),  # day 43: late
+                                DecisionMade(D("2026-03-02"), D("2026-04-14"), mediation_tribunal=True),
+                                DecisionMade(D("2026-03-02"), D("2026-04-13"), mediation_tribunal=True)])
+
+    assert decisions == OnTimeTally(done=2, within_6_weeks=1)
+
+
+def test_the_contract_adds_the_mediation_tribunal_exclusion_and_the_16_week_notices():
+    plans = PlanTally.of(PlanIssued(D(received), D(issued), excepted, appealed)
+                         for received, issued, excepted, appealed, _ in APPEALED_PLANS)
+    notices = NoticeTally.of(NoPlanNoticeGiven(D(received), D(given), appealed)
+                             for received, given, appealed, counted, *_ in NOTICES if counted)
+    decisions = OnTimeTally.of([DecisionMade(D("2026-03-02"), D("2026-04-13"))])
+
+    data = timeliness_contract(PERIOD, plans, decisions, OpenTally(requests=3, overdue=1), notices)
+
+    assert {key: data[key] for key in ("plans_issued", "plans_within_20_weeks", "pct_within_20_weeks",
+                                       "plans_excluded_mediation_tribunal", "no_plan_notices",
+                                       "no_plan_notices_within_16_weeks", "pct_no_plan_notices_within_16_weeks",
+                                       "decisions_made", "open_requests", "open_overdue")} == {
+        "plans_issued": 2, "plans_within_20_weeks": 1, "pct_within_20_weeks": 50.0,
+        "plans_excluded_mediation_tribunal": 4,
+        "no_plan_notices": 4, "no_plan_notices_within_16_weeks": 2, "pct_no_plan_notices_within_16_weeks": 50.0,
+        "decisions_made": 1, "open_requests": 3, "open_overdue": 1,
+    }
+    one_of_three = NoticeTally(notices=3, within_16_weeks=1)
+    assert timeliness_contract(PERIOD, plans, decisions, OpenTally(), one_of_three)[
+        "pct_no_plan_notices_within_16_weeks"] == 33.3
 
 
 def test_a_period_cannot_end_before_it_starts():
