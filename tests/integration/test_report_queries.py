@@ -14,15 +14,15 @@ from config.policy import PACKAGED_POLICY, load_policy
 from domain.casefile import fold
 from domain.events import (
     AdviceReceived, AdviceRequested, Agency, Decision, DecisionOutcome, DraftServed,
-    ExceptionStarted, FinalIssued, NoPlanNotice, Received, Withdrawn,
+    ExceptionStarted, FinalIssued, Mediation, NoPlanNotice, Received, Tribunal, Withdrawn,
 )
 from domain.intake import NewRequest
 from domain.rag import rag_of
 from domain.rules import Limb
 from domain.timeline import OPEN_STAGES, timeline_for
 from domain.timeliness import (
-    CLOSURE_DETECTED, OnTimeTally, OpenTally, Period, PlanIssued, PlanTally, advice_in, decisions_in,
-    exceptions_in, is_open_overdue, plans_in, view_open_request,
+    CLOSURE_DETECTED, NoPlanNoticeGiven, NoticeTally, OnTimeTally, OpenTally, Period, PlanIssued, PlanTally,
+    advice_in, decisions_in, exceptions_in, is_open_overdue, notices_in, plans_in, view_open_request,
 )
 from ehc.demo.synthetic import SYNTHETIC_CONTRIBUTORS, synthetic_caseload
 from reports import queries
@@ -121,6 +121,58 @@ def test_decisions_are_counted_by_decision_date_and_within_6_weeks_on_or_before_
     assert tally == OnTimeTally(done=3, within_6_weeks=2)
 
 
+# --- mediation and tribunal: left out of plans, decisions and notices, not of the open requests -------------
+
+def appealed(events: list, *appeals) -> list:
+    return [*events, *appeals]
+
+
+JUNE = Period("June 2026", D("2026-06-01"), D("2026-06-30"))
+APPEAL_CASES = [
+    # reference, events; in June 2026 (both ends included)
+    ("A-PLAN", issued("2026-01-05", "2026-05-25"), "plan day 140, within, no appeal: before June, not counted"),
+    ("A-PLAN-JUNE", issued("2026-02-02", "2026-06-22"), "plan day 140: within, counted"),
+    ("A-PLAN-LATE", issued("2026-01-05", "2026-06-01"), "plan day 147 on June's first day: late, counted"),
+    ("A-PLAN-MED", appealed(issued("2026-02-09", "2026-06-29"), Mediation(on=D("2026-06-30"))),
+     "plan day 140, mediation the next day: left out, counted apart"),
+    ("A-PLAN-TRIB", appealed(issued("2025-12-01", "2026-06-30", exception=Limb.PERSONAL_CIRCUMSTANCES),
+                             Tribunal(on=D("2026-10-05"))),
+     "plan day 211 with a 10(4)(c) exception, tribunal months later: left out of both counts and of the limbs"),
+    ("A-DEC-TRIB", [Received(on=D("2026-04-20")), Decision(on=D("2026-06-01"), outcome=NOT_ASSESS),
+                    Tribunal(on=D("2026-09-01"))], "refused on day 42, tribunal: left out"),
+    ("A-DEC", [Received(on=D("2026-04-20")), Decision(on=D("2026-06-02"), outcome=NOT_ASSESS)],
+     "refused on day 43: late, counted"),
+    ("A-NOTICE", [Received(on=D("2026-03-02")), Decision(on=D("2026-04-10"), outcome=ASSESS),
+                  NoPlanNotice(on=D("2026-06-22"))], "notice day 112: within 16 weeks"),
+    ("A-NOTICE-LATE", [Received(on=D("2026-03-02")), Decision(on=D("2026-04-10"), outcome=ASSESS),
+                       NoPlanNotice(on=D("2026-06-23"))], "notice day 113: late"),
+    ("A-NOTICE-MED", [Received(on=D("2026-03-03")), Decision(on=D("2026-04-10"), outcome=ASSESS),
+                      NoPlanNotice(on=D("2026-06-23")), Mediation(on=D("2026-07-20"))],
+     "notice day 112, then mediation: left out"),
+    ("A-OPEN-MED", [Received(on=D("2026-01-05")), Decision(on=D("2026-02-10"), outcome=ASSESS),
+                    Mediation(on=D("2026-03-01"))], "assessing past 140 days with mediation: open and overdue"),
+    ("A-OPEN-TRIB", [Received(on=D("2026-06-01")), Tribunal(on=D("2026-06-10"))],
+     "undecided on day 30, tribunal recorded: open, not overdue"),
+]
+
+
+def test_cases_with_mediation_or_a_tribunal_are_left_out_of_plans_decisions_and_notices_in_sql(unit_of_work,
+                                                                                             case_database):
+    seed(unit_of_work, [(ref, events) for ref, events, _ in APPEAL_CASES])
+
+    with case_database.read_connection() as connection:
+        days = queries.event_days(connection, JUNE.start, JUNE.end)
+        tally = queries.open_tally(connection, JUNE.end)
+
+    assert plans_in(JUNE, days.plans) == PlanTally(
+        plans=2, within_20_weeks=1, plans_excl_exceptions=2, within_20_weeks_excl_exceptions=1,
+        days_to_issue=140 + 147, over_20_weeks_within_a_year=1, over_a_year=0, excluded_mediation_tribunal=2)
+    assert decisions_in(JUNE, days.decisions) == OnTimeTally(done=1, within_6_weeks=0)
+    assert notices_in(JUNE, days.notices) == NoticeTally(notices=2, within_16_weeks=1)
+    assert exceptions_in(JUNE, days.exceptions) == {"10(4)(a)": 0, "10(4)(b)": 0, "10(4)(c)": 0, "10(4)(d)": 0}
+    assert tally == OpenTally(requests=2, overdue=1)  # A-OPEN-MED (overdue) and A-OPEN-TRIB
+
+
 TO = D("2026-06-30")
 OPEN_CASES = [
     # reference, events, open at the end of 30 Jun 2026, overdue (contract)
@@ -180,9 +232,24 @@ def test_open_requests_carry_what_had_happened_by_then_only(unit_of_work, case_d
 AS_OF = D("2026-11-20")
 
 
+def with_appeals(cases):
+    """Every sixth decided case goes to mediation and every sixth (offset by three) to tribunal, after its last
+    event (no later than AS_OF): open and closed cases, plans, refusals and notices among them."""
+    out = []
+    for number, (request, events) in enumerate(cases):
+        decided = any(isinstance(event, Decision) for event in events)
+        last = max(event.on for event in events)
+        if decided and number % 6 == 0:
+            events = [*events, Mediation(on=min(last + timedelta(days=number % 40), AS_OF))]
+        elif decided and number % 6 == 3:
+            events = [*events, Tribunal(on=min(last + timedelta(days=number % 90), AS_OF))]
+        out.append((request, events))
+    return out
+
+
 @pytest.fixture
 def synthetic_store(unit_of_work):
-    cases = synthetic_caseload(600, AS_OF, weeks=70, seed=11)
+    cases = with_appeals(synthetic_caseload(600, AS_OF, weeks=70, seed=11))
     with unit_of_work() as store:
         for contributor in SYNTHETIC_CONTRIBUTORS:
             store.add_contributor(contributor.code, contributor.name, contributor.agency.value)
@@ -198,18 +265,22 @@ def synthetic_store(unit_of_work):
 def test_sql_aggregates_equal_the_domain_fold_of_every_case(synthetic_store, case_database, calendar, closures, start,
                                                             end):
     period = Period("checked", D(start), D(end))
-    plans, decisions, advice, limbs = [], [], [], {}
+    plans, decisions, notices, advice, limbs = [], [], [], [], {}
     open_expected = {}
     for request, events in synthetic_store:
         case = fold(events)
         timeline = timeline_for(events, calendar, AS_OF, closures)
+        appealed = case.mediation_or_tribunal
         if case.final_issued and case.final_issued in period:
-            plans.append(PlanIssued(case.received, case.final_issued, timeline.exceptions_apply))
+            plans.append(PlanIssued(case.received, case.final_issued, timeline.exceptions_apply, appealed))
             for limb in {e.limb.value for e in case.exceptions if e.limb.is_case_exception} or (
                     {CLOSURE_DETECTED} if timeline.exceptions_apply else set()):
-                limbs[limb] = limbs.get(limb, 0) + 1
-        if case.decision and case.decision.on in period:
+                if not appealed:
+                    limbs[limb] = limbs.get(limb, 0) + 1
+        if case.decision and case.decision.on in period and not appealed:
             decisions.append(case.decision.on <= case.received + timedelta(days=42))
+        if case.no_plan_notice and case.no_plan_notice in period:
+            notices.append(NoPlanNoticeGiven(case.received, case.no_plan_notice, appealed))
         advice += [(record.agency.value, record.received_on <= record.requested_on + timedelta(days=42))
                    for record in case.advice.values() if record.received_on and record.received_on in period]
         at_end = timeline_for(events, calendar, period.end, closures)
@@ -218,6 +289,7 @@ def test_sql_aggregates_equal_the_domain_fold_of_every_case(synthetic_store, cas
 
     with case_database.read_connection() as connection:
         sql_plans = plans_in(period, queries.plan_days(connection, period.start, period.end))
+        sql_notices = notices_in(period, queries.notice_days(connection, period.start, period.end))
         sql_decisions = decisions_in(period, queries.decision_days(connection, period.start, period.end))
         sql_advice = advice_in(period, queries.advice_days(connection, period.start, period.end), "agency")
         sql_limbs = exceptions_in(period, queries.exception_days(connection, period.start, period.end))
@@ -226,6 +298,11 @@ def test_sql_aggregates_equal_the_domain_fold_of_every_case(synthetic_store, cas
 
     assert sql_plans == PlanTally.of(plans)
     assert sql_plans.plans > 0
+    assert sql_notices == NoticeTally.of(notices)
+    if period.end - period.start > timedelta(days=300):  # the rolling 12 months has some of each
+        assert sql_plans.excluded_mediation_tribunal > 0 and sql_notices.notices > 0
+        assert any(fold(events).mediation_or_tribunal for request, events in synthetic_store
+                   if request.reference in open_expected)  # and some still open: counted among open requests
     assert sql_decisions == OnTimeTally(len(decisions), sum(decisions))
     assert {agency: (t.done, t.within_6_weeks) for agency, t in sql_advice.items()} == {
         agency: (sum(1 for a, _ in advice if a == agency), sum(1 for a, ok in advice if a == agency and ok))
