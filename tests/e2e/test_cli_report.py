@@ -58,6 +58,9 @@ def test_the_timeliness_contract_counts_plans_decisions_and_open_requests_as_sen
         "decisions_made": 2, "decisions_within_6_weeks": 1, "pct_decisions_within_6_weeks": 50.0,
         # AFTER (overdue), DEC-42, UNDECIDED-43 (overdue), UNDECIDED-42
         "open_requests": 4, "open_overdue": 2,
+        # fields added later: no mediation, tribunal or notice not to issue in this caseload
+        "plans_excluded_mediation_tribunal": 0,
+        "no_plan_notices": 0, "no_plan_notices_within_16_weeks": 0, "pct_no_plan_notices_within_16_weeks": None,
     }
 
 
@@ -73,6 +76,8 @@ def test_a_period_with_nothing_issued_or_decided_has_null_percentages(ehc):
         "decisions_made": 0, "decisions_within_6_weeks": 0, "pct_decisions_within_6_weeks": None,
         # DEC-42 is past its 20 weeks; UNDECIDED-42 and -43 are long past 6 weeks
         "open_requests": 4, "open_overdue": 4,
+        "plans_excluded_mediation_tribunal": 0,
+        "no_plan_notices": 0, "no_plan_notices_within_16_weeks": 0, "pct_no_plan_notices_within_16_weeks": None,
     }
 
 
@@ -80,7 +85,8 @@ def test_on_an_empty_store_everything_is_zero_and_no_percentage_is_given(ehc):
     data = ehc("report", "timeliness", "--from", "2026-01-01", "--to", "2026-12-31", "--json").json
 
     assert [data[key] for key in ("plans_issued", "decisions_made", "open_requests", "open_overdue")] == [0, 0, 0, 0]
-    assert [data[key] for key in data if key.startswith("pct_")] == [None, None, None]
+    assert [data[key] for key in data if key.startswith("pct_")] == [None, None, None, None]
+    assert (data["plans_excluded_mediation_tribunal"], data["no_plan_notices"]) == (0, 0)
 
 
 @pytest.mark.usefixtures("caseload")
@@ -138,6 +144,89 @@ def test_the_weekly_report_writes_html_csv_and_xlsx_naming_no_child(ehc, tmp_pat
         [list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets])
     assert not [name for name in CHILD_NAMES if name in everything]
     assert "Okafor" not in everything  # caseworkers by initials only
+
+
+# --- mediation and tribunal, notices not to issue (Reg 10(1)) --------------------------------------------
+
+APPEAL_HEADER = "case_ref,received,decision,decision_date,final_issued,no_plan_notice,exception,mediation,tribunal"
+# The period is Fri 1 May to Mon 1 Jun 2026, as above.
+APPEAL_CASELOAD = [
+    "M-ON-DAY-140,2026-01-05,assess,2026-02-10,2026-05-25,,,,",  # day 140: within, counted
+    "M-DAY-147,2026-01-05,assess,2026-02-16,2026-06-01,,,no,",  # day 147: late, counted
+    "M-MEDIATION,2026-01-12,assess,2026-02-20,2026-05-01,,,yes,",  # day 109, within: left out
+    "M-TRIBUNAL,2025-12-01,assess,2026-01-05,2026-05-01,,10(4)(c),,yes",  # day 151, excepted: left out of both
+    "M-DEC-42,2026-03-20,assess,2026-05-01,,,,,",  # decided on day 42: counted
+    "M-DEC-43-TRIB,2026-03-19,not_assess,2026-05-01,,,,,yes",  # day 43: left out (tribunal)
+    "M-NOTICE-112,2026-02-09,assess,2026-03-10,,2026-06-01,,,",  # notice on day 112: within 16 weeks
+    "M-NOTICE-113,2026-02-08,assess,2026-03-10,,2026-06-01,,,",  # day 113: late
+    "M-NOTICE-MED,2026-01-05,assess,2026-02-10,,2026-05-04,,yes,no",  # day 119, mediation: left out
+    "M-OPEN-MED,2025-12-01,assess,2026-01-05,,,,yes,",  # open past 140 days, with mediation: open and overdue
+]
+
+
+@pytest.fixture
+def appeal_caseload(ehc, tmp_path, store_url):
+    path = tmp_path / "appeals.csv"
+    path.write_text("\n".join([APPEAL_HEADER, *APPEAL_CASELOAD]) + "\n", encoding="utf-8")
+    ehc("import", "caseload", str(path))
+
+
+@pytest.mark.usefixtures("appeal_caseload")
+def test_cases_with_mediation_or_tribunal_are_left_out_of_the_timeliness_figures_but_not_of_the_open_requests(ehc):
+    data = ehc("report", "timeliness", "--from", "2026-05-01", "--to", "2026-06-01", "--json").json
+
+    assert data == {
+        "from": "2026-05-01", "to": "2026-06-01",
+        "plans_issued": 2, "plans_within_20_weeks": 1, "pct_within_20_weeks": 50.0,  # M-ON-DAY-140, M-DAY-147
+        "plans_issued_excl_exceptions": 2, "plans_within_20_weeks_excl_exceptions": 1,
+        "pct_within_20_weeks_excl_exceptions": 50.0,
+        "decisions_made": 1, "decisions_within_6_weeks": 1, "pct_decisions_within_6_weeks": 100.0,  # M-DEC-42
+        "open_requests": 2, "open_overdue": 1,  # M-DEC-42; M-OPEN-MED (overdue)
+        "plans_excluded_mediation_tribunal": 2,  # M-MEDIATION, M-TRIBUNAL
+        "no_plan_notices": 2, "no_plan_notices_within_16_weeks": 1, "pct_no_plan_notices_within_16_weeks": 50.0,
+    }
+    text = ehc("report", "timeliness", "--from", "2026-05-01", "--to", "2026-06-01").stdout
+    assert "notices within 16 weeks                     1  50.0%" in text
+    assert "plans left out: mediation or tribunal       2" in text
+
+
+@pytest.mark.usefixtures("appeal_caseload")
+def test_mediation_and_tribunal_recorded_on_a_closed_case_take_its_plan_out_of_the_count(ehc):
+    period = ("--from", "2026-05-01", "--to", "2026-06-01", "--json")
+
+    shown = ehc("case", "record", "M-ON-DAY-140", "tribunal", "--date", "2026-09-14", "--json").json
+    ehc("case", "record", "M-DAY-147", "mediation", "--date", "2026-06-10", "--json")
+    data = ehc("report", "timeliness", *period).json
+
+    assert shown["stage"] == "issued"
+    assert (data["plans_issued"], data["pct_within_20_weeks"], data["plans_excluded_mediation_tribunal"]) == (
+        0, None, 4)
+    events = ehc("case", "show", "M-ON-DAY-140", "--as-of", "2026-09-14", "--json").json["events"]
+    assert [(event["type"], event["date"]) for event in events][-1] == ("tribunal", "2026-09-14")
+
+
+def test_mediation_before_the_request_was_received_is_refused(ehc, appeal_caseload):
+    ran = ehc("case", "record", "M-MEDIATION", "mediation", "--date", "2026-01-11", "--json", expect=2)
+
+    assert "mediation on 2026-01-11 is before the request was received on 2026-01-12" in ran.json["error"]
+
+
+@pytest.mark.usefixtures("appeal_caseload")
+def test_the_weekly_report_shows_the_16_week_notices_and_the_plans_left_out_for_mediation_or_tribunal(ehc,
+                                                                                                     tmp_path):
+    files = ehc("report", "weekly", "--as-of", "2026-06-01", "--out", str(tmp_path / "weekly"), "--json").json
+
+    html = Path(files["html"]).read_text(encoding="utf-8")
+    assert "Notices not to issue within 16 weeks" in html
+    assert "Plans left out: mediation or tribunal" in html
+    workbook = load_workbook(files["xlsx"], read_only=True)
+    measures = {row[0]: row[1:] for row in workbook["Measures"].iter_rows(values_only=True)}
+    # report week (26 May - 1 Jun), calendar year to date, rolling 12 months
+    assert measures["notices not to issue a plan"] == (2, 2, 2)  # the two on 1 June; M-NOTICE-MED left out
+    assert measures["notices within 16 weeks"] == (1, 1, 1)
+    assert measures["% notices within 16 weeks"] == (50.0, 50.0, 50.0)
+    assert measures["plans left out: mediation or tribunal"] == (0, 2, 2)  # both issued on 1 May
+    assert measures["plans issued"] == (1, 2, 2)  # the week: M-DAY-147 on 1 June
 
 
 def test_the_weekly_report_refuses_a_file_given_as_its_folder(ehc, tmp_path):
