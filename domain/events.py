@@ -133,7 +133,7 @@ class Withdrawn(_Event):
 
 
 class _Appeal(_Event):
-    """Mediation or a tribunal appeal on the case (CFA s52-s55; Reg 32-44 of the Regulations).
+    """Mediation (CFA s52-s55) or an appeal to the First-tier Tribunal (CFA s51) on the case.
 
     Either may follow any decision (not to assess, not to issue a plan, the
     plan's content), so it is accepted at any stage after receipt, also after
