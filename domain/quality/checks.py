@@ -129,9 +129,11 @@ def check_child_voice(plan: PlanDocument, context: CheckContext) -> CheckResult:
 
 
 def check_needs_matched(plan: PlanDocument, context: CheckContext) -> CheckResult:
-    """The golden thread: each need in B-D, by broad area (CoP 6.28-6.35), has provision in F-H."""
+    """The golden thread: each need in B-D, by broad area (CoP 6.28-6.35) and by its own words where it names
+    none, has provision in F-H. A broad area's label alone ("cognition and learning needs") is not a need."""
     check = "needs_matched"
-    provision = [(sid, p, areas_of(p)) for sid, p in plan.paragraphs(*PROVISION_SECTIONS) if not states_no_needs(p)]
+    provision = [(sid, p, areas_of(p)) for sid, p in plan.paragraphs(*PROVISION_SECTIONS)
+                 if not states_no_needs(p) and not PLACEHOLDER.search(p)]
     findings, pairs, matched = [], 0, 0
     for sid, need, areas in ((sid, p, areas_of(p)) for sid, p in plan.paragraphs(*NEEDS_SECTIONS)):
         if states_no_needs(need):
@@ -150,6 +152,22 @@ def check_needs_matched(plan: PlanDocument, context: CheckContext) -> CheckResul
                                         quote=excerpt(need),
                                         looked_for=f"provision in F, G or H about {area} "
                                                    f"(e.g. {', '.join(terms.AREA_TERMS[area][:3])})"))
+        words = need_words(need)
+        if areas or not words:
+            continue
+        # A need outside the four areas' words (epilepsy, short breaks) is met by provision that names it.
+        pairs += 1
+        answer = next(((psid, p) for psid, p, _ in provision if words & need_words(p)), None)
+        if answer:
+            matched += 1
+            findings.append(Finding(check=check, section=sid, ok=True,
+                                    message=f"need in {sid} met by provision in {answer[0]}: {excerpt(need, 80)!r}",
+                                    quote=excerpt(answer[1])))
+        else:
+            findings.append(Finding(check=check, section=sid, ok=False,
+                                    message=f"need in {sid} has no provision in F-H that names it",
+                                    quote=excerpt(need),
+                                    looked_for="provision in F, G or H naming this need"))
     if not pairs:
         findings.append(Finding(check=check, section=SectionId.B, ok=False,
                                 message="no need in B-D could be placed in one of the four broad areas",

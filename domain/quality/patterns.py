@@ -30,7 +30,8 @@ REPORTED = re.compile(terms.REPORTED_SPEECH)
 TIME_FRAME = compile_terms(terms.TIME_FRAME)
 _NUMBER = r"(?:\d+(?:\.\d+)?|" + "|".join(terms.NUMBER_WORDS) + ")"
 # A number with what it counts: "40 words", "8 out of 10", "three-part", "90%"; "improve 3" has none.
-NUMBER_WITH_UNIT = re.compile(rf"\b{_NUMBER}\s?(?:{'|'.join(terms.UNITS)})(?![a-z])", re.IGNORECASE)
+NUMBER_WITH_UNIT = re.compile(rf"(?<!year )(?<!stage )\b{_NUMBER}\s?(?:or (?:more|fewer|less|over) )?(?:{'|'.join(terms.UNITS)})(?![a-z])",
+                              re.IGNORECASE)
 FROM_TO = re.compile(rf"\bfrom\b[^.;]{{0,60}}?(?:{_NUMBER}|{'|'.join(terms.NAMED_LEVELS)})[^.;]{{0,60}}?\bto\b",
                      re.IGNORECASE)
 NAMED_LEVEL = compile_terms(terms.NAMED_LEVELS, word_end=False)

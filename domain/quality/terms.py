@@ -38,7 +38,7 @@ AREA_TERMS: dict[BroadArea, tuple[str, ...]] = {
     BroadArea.SEMH: (
         "emotion", "social, emotional", "SEMH", "mental health", "wellbeing", "well-being", "anxiety", "anxious",
         "self-esteem", "self esteem", "confidence", "behaviour", "regulat", "dysregulat", "ADHD", "attachment",
-        "trauma", "friendship", "mood", "ELSA", "CAMHS", "worries", "worry",
+        "trauma", "friendship", "mood", "ELSA", "CAMHS", "worries", "worry", "meltdown", "distress",
     ),
     # CoP 6.34-6.35: vision, hearing, multi-sensory and physical needs.
     BroadArea.SENSORY_AND_PHYSICAL: (
@@ -114,6 +114,7 @@ UNITS = (
     r"occasions?", r"activities", r"tasks?", r"items?", r"signs?", r"symbols?", r"objects?", r"strategies",
     r"adults?", r"people", r"lines?", r"paragraphs?", r"facts?", r"coins?", r"digits?", r"calculations?", r"sums?",
     r"problems?", r"choices?", r"requests?", r"phrases?", r"information-carrying words?", r"-part", r"-step", r"-word",
+    rf"of (?:the |his |her |their )?{_N} [a-z]+",  # "40 of the 50 statutory words"
 )
 NAMED_LEVELS = (
     r"reading age", r"spelling age", r"age[- ]related expectations?", r"expected standard", r"level expected",

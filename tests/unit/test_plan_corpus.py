@@ -114,6 +114,8 @@ def test_the_poor_plan_fails_every_criterion_the_inspectors_name(rubric):
         ("B", "social, emotional and mental health need in B has no matching provision in F-H"),
         ("C", "social, emotional and mental health need in C has no matching provision in F-H"),
         ("C", "sensory and/or physical need in C has no matching provision in F-H"),
+        # The golden thread now follows needs outside the four areas' words too: D's need has only "TBC" in H.
+        ("D", "need in D has no provision in F-H that names it"),
     ]
     assert [q for _, _, q in failing(report, "e.smart")] == [
         "Jo will make progress in reading.", "Jo will be happier at school.", "Jo will develop social skills."]
