@@ -139,8 +139,8 @@ class QualityStore:
             grade=report.grade.value, cap_reasons=list(report.cap_reasons), created_at=at)
         self._session.add(row)
         self._session.flush()  # a concurrent run that stored it first makes this fail on the unique key: nothing kept
-        self.append_grade(document, "automatic", report.weighted_score, report.grade.value, list(report.cap_reasons),
-                          actor, at)
+        self.append_grade(document, "automatic", report.weighted_score, report.grade.value,
+                          list(report.grade_reasons), actor, at)
         return row, True
 
     # -- reviewers and moderation --------------------------------------------------------------

@@ -18,8 +18,9 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from domain.plan import NEEDS_SECTIONS, PROVISION_SECTIONS, SECTION_TITLES, PlanDocument, SectionId
 from domain.quality import terms
 from domain.quality.patterns import (
-    ADVICE_PATTERNS, DATE, FIRST_PERSON, JARGON_PATTERNS, MEASURE, PLACEHOLDER, POSSESSIVE, QUOTED, REPORTED,
-    TIME_FRAME, areas_of, excerpt, plan_items, provision_items, sentences, states_no_needs, vague_wording,
+    ADVICE_PATTERNS, DATE, FIRST_PERSON, JARGON_PATTERNS, PLACEHOLDER, POSSESSIVE, QUOTED, REPORTED, TIME_FRAME,
+    areas_of, dates_in, excerpt, measure_of, need_words, plan_items, provision_items, sentences, specific_words,
+    states_no_needs, vague_wording,
 )
 
 
@@ -88,12 +89,13 @@ def check_sections_present(plan: PlanDocument, context: CheckContext) -> CheckRe
 
 
 def check_child_voice(plan: PlanDocument, context: CheckContext) -> CheckResult:
-    """Section A carries the child's own words: 'I ...', 'my ...', quotations, '<child> says / told us'."""
+    """Section A carries the child's own words ('I ...', 'my ...', quotations, '<child> says / told us') that say
+    something specific about them: "I like things. My views." is first person and says nothing."""
     check = "child_voice"
     section = plan.section(SectionId.A)
     if section is None or section.is_empty:
         return CheckResult(1, (_missing(check, SectionId.A),))
-    child, family = [], []
+    child, generic, family = [], [], []
     for paragraph in section.paragraphs:
         for sentence in sentences(paragraph):
             reported = REPORTED.search(sentence)
@@ -105,14 +107,21 @@ def check_child_voice(plan: PlanDocument, context: CheckContext) -> CheckResult:
                        "reported speech": reported if by_child else None}
             marker = next((name for name, match in markers.items() if match), None)
             if marker:
-                child.append((sentence, marker))
+                said = specific_words(sentence)
+                (child if len(said) >= terms.SPECIFIC_WORDS_NEEDED else generic).append((sentence, marker))
             elif by_family:
                 family.append(sentence)
     findings = [Finding(check=check, section=SectionId.A, ok=True, message=f"the child's own voice ({marker})",
                         quote=excerpt(sentence)) for sentence, marker in child]
+    findings += [Finding(check=check, section=SectionId.A, ok=False,
+                         message=f"the child's words ({marker}) say nothing specific about them",
+                         quote=excerpt(sentence),
+                         looked_for="what the child likes, finds hard or wants, in their own words (e.g. 'I like "
+                                    "building with Lego', 'Sam told us he wants to be a vet')")
+                 for sentence, marker in generic]
     findings += [Finding(check=check, section=SectionId.A, ok=True, message="the family's voice",
                          quote=excerpt(sentence)) for sentence in family]
-    if not child:
+    if not child and not generic:
         findings.append(Finding(check=check, section=SectionId.A, ok=False,
                                 message="section A does not carry the child's own voice",
                                 looked_for="first-person words ('I like', 'my'), quotations, or '<child> says / told us'"))
@@ -120,9 +129,11 @@ def check_child_voice(plan: PlanDocument, context: CheckContext) -> CheckResult:
 
 
 def check_needs_matched(plan: PlanDocument, context: CheckContext) -> CheckResult:
-    """The golden thread: each need in B-D, by broad area (CoP 6.28-6.35), has provision in F-H."""
+    """The golden thread: each need in B-D, by broad area (CoP 6.28-6.35) and by its own words where it names
+    none, has provision in F-H. A broad area's label alone ("cognition and learning needs") is not a need."""
     check = "needs_matched"
-    provision = [(sid, p, areas_of(p)) for sid, p in plan.paragraphs(*PROVISION_SECTIONS) if not states_no_needs(p)]
+    provision = [(sid, p, areas_of(p)) for sid, p in plan.paragraphs(*PROVISION_SECTIONS)
+                 if not states_no_needs(p) and not PLACEHOLDER.search(p)]
     findings, pairs, matched = [], 0, 0
     for sid, need, areas in ((sid, p, areas_of(p)) for sid, p in plan.paragraphs(*NEEDS_SECTIONS)):
         if states_no_needs(need):
@@ -141,6 +152,22 @@ def check_needs_matched(plan: PlanDocument, context: CheckContext) -> CheckResul
                                         quote=excerpt(need),
                                         looked_for=f"provision in F, G or H about {area} "
                                                    f"(e.g. {', '.join(terms.AREA_TERMS[area][:3])})"))
+        words = need_words(need)
+        if areas or not words:
+            continue
+        # A need outside the four areas' words (epilepsy, short breaks) is met by provision that names it.
+        pairs += 1
+        answer = next(((psid, p) for psid, p, _ in provision if words & need_words(p)), None)
+        if answer:
+            matched += 1
+            findings.append(Finding(check=check, section=sid, ok=True,
+                                    message=f"need in {sid} met by provision in {answer[0]}: {excerpt(need, 80)!r}",
+                                    quote=excerpt(answer[1])))
+        else:
+            findings.append(Finding(check=check, section=sid, ok=False,
+                                    message=f"need in {sid} has no provision in F-H that names it",
+                                    quote=excerpt(need),
+                                    looked_for="provision in F, G or H naming this need"))
     if not pairs:
         findings.append(Finding(check=check, section=SectionId.B, ok=False,
                                 message="no need in B-D could be placed in one of the four broad areas",
@@ -151,7 +178,7 @@ def check_needs_matched(plan: PlanDocument, context: CheckContext) -> CheckResul
 
 
 def check_smart_outcomes(plan: PlanDocument, context: CheckContext) -> CheckResult:
-    """CoP 9.66: each outcome in E has a time frame and a measurable change."""
+    """CoP 9.66: each outcome in E has a time frame and a measurable change (what changes, to what level)."""
     check = "smart_outcomes"
     outcomes = plan_items(plan, SectionId.E)
     if not outcomes:
@@ -159,46 +186,71 @@ def check_smart_outcomes(plan: PlanDocument, context: CheckContext) -> CheckResu
     findings, smart = [], 0
     for outcome in outcomes:
         time_frame = TIME_FRAME.search(outcome)
-        measure = MEASURE.search(TIME_FRAME.sub(" ", outcome))  # "Key Stage 2" is a time, not a measure
+        measure, bare = measure_of(outcome)
         if time_frame and measure:
             smart += 1
             findings.append(Finding(check=check, section=SectionId.E, ok=True,
-                                    message=f"SMART: time frame {time_frame.group(0)!r}, measure {measure.group(0)!r}",
+                                    message=f"SMART: time frame {time_frame.group(0)!r}, measure {measure!r}",
                                     quote=excerpt(outcome)))
             continue
         wanted = ([] if time_frame else ["a time frame (e.g. 'by the end of Key Stage 2')"]) + \
-                 ([] if measure else ["a measurable change (a number, a proportion, 'from ... to ...')"])
-        findings.append(Finding(check=check, section=SectionId.E, ok=False, message="outcome is not SMART",
+                 ([] if measure else ["a measurable change: what changes and to what level (a number with what it "
+                                      "counts, 'from ... to ...', a named level or score, or an observable "
+                                      "behaviour such as 'without adult prompts')"])
+        message = (f"outcome is not SMART: the number {bare!r} does not say what changes or to what level"
+                   if bare and not measure else "outcome is not SMART")
+        findings.append(Finding(check=check, section=SectionId.E, ok=False, message=message,
                                 quote=excerpt(outcome), looked_for="; ".join(wanted)))
     return CheckResult(_by_share(smart / len(outcomes)), tuple(findings))
 
 
+def _need_met(text: str, needs: Sequence[tuple[SectionId, str]]) -> tuple[SectionId, str] | None | bool:
+    """The need in B-D that provision ``text`` names (shared broad area, by its own words, or shared words);
+    True when B-D hold no need to compare with but the provision names an area of need; None when it names none."""
+    areas, words = set(areas_of(text)), need_words(text)
+    if not needs:
+        return True if areas else None
+    return next(((sid, need) for sid, need in needs if areas & set(areas_of(need)) or words & need_words(need)), None)
+
+
 def check_provision_quantified(plan: PlanDocument, context: CheckContext) -> CheckResult:
-    """CoP 9.69: provision in F says what, who, how often and for how long; vague wording is flagged."""
+    """CoP 9.69: provision in F names the need it meets, who delivers it, how often and for how long; vague
+    wording is flagged."""
     check = "provision_quantified"
     items = provision_items(plan_items(plan, SectionId.F, min_words=2))
     if not items:
         return CheckResult(1, (_missing(check, SectionId.F),))
-    findings = []
+    needs = [(sid, p) for sid, p in plan.paragraphs(*NEEDS_SECTIONS) if not states_no_needs(p)]
+    findings, complete = [], 0
     for item in items:
-        wanted = ([] if item.who else ["who delivers it (e.g. 'teaching assistant', 'speech and language therapist')"]) \
-            + ([] if item.how_often else ["how often (e.g. 'three times a week', 'daily')"]) \
+        met = _need_met(item.text, needs)
+        wanted = ([] if met else ["the need it meets, in the words of section B-D (e.g. 'reading', 'anxiety', "
+                                  "'expressive language'), not only the name of a broad area"]) \
+            + ([] if item.who else ["who delivers it (e.g. 'teaching assistant', 'speech and language therapist')"]) \
+            + ([] if item.how_often else ["how often (e.g. 'three times a week', 'daily', 'every six months')"]) \
             + ([] if item.how_long else ["for how long (e.g. '30 minutes', 'for 10 weeks')"])
         if wanted:
-            findings.append(Finding(check=check, section=SectionId.F, ok=False,
-                                    message="provision not quantified" if not item.quantified
-                                    else "provision does not say who delivers it",
+            message = ("provision not quantified" if not item.quantified
+                       else "provision does not say who delivers it" if not item.who
+                       else "provision does not name the need it meets")
+            if not met and item.quantified and not item.who:
+                message += " or the need it meets"
+            findings.append(Finding(check=check, section=SectionId.F, ok=False, message=message,
                                     quote=excerpt(item.text), looked_for="; ".join(wanted)))
         else:
+            complete += 1
+            need = f", meets {met[0]}: {excerpt(met[1], 60)!r}" if isinstance(met, tuple) else ""
             findings.append(Finding(check=check, section=SectionId.F, ok=True,
-                                    message=f"quantified: {item.who!r}, {item.how_often!r}, {item.how_long!r}",
+                                    message=f"quantified: {item.who!r}, {item.how_often!r}, {item.how_long!r}{need}",
                                     quote=excerpt(item.text)))
     vague = vague_wording(plan.section(SectionId.F).paragraphs)
     findings += [Finding(check=check, section=SectionId.F, ok=False, message=f"vague wording {phrase!r}",
                          quote=excerpt(paragraph)) for phrase, paragraph in vague]
     quantified = sum(item.quantified for item in items) / len(items)
     with_who = all(item.who for item in items)
-    score = (4 if quantified == 1 and with_who and not vague else 3 if quantified == 1 and len(vague) <= 1
+    named = sum(bool(_need_met(item.text, needs)) for item in items) / len(items)
+    score = (4 if complete == len(items) and not vague
+             else 3 if quantified == 1 and named >= 0.75 and len(vague) <= 1
              else 2 if quantified >= 0.5 else 1)
     return CheckResult(score, tuple(findings))
 
@@ -268,8 +320,15 @@ def check_social_care_provision(plan: PlanDocument, context: CheckContext) -> Ch
 MUST_REQUEST = {"health": "6(1)(c)", "social_care": "6(1)(e)"}
 
 
+def _advice_kind(entry: str) -> str | None:
+    """Whose advice a K entry lists: the kind named first ("Health advice from the school nurse" is health's)."""
+    found = [(m.start(), kind) for kind, pattern in ADVICE_PATTERNS.items() if (m := pattern.search(entry))]
+    return min(found)[1] if found else None
+
+
 def check_advice_listed(plan: PlanDocument, context: CheckContext) -> CheckResult:
-    """K lists the advice with dates (Reg 12(1)(k)); cross-checked with the advice the case received."""
+    """K lists the advice with dates (Reg 12(1)(k)); cross-checked with every advice the case received, education
+    included: each received advice must have an entry, and an entry's date must be the date the case recorded."""
     check = "advice_listed"
     items = plan_items(plan, SectionId.K, min_words=2)
     if not items:
@@ -283,15 +342,43 @@ def check_advice_listed(plan: PlanDocument, context: CheckContext) -> CheckResul
     deductions += 1 if undated else 0
     if context.advice is not None:
         issues = 0
-        for kind, pattern in ADVICE_PATTERNS.items():
+        by_kind: dict[str, list[str]] = {}
+        for item in items:
+            kind = _advice_kind(item)
+            if kind:
+                by_kind.setdefault(kind, []).append(item)
+        kinds = list(ADVICE_PATTERNS) + sorted({a.agency for a in context.advice} - set(ADVICE_PATTERNS))
+        for kind in kinds:
+            name = terms.ADVICE_NAMES.get(kind, kind)
             received = sorted(a.received_on for a in context.advice if a.agency == kind and a.received_on)
-            listed = [item for item in items if pattern.search(item)]
-            for received_on in received[len(listed):]:
-                issues += 1
-                findings.append(Finding(check=check, section=SectionId.K, ok=False,
-                                        message=f"K omits the {terms.ADVICE_NAMES[kind]} advice received on {received_on}",
-                                        looked_for=f"an entry naming {terms.ADVICE_NAMES[kind]} advice "
-                                                   f"(e.g. {', '.join(terms.ADVICE_TERMS[kind][:3])})"))
+            # Advice of a kind the words cannot place ("other") is looked for by its date among the unplaced entries.
+            listed = list(by_kind.get(kind, [])) if kind in ADVICE_PATTERNS else \
+                [item for item in items if _advice_kind(item) is None and dates_in(item)]
+            unmatched = []
+            for received_on in received:
+                entry = next((item for item in listed if any(d.matches(received_on) for d in dates_in(item))), None)
+                if entry is None:
+                    unmatched.append(received_on)
+                    continue
+                listed.remove(entry)
+                findings.append(Finding(check=check, section=SectionId.K, ok=True,
+                                        message=f"K dates the {name} advice as the case records it ({received_on})",
+                                        quote=excerpt(entry)))
+            for received_on in unmatched:
+                entry = listed.pop(0) if listed and kind in ADVICE_PATTERNS else None
+                if entry is None:
+                    issues += 1
+                    findings.append(Finding(check=check, section=SectionId.K, ok=False,
+                                            message=f"K omits the {name} advice received on {received_on}",
+                                            looked_for=f"an entry naming {name} advice" + (
+                                                f" (e.g. {', '.join(terms.ADVICE_TERMS[kind][:3])})"
+                                                if kind in terms.ADVICE_TERMS else f" dated {received_on}")))
+                elif written := dates_in(entry):
+                    issues += 1
+                    findings.append(Finding(check=check, section=SectionId.K, ok=False,
+                                            message=f"K dates the {name} advice {', '.join(d.text for d in written)}; "
+                                                    f"the case recorded it received on {received_on}",
+                                            quote=excerpt(entry)))
         for kind, regulation in MUST_REQUEST.items():
             if not any(a.agency == kind for a in context.advice):
                 issues += 1

@@ -9,6 +9,11 @@ normally be quantified"; the joint Ofsted/CQC inspections' finding of
 "limited contributions from health"): a plan with unquantified provision in
 F, or without a health provision section G, is never graded better than
 Requires improvement, whatever the rubric's weights, and the reason is given.
+
+Ceiling: the automatic checks read words; they cannot tell a plan that is
+truly outstanding from one written to please them. An automatic grade is
+never better than Good, with the reason given (``ceiling_reason``); only a
+grade that reviewers' scores went into (``ehc qa review``) may be Outstanding.
 """
 
 from __future__ import annotations
@@ -42,6 +47,16 @@ class QualityReport(BaseModel):
     uncapped_grade: Grade
     grade: Grade
     cap_reasons: tuple[str, ...]
+
+    @property
+    def ceiling_reason(self) -> str | None:
+        """Why an automatic grade is Good although its score would make it Outstanding."""
+        return automatic_ceiling(self.uncapped_grade, self.grade, self.cap_reasons)
+
+    @property
+    def grade_reasons(self) -> tuple[str, ...]:
+        """Everything that held the grade below the thresholds' grade: the hard rule's reasons, then the ceiling."""
+        return self.cap_reasons + ((self.ceiling_reason,) if self.ceiling_reason else ())
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -81,11 +96,23 @@ def weighted_score(scores: dict[str, float], rubric: Rubric) -> float:
     return round(sum(weight * score for weight, score in scored) / total, 2) if total else 1.0
 
 
-def grade_with_caps(score: float, rubric: Rubric, cap_reasons: Sequence[str]) -> tuple[Grade, Grade]:
-    """(grade from the thresholds, grade after the hard rule)."""
+AUTOMATIC_CEILING = ("Outstanding needs a reviewer: the automatic checks grade a plan Good at most "
+                     "(score it with `ehc qa review`)")
+
+
+def automatic_ceiling(uncapped: Grade, grade: Grade, cap_reasons: Sequence[str]) -> str | None:
+    """The ceiling's reason when it, not the hard rule, held an Outstanding score at Good."""
+    return AUTOMATIC_CEILING if uncapped is Grade.OUTSTANDING and grade is Grade.GOOD and not cap_reasons else None
+
+
+def grade_with_caps(score: float, rubric: Rubric, cap_reasons: Sequence[str], *,
+                    reviewed: bool = False) -> tuple[Grade, Grade]:
+    """(grade from the thresholds, grade after the hard rule and, unless reviewers scored it, the ceiling)."""
     uncapped = rubric.grade(score)
     if cap_reasons and uncapped.rank > Grade.REQUIRES_IMPROVEMENT.rank:
         return uncapped, Grade.REQUIRES_IMPROVEMENT
+    if not reviewed and uncapped is Grade.OUTSTANDING:
+        return uncapped, Grade.GOOD
     return uncapped, uncapped
 
 

@@ -30,7 +30,7 @@ def _report_json(report: QualityReport) -> dict:
     return {
         "rubric": report.rubric, "grade": report.grade.value, "uncapped_grade": report.uncapped_grade.value,
         "weighted_score": report.weighted_score, "below_good": report.grade.below_good,
-        "cap_reasons": list(report.cap_reasons),
+        "cap_reasons": list(report.cap_reasons), "ceiling_reason": report.ceiling_reason,
         "criteria": [{"id": r.criterion, "title": r.title, "weight": r.weight, "score": r.score,
                       "findings": [f.model_dump(mode="json") for f in r.findings]} for r in report.criteria],
         "failings": len(report.failings),
@@ -53,10 +53,21 @@ def _hard_rule(reasons: list[str], uncapped: str, grade: str) -> str:
     return f"never Good or better while: {'; '.join(reasons)}{changed}"
 
 
+def _ceiling(uncapped: str, grade: str, reasons: list[str]) -> str:
+    """The line saying why an automatic grade is Good although its score is Outstanding; '' when it is not."""
+    from domain.quality.grading import automatic_ceiling
+    from domain.quality.rubric import Grade
+
+    reason = automatic_ceiling(Grade(uncapped), Grade(grade), reasons)
+    return f"never Outstanding without a reviewer: {reason} (it would otherwise be {uncapped})" if reason else ""
+
+
 def _report_text(data: dict, failings_only: bool) -> str:
     lines = [f"grade: {data['grade']} (weighted score {data['weighted_score']:.2f} of 4; rubric {data['rubric']})"]
     if data["cap_reasons"]:
         lines.append(_hard_rule(data["cap_reasons"], data["uncapped_grade"], data["grade"]))
+    if ceiling := _ceiling(data["uncapped_grade"], data["grade"], data["cap_reasons"]):
+        lines.append(ceiling)
     for criterion in data["criteria"]:
         score = "-" if criterion["score"] is None else f"{criterion['score']}/4"
         lines.append(f"  {criterion['id']:<16} {score:>4}  x{criterion['weight']:g}  {criterion['title']}")
@@ -113,7 +124,9 @@ def qa_attach(
             text += (f"; automatic grade {summary.grade.value} ({summary.weighted_score:.2f}), "
                      f"{summary.failings} failing(s)" + (
                          f"\n{_hard_rule(list(summary.cap_reasons), summary.uncapped_grade.value, summary.grade.value)}"
-                         if summary.capped else ""))
+                         if summary.capped else "") + (
+                         f"\n{ceiling}" if (ceiling := _ceiling(summary.uncapped_grade.value, summary.grade.value,
+                                                                list(summary.cap_reasons))) else ""))
             if summary.below_good:
                 text += ("\ncaseworker alert queued" if data["alert_queued"]
                          else "\ncaseworker alert: already queued, or not needed")
@@ -180,6 +193,8 @@ def qa_show(reference: str = typer.Argument(...), failings_only: bool = typer.Op
             lines.append(f"automatic: {automatic['grade']} ({automatic['weighted_score']:.2f})")
             if automatic["cap_reasons"]:
                 lines.append(_hard_rule(automatic["cap_reasons"], automatic["uncapped_grade"], automatic["grade"]))
+            if ceiling := _ceiling(automatic["uncapped_grade"], automatic["grade"], automatic["cap_reasons"]):
+                lines.append(ceiling)
             lines += [_finding_line(f) for f in automatic["findings"] if not (failings_only and f["ok"])]
         else:
             lines.append("automatic: not yet reviewed under this rubric")

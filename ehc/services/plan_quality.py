@@ -13,7 +13,9 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from domain.quality.checks import CheckContext
-from domain.quality.grading import QualityReport, assess_plan, grade_with_caps, hard_caps, weighted_score
+from domain.quality.grading import (
+    QualityReport, assess_plan, automatic_ceiling, grade_with_caps, hard_caps, weighted_score,
+)
 from domain.quality.moderation import combined_scores, needs_moderation
 from domain.quality.rubric import Grade
 from ehc.bootstrap import App
@@ -39,6 +41,7 @@ class ReviewSummary(BaseModel):
     below_good: bool  # the caseworker is to be alerted
     capped: bool  # the hard rule applies (unquantified provision in F, or no health section G): never Good
     cap_reasons: tuple[str, ...]
+    ceiling_reason: str | None = None  # an Outstanding score held at Good: Outstanding needs a reviewer
     scores: dict[str, int]
     findings: int
     failings: int
@@ -100,6 +103,7 @@ def _summary(document: StoredPlan, row, created: bool) -> ReviewSummary:
         reviewed_on=row.as_of, rubric=row.rubric_key, grade=grade, uncapped_grade=Grade(row.uncapped_grade),
         weighted_score=row.weighted_score, below_good=grade.below_good, capped=bool(row.cap_reasons),
         cap_reasons=tuple(row.cap_reasons), scores=dict(row.scores), findings=len(row.findings), failings=failings,
+        ceiling_reason=automatic_ceiling(Grade(row.uncapped_grade), grade, row.cap_reasons),
         created=created)
 
 
@@ -119,7 +123,8 @@ def record_review(app: App, reference: str, criterion: str, score: int, comment:
     Reviewers 2+ points apart on the criterion raise moderation (recorded; shown by `ehc qa list`);
     it is resolved when their latest scores come within 1. The plan's grade is recomputed from the
     reviewers' scores (their mean per criterion, the automatic score where nobody scored) with the
-    hard rule still applied, and appended to the grade history when it changes.
+    hard rule still applied, and appended to the grade history when it changes. Unlike the automatic grade,
+    this one may be Outstanding: a reviewer has scored the plan.
     """
     rubric = app.rubric
     if criterion not in {c.id for c in rubric.criteria}:
@@ -148,7 +153,7 @@ def record_review(app: App, reference: str, criterion: str, score: int, comment:
         automatic = quality.automatic_review(document.id, rubric.key)
         caps = list(automatic.cap_reasons) if automatic else list(hard_caps(document.plan))
         score_now = weighted_score(combined_scores(automatic.scores if automatic else {}, reviewed), rubric)
-        _, grade = grade_with_caps(score_now, rubric, caps)
+        _, grade = grade_with_caps(score_now, rubric, caps, reviewed=True)  # a reviewer has scored: may be Outstanding
         history = quality.grade_history(document.id)
         changed = not history or history[-1].grade != grade.value or history[-1].weighted_score != score_now
         if changed:

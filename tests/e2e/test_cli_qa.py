@@ -63,7 +63,10 @@ def test_scoring_with_a_case_cross_checks_k_with_the_cases_advice(ehc):
 
     k = next(c for c in ran.json["criteria"] if c["id"] == "k.advice")
     assert [f["message"] for f in k["findings"] if not f["ok"]] == [
-        "advice listed without a date", "health advice was never requested (Reg 6(1)(c))",
+        "advice listed without a date",
+        # K dates the school's advice 3 February; the case recorded it received on 1 May.
+        "K dates the educational (school/setting) advice 3 February 2026; the case recorded it received on 2026-05-01",
+        "health advice was never requested (Reg 6(1)(c))",
         "social care advice was never requested (Reg 6(1)(e))"]
     assert ran.json["case_ref"] == REF
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from config.settings import Settings
 from domain.events import AdviceReceived, AdviceRequested, Agency, Decision, DecisionOutcome
 from domain.intake import NewRequest
+from domain.quality.grading import AUTOMATIC_CEILING
 from domain.quality.rubric import Grade
 from ehc.bootstrap import bootstrap
 from ehc.parse import FieldProblems
@@ -96,8 +97,28 @@ def test_the_final_plan_is_reviewed_after_the_draft(app):
     reviewed = automatic_review(app, REF, date(2026, 7, 17))
 
     assert (draft.grade, reviewed.document_id, reviewed.stage) == (Grade.INADEQUATE, final, "final")
-    assert (reviewed.grade, reviewed.capped, reviewed.below_good) == (Grade.OUTSTANDING, False, False)
-    assert (reviewed.scores["k.advice"], reviewed.failings) == (2, 2)  # health and social care never requested
+    # Outstanding on its scores, but an automatic grade is Good at most: Outstanding needs a reviewer.
+    assert (reviewed.grade, reviewed.uncapped_grade, reviewed.capped, reviewed.below_good) == \
+           (Grade.GOOD, Grade.OUTSTANDING, False, False)
+    assert reviewed.ceiling_reason == AUTOMATIC_CEILING
+    # Health and social care never requested; K dates the school's and the EP's advice 12 and 18 May, the case
+    # recorded them received on 1 and 20 May.
+    assert (reviewed.scores["k.advice"], reviewed.failings) == (1, 4)
+
+
+def test_reviewers_scores_can_make_the_current_grade_outstanding(app, engine):
+    attach_plan(app, REF, "final", PLANS / "strong.json", date(2026, 7, 17))
+    automatic = automatic_review(app, REF, date(2026, 7, 17))
+
+    outcome = record_review(app, REF, "k.advice", 4, "Dates checked against the advice itself.", "R Patel")
+
+    assert automatic.grade is Grade.GOOD
+    assert (outcome.grade, outcome.weighted_score, outcome.grade_changed) == (Grade.OUTSTANDING, 4.0, True)
+    with engine.connect() as connection:
+        history = connection.execute(text("SELECT source, grade, reasons FROM qa_grade_history ORDER BY id")).all()
+    assert [(source, grade) for source, grade, _ in history] == [("automatic", "Good"), ("reviewers", "Outstanding")]
+    reasons = history[0][2] if isinstance(history[0][2], list) else __import__("json").loads(history[0][2])
+    assert reasons == [AUTOMATIC_CEILING]
 
 
 def test_two_reviewers_two_points_apart_trigger_moderation_until_they_agree(app, count_rows):

@@ -15,7 +15,7 @@ import pytest
 from config.rubric import PACKAGED_RUBRIC, load_rubric
 from domain.plan import SectionId
 from domain.quality.checks import AdviceOnFile, CheckContext
-from domain.quality.grading import QualityReport, assess_plan
+from domain.quality.grading import AUTOMATIC_CEILING, QualityReport, assess_plan
 from domain.quality.rubric import Grade
 from ehc.imports.plan_file import read_plan
 
@@ -52,7 +52,8 @@ def failing(report: QualityReport, criterion: str) -> list[tuple[str | None, str
 # -- grades and scores, plan by plan ---------------------------------------------------------------
 
 @pytest.mark.parametrize(("name", "weighted", "uncapped", "grade", "scores"), [
-    ("strong", 4.0, Grade.OUTSTANDING, Grade.OUTSTANDING,
+    # Outstanding on the weights, but an automatic grade is Good at most: Outstanding needs a reviewer.
+    ("strong", 4.0, Grade.OUTSTANDING, Grade.GOOD,
      {"structure": 4, "a.voice": 4, "golden-thread": 4, "e.smart": 4, "f.quantified": 4, "g.health": 4,
       "h.social-care": 4, "k.advice": 4, "plain-language": 4}),
     # Good on the weights, but one unquantified provision item holds it at Requires improvement.
@@ -74,6 +75,7 @@ def test_the_strong_plan_has_no_failing_and_cites_the_childs_words(rubric):
     report = report_for("strong", rubric)
 
     assert report.cap_reasons == ()
+    assert report.ceiling_reason == AUTOMATIC_CEILING
     assert report.failings == ()
     voice = [f.quote for f in next(r for r in report.criteria if r.criterion == "a.voice").findings
              if f.message.startswith("the child's own voice")]
@@ -112,6 +114,8 @@ def test_the_poor_plan_fails_every_criterion_the_inspectors_name(rubric):
         ("B", "social, emotional and mental health need in B has no matching provision in F-H"),
         ("C", "social, emotional and mental health need in C has no matching provision in F-H"),
         ("C", "sensory and/or physical need in C has no matching provision in F-H"),
+        # The golden thread now follows needs outside the four areas' words too: D's need has only "TBC" in H.
+        ("D", "need in D has no provision in F-H that names it"),
     ]
     assert [q for _, _, q in failing(report, "e.smart")] == [
         "Jo will make progress in reading.", "Jo will be happier at school.", "Jo will develop social skills."]

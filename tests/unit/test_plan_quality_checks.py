@@ -276,3 +276,97 @@ def test_abbreviations_must_be_spelt_out_once_and_long_sentences_are_flagged():
     assert [(f.section, f.message) for f in failings(result)] == [
         (SectionId.F, "a sentence of 40 words"), (SectionId.F, "abbreviation 'EP' is never spelt out")]
     assert result.score == 3
+
+
+# -- substance, not words (issue 13) ---------------------------------------------------------------
+
+@pytest.mark.parametrize("outcome", [
+    "By the summer half-term of Year 7, Mia will read 40 words a minute.",
+    "Before she starts Year 8, Mia will read 40 words a minute.",
+    "By the end of the spring term, Mia will read 40 words a minute.",
+    "Within 12 weeks, Mia will read 40 words a minute.",
+    "By July 2027, Mia will read 40 words a minute.",
+])
+def test_named_school_periods_are_time_frames(outcome):
+    assert check_smart_outcomes(plan(E=[outcome]), NO_CASE).score == 4
+
+
+@pytest.mark.parametrize(("outcome", "smart"), [
+    ("By the end of Key Stage 2, Sam will improve 3.", False),
+    ("By the end of Year 5, Sam will move from a reading age of 7 to 9.", True),
+    ("By the end of Year 5, Sam will read at phase 5 of the phonics programme.", True),
+    ("By the end of Year 5, Sam will put on his coat without adult prompts.", True),
+], ids=["bare number", "from-to level", "named level", "observable behaviour"])
+def test_a_measure_says_what_changes_and_to_what_level(outcome, smart):
+    result = check_smart_outcomes(plan(E=[outcome]), NO_CASE)
+
+    assert (result.score == 4) is smart
+    if not smart:
+        assert failings(result)[0].message == \
+            "outcome is not SMART: the number '3' does not say what changes or to what level"
+        assert failings(result)[0].looked_for.startswith("a measurable change: what changes and to what level")
+
+
+@pytest.mark.parametrize(("text", "specific"), [
+    ("I like things.", False), ("My views.", False), ("I am happy.", False), ("I like trains.", True),
+])
+def test_the_childs_words_must_say_something_specific(text, specific):
+    result = check_child_voice(plan(A=text), NO_CASE)
+
+    assert (result.score == 2) is specific
+    if not specific:
+        assert failings(result)[0].quote == text
+        assert failings(result)[0].message.endswith("say nothing specific about them")
+
+
+@pytest.mark.parametrize("item", [
+    "A speech and language therapist will review her speech every six months for 30 minutes.",
+    "A speech and language therapist will review her speech twice a term for thirty minutes.",
+    "A speech and language therapist will review her speech once every two weeks for half an hour.",
+])
+def test_word_numbers_and_intervals_quantify_provision(item):
+    result = check_provision_quantified(plan(B=["She has a speech delay."], F=[item]), NO_CASE)
+
+    assert (result.score, failings(result)) == (4, [])
+
+
+def test_provision_that_names_only_a_broad_area_does_not_name_the_need_it_meets():
+    item = "A teaching assistant will deliver cognition and learning daily for 15 minutes."
+
+    result = check_provision_quantified(plan(B=["Her reading is two years behind."], F=[item]), NO_CASE)
+
+    assert [(f.message, f.quote) for f in failings(result)] == [("provision does not name the need it meets", item)]
+    assert result.score == 2
+
+
+@pytest.mark.parametrize(("h1", "h2"), [
+    ("She does not need provision under section 2.", "No social care needs."),
+    ("No provision under section 2.", "She does not require any other social care provision."),
+])
+def test_an_explicit_statement_of_no_need_is_a_valid_entry_not_unquantified_provision(h1, h2):
+    result = check_social_care_provision(plan(D=["No social care needs."], H1=[h1], H2=[h2]), NO_CASE)
+
+    assert (result.score, failings(result)) == (4, [])
+
+
+def test_a_k_date_that_differs_from_the_recorded_receipt_is_a_finding_citing_both_dates():
+    advice = (AdviceOnFile("education", date(2026, 4, 13), date(2026, 5, 14)),
+              AdviceOnFile("health", date(2026, 4, 13), date(2026, 5, 20)),
+              AdviceOnFile("social_care", date(2026, 4, 13), None))
+
+    result = check_advice_listed(plan(K=K_LIST), CheckContext(advice=advice))
+
+    assert [(f.message, f.quote) for f in failings(result)] == [
+        ("K dates the educational (school/setting) advice 12 May 2026; the case recorded it received on 2026-05-14",
+         "Educational advice from the school SENCO, 12 May 2026")]
+    assert result.score == 3
+
+
+def test_other_advice_received_is_looked_for_by_its_date():
+    advice = (AdviceOnFile("health", date(2026, 4, 13), date(2026, 5, 20)),
+              AdviceOnFile("social_care", date(2026, 4, 13), None),
+              AdviceOnFile("other", date(2026, 4, 13), date(2026, 5, 25)))
+
+    result = check_advice_listed(plan(K=K_LIST), CheckContext(advice=advice))
+
+    assert [f.message for f in failings(result)] == ["K omits the other advice received on 2026-05-25"]

@@ -14,7 +14,7 @@ from hypothesis import given, settings, strategies as st
 
 from config.rubric import PACKAGED_RUBRIC, load_rubric
 from domain.plan import PlanDocument
-from domain.quality.grading import assess_plan
+from domain.quality.grading import AUTOMATIC_CEILING, assess_plan, grade_with_caps
 from domain.quality.rubric import Grade, Rubric, Thresholds
 
 STRONG = json.loads((Path(__file__).parents[1] / "fixtures" / "plans" / "strong.json").read_text())["sections"]
@@ -45,8 +45,20 @@ def strong_with(f: list[str] | None = None, g: str | None = None) -> PlanDocumen
     return PlanDocument.from_texts(sections)
 
 
-def test_the_strong_plan_itself_is_outstanding():
-    assert assess_plan(strong_with(), RUBRIC).grade is Grade.OUTSTANDING
+def test_the_strong_plan_itself_scores_outstanding_but_its_automatic_grade_is_good_until_a_reviewer_scores_it():
+    report = assess_plan(strong_with(), RUBRIC)
+
+    assert (report.uncapped_grade, report.grade) == (Grade.OUTSTANDING, Grade.GOOD)
+    assert report.cap_reasons == ()  # not the hard rule: the ceiling, with its own reason
+    assert report.ceiling_reason == AUTOMATIC_CEILING
+    assert report.grade_reasons == (AUTOMATIC_CEILING,)
+
+
+def test_grades_reviewers_scored_may_be_outstanding():
+    assert grade_with_caps(3.9, RUBRIC, [], reviewed=True) == (Grade.OUTSTANDING, Grade.OUTSTANDING)
+    assert grade_with_caps(3.9, RUBRIC, []) == (Grade.OUTSTANDING, Grade.GOOD)
+    assert grade_with_caps(3.9, RUBRIC, ["section G (health provision) is missing"], reviewed=True) == \
+        (Grade.OUTSTANDING, Grade.REQUIRES_IMPROVEMENT)
 
 
 @pytest.mark.parametrize(("plan", "reason"), [
@@ -109,3 +121,12 @@ def test_the_cap_never_raises_a_grade(rubric):
     report = assess_plan(strong_with(f=["Support as required."], g="missing"), rubric)
 
     assert report.grade.rank <= report.uncapped_grade.rank
+
+
+@settings(max_examples=100, deadline=None)
+@given(rubric=rubrics())
+def test_no_automatic_grade_is_ever_outstanding_under_any_rubric(rubric):
+    report = assess_plan(strong_with(), rubric)
+
+    assert report.grade is not Grade.OUTSTANDING
+    assert report.ceiling_reason == (AUTOMATIC_CEILING if report.uncapped_grade is Grade.OUTSTANDING else None)
