@@ -42,9 +42,9 @@ def not_after_today(app: App, field: str, on: date) -> None:
 
 
 def add_request(app: App, request: NewRequest, actor: str, start_run: bool = True) -> Recorded:
-    not_after_today(app, "received", request.received)
     with app.unit_of_work() as work:
         record = work.cases.add_request(request, actor, app.clock.now())
+        not_after_today(app, "received", request.received)  # after a duplicate's refusal; rolled back
         timeline = work.cases.timeline(record.events, max(request.received, app.clock.today()))
     note = _tell(lambda: app.orchestrator.start(record.reference)) if start_run else "no flow run: not asked to start one"
     return Recorded(record, timeline, note)
