@@ -141,16 +141,16 @@ def standing(events: Sequence[CaseEvent]) -> list[CaseEvent]:
     voided_by: dict[int, int] = {}
     for position, event in enumerate(events, start=1):
         if isinstance(event, EventVoided):
-            _check_void(events, voided_by, event)
+            _check_void(events, voided_by, event, position)
             voided_by[event.sequence] = position
     return [event for position, event in enumerate(events, start=1)
             if position not in voided_by and not isinstance(event, CORRECTION_MODELS)]
 
 
-def _check_void(events: Sequence[CaseEvent], voided_by: dict[int, int], void: EventVoided) -> None:
+def _check_void(events: Sequence[CaseEvent], voided_by: dict[int, int], void: EventVoided, position: int) -> None:
     sequence = void.sequence
     named = f"#{sequence} {void.voided_type.replace('_', ' ')} on {void.voided_on}"
-    if sequence > len(events):
+    if sequence >= position:
         raise EventRejected(f"there is no event #{sequence} to void")
     target = events[sequence - 1]
     if (target.type, target.on) != (void.voided_type, void.voided_on):
