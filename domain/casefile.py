@@ -6,19 +6,24 @@ event that closes the case (final plan, notice not to issue, decision not to
 assess, withdrawal) last: whatever else is dated that day happened before the
 case closed. Recording a back-dated event is normal casework, so validity is
 always judged against the whole history in this order.
+
+A correction (``EventVoided``) takes an earlier event out of the history: the
+fold skips it. Events are given in the order recorded, so an event's position
+(from 1) is its ``sequence``, which is how a void names the event it voids.
+Reassignments change no statutory step and are left out of the fold.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from domain.closures import SettingKind
 from domain.events import (
-    AUDIT_MODELS, AdviceReceived, AdviceRequested, Agency, CaseEvent, ConsultationAnswered, ConsultationSent,
-    Decision, DecisionOutcome, DraftServed, ExceptionEnded, ExceptionStarted, FinalIssued, Mediation,
-    NoPlanNotice, Received, RepresentationsReceived, Tribunal, Withdrawn,
+    AUDIT_MODELS, CORRECTION_MODELS, AdviceReceived, AdviceRequested, Agency, CaseEvent, CaseReassigned,
+    ConsultationAnswered, ConsultationSent, Decision, DecisionOutcome, DraftServed, EventVoided, ExceptionEnded,
+    ExceptionStarted, FinalIssued, Mediation, NoPlanNotice, Received, RepresentationsReceived, Tribunal, Withdrawn,
 )
 from domain.rules import Limb
 
@@ -106,13 +111,15 @@ def _same_day_rank(event: CaseEvent) -> int:
 
 
 def fold(events: Iterable[CaseEvent]) -> CaseFile:
-    """The case file the events describe; raises EventRejected for an impossible history.
+    """The case file the events (the whole history, in the order recorded) describe; raises EventRejected for
+    an impossible history.
 
     Audit events (notifications sent, failed, skipped) say nothing about the
     case's state, so they are left out of the fold, and so are accepted at any
-    time, even after the case has closed.
+    time, even after the case has closed; so are reassignments. Voided events
+    are skipped.
     """
-    casework = [event for event in events if not isinstance(event, AUDIT_MODELS)]
+    casework = [event for event in standing(list(events)) if not isinstance(event, AUDIT_MODELS)]
     ordered = sorted(casework, key=lambda event: (event.on, _same_day_rank(event)))
     received = next((event for event in ordered if isinstance(event, Received)), None)
     if received is None:
@@ -122,6 +129,87 @@ def fold(events: Iterable[CaseEvent]) -> CaseFile:
         if event is not received:
             _apply(case, event)
     return case
+
+
+def _describe(sequence: int, event: CaseEvent) -> str:
+    return f"#{sequence} {event.type.replace('_', ' ')} on {event.on}"
+
+
+def standing(events: Sequence[CaseEvent]) -> list[CaseEvent]:
+    """The events that stand, in the order recorded: without those voided, the voids and the reassignments.
+
+    ``events`` is the whole history in the order recorded (position = sequence, from 1); a list that has
+    no corrections comes back as it is. Raises EventRejected for a void that cannot be: of an event that
+    is not earlier in the history or is not the one the void names, of one already voided, of a
+    correction, of a notification note, or of the receipt.
+    """
+    if not any(isinstance(event, EventVoided) for event in events):
+        return [event for event in events if not isinstance(event, CaseReassigned)]
+    voided_by: dict[int, int] = {}
+    for position, event in enumerate(events, start=1):
+        if isinstance(event, EventVoided):
+            _check_void(events, voided_by, event, position)
+            voided_by[event.sequence] = position
+    return [event for position, event in enumerate(events, start=1)
+            if position not in voided_by and not isinstance(event, CORRECTION_MODELS)]
+
+
+def _check_void(events: Sequence[CaseEvent], voided_by: dict[int, int], void: EventVoided, position: int) -> None:
+    sequence = void.sequence
+    named = f"#{sequence} {void.voided_type.replace('_', ' ')} on {void.voided_on}"
+    if sequence >= position:
+        raise EventRejected(f"there is no event #{sequence} to void")
+    target = events[sequence - 1]
+    if (target.type, target.on) != (void.voided_type, void.voided_on):
+        raise EventRejected(f"event #{sequence} is {_describe(sequence, target)}, not the {named} the void names")
+    if sequence in voided_by:
+        raise EventRejected(f"{named} was already voided by #{voided_by[sequence]}")
+    if isinstance(target, EventVoided):
+        raise EventRejected(f"{named} is itself a correction and cannot be voided; "
+                            f"record the voided event #{target.sequence} again instead")
+    if isinstance(target, CaseReassigned):
+        raise EventRejected(f"{named} is a reassignment and cannot be voided; reassign the case again instead")
+    if isinstance(target, AUDIT_MODELS):
+        raise EventRejected(f"{named} is a note the system keeps of a notification and cannot be voided")
+    if isinstance(target, Received):
+        later = [_describe(position, event) for position, event in enumerate(events, start=1)
+                 if position != sequence and position not in voided_by
+                 and not isinstance(event, (*AUDIT_MODELS, *CORRECTION_MODELS))]
+        if later:
+            raise EventRejected(f"the receipt ({named}) cannot be voided while later events stand "
+                                f"({', '.join(later)})")
+        raise EventRejected(f"the receipt ({named}) cannot be voided: a case's history starts with it")
+
+
+def fold_with(history: Sequence[CaseEvent], event: CaseEvent) -> CaseFile:
+    """The case file once ``event`` is recorded after ``history`` (the whole history, in the order recorded).
+
+    Beyond what any stored history must satisfy, an event recorded now must keep the statutory order: a
+    final plan needs a draft served first (Reg 13; a legacy caseload imported without draft dates is
+    stored as it came). A void that would leave an impossible history is refused with the reason.
+    """
+    if isinstance(event, EventVoided):
+        return _fold_with_void(history, event)
+    case = fold([*history, event])
+    if isinstance(event, FinalIssued) and case.draft_served is None:
+        raise EventRejected(f"final plan on {event.on} needs a draft plan served first (Reg 13): "
+                            f"record draft-served before final-issued")
+    return case
+
+
+def _fold_with_void(history: Sequence[CaseEvent], void: EventVoided) -> CaseFile:
+    before = fold(history)
+    events = [*history, void]
+    standing(events)  # a void that cannot be at all is refused in its own words
+    named = f"#{void.sequence} {void.voided_type.replace('_', ' ')} on {void.voided_on}"
+    try:
+        after = fold(events)
+    except EventRejected as error:
+        raise EventRejected(f"voiding {named} would leave an impossible history: {error}") from None
+    if after.final_issued and after.draft_served is None and before.draft_served is not None:
+        raise EventRejected(f"voiding {named} would leave the final plan issued on {after.final_issued} "
+                            f"with no draft served (Reg 13): void the final plan first")
+    return after
 
 
 def _apply(case: CaseFile, event: CaseEvent) -> None:

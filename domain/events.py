@@ -187,13 +187,45 @@ class NotificationSkipped(_NotificationAudit):
     reason: Annotated[str, Field(min_length=1, max_length=200)]
 
 
+class EventVoided(_Event):
+    """A correction: the event recorded as ``sequence`` is taken as never having happened, and the fold skips it.
+
+    Its row stays in the record beside this one (the audit trail shows both). ``on`` is the day the
+    correction was made; ``voided_type`` and ``voided_on`` repeat what was voided, so the trail reads
+    on its own and a void can never land on another event than the one it names.
+    """
+
+    type: Literal["event_voided"] = "event_voided"
+    sequence: int = Field(ge=1)
+    voided_type: Annotated[str, Field(min_length=1, max_length=40)]
+    voided_on: date
+    reason: Annotated[str, Field(min_length=1, max_length=2000), MULTILINE_TEXT]
+
+
+class CaseReassigned(_Event):
+    """The case passes to another caseworker, team or setting (those given); it changes no statutory step."""
+
+    type: Literal["case_reassigned"] = "case_reassigned"
+    caseworker: ShortText | None = None
+    team: ShortText | None = None
+    setting: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _names_something(self) -> CaseReassigned:
+        if self.caseworker is None and self.team is None and self.setting is None:
+            raise ValueError("a reassignment names the new caseworker, team or setting")
+        return self
+
+
 _CASEWORK_MODELS = (
     Received, Decision, AdviceRequested, AdviceReceived, DraftServed, RepresentationsReceived,
     ConsultationSent, ConsultationAnswered, FinalIssued, NoPlanNotice, ExceptionStarted,
     ExceptionEnded, Withdrawn, Mediation, Tribunal,
 )
 AUDIT_MODELS = (NotificationSent, NotificationFailed, NotificationSkipped)
-_EVENT_MODELS = (*_CASEWORK_MODELS, *AUDIT_MODELS)
+# Corrections: recorded by `ehc case void` and `ehc case reassign`, never by `ehc case record`.
+CORRECTION_MODELS = (EventVoided, CaseReassigned)
+_EVENT_MODELS = (*_CASEWORK_MODELS, *AUDIT_MODELS, *CORRECTION_MODELS)
 CaseEvent = Annotated[Union[_EVENT_MODELS], Field(discriminator="type")]  # type: ignore[valid-type]
 
 # Casework events (what a caseworker records); audit events are written by the system only.

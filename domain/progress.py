@@ -138,7 +138,7 @@ class Progress(BaseModel):
 def progress_of(reference: str, events: Sequence[CaseEvent]) -> Progress:
     """The journey so far; ``casework_events`` counts events that change the case (not audit notes)."""
     casework = [event for event in events if not isinstance(event, AUDIT_MODELS)]
-    case = fold(casework)
+    case = fold(events)
     return Progress(
         reference=reference,
         casework_events=len(casework),

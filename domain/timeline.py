@@ -14,7 +14,7 @@ from typing import Iterable
 from pydantic import BaseModel, ConfigDict
 
 from domain.calendar import WorkingCalendar
-from domain.casefile import AdviceRecord, CaseFile, ExceptionRecord, fold
+from domain.casefile import AdviceRecord, CaseFile, ExceptionRecord, fold, standing
 from domain.closures import NO_CLOSURES, ClosureCalendar
 from domain.events import CaseEvent, DecisionOutcome
 from domain.rules import (
@@ -140,8 +140,12 @@ def timeline_for(
     as_of: date,
     closures: ClosureCalendar = NO_CLOSURES,
 ) -> Timeline:
-    """The case as it stood at the end of ``as_of``: later events are not yet known."""
-    events = list(events)
+    """The case as it stood at the end of ``as_of``: later events are not yet known.
+
+    ``events`` is the whole history in the order recorded. Corrections apply whatever ``as_of`` is: a voided
+    event is taken never to have happened.
+    """
+    events = standing(list(events))
     known = [event for event in events if event.on <= as_of or event.type == "received"]
     return build_timeline(fold(known), calendar, as_of, closures)
 
@@ -175,6 +179,9 @@ def build_timeline(case: CaseFile, calendar: WorkingCalendar, as_of: date, closu
             bool(case.no_plan_notice or assess_refused or case.withdrawn)),
     }
     warnings: list[str] = []
+    if case.final_issued and not case.draft_served:
+        warnings.append(f"draft date not recorded: the final plan was issued on {case.final_issued} and no "
+                        f"draft served is recorded (a caseload imported without draft dates)")
     if case.draft_served:
         deadlines[Step.REPRESENTATIONS_CLOSE] = _representations(case, calendar, as_of)
         earliest_final = case.draft_served + timedelta(days=REPRESENTATIONS_CLOSE.days + 1)

@@ -92,8 +92,34 @@ def case_json(record: CaseRecord, timeline: Timeline) -> dict:
         "team": record.team,
         "setting": record.setting,
         "timeline": timeline_json(timeline),
-        "events": list(record.audit),
+        "events": audit_trail(record),
     }
+
+
+def audit_trail(record: CaseRecord) -> list[dict]:
+    """The audit trail, every event as recorded; one voided since carries ``voided_by``, the void's sequence."""
+    voided_by = {entry["details"]["sequence"]: entry["sequence"] for entry in record.audit
+                 if entry["type"] == "event_voided"}
+    return [{**entry, "voided_by": voided_by[entry["sequence"]]} if entry["sequence"] in voided_by else dict(entry)
+            for entry in record.audit]
+
+
+def audit_text(record: CaseRecord) -> str:
+    lines = []
+    for entry in audit_trail(record):
+        details = entry["details"]
+        if entry["type"] == "event_voided":
+            what = (f"VOID of #{details['sequence']} ({details['voided_type'].replace('_', ' ')} on "
+                    f"{details['voided_on']}): {details['reason']}")
+        elif entry["type"] == "case_reassigned":
+            what = "reassigned to " + ", ".join(f"{name} {details[name]}" for name in ("caseworker", "team", "setting")
+                                                if name in details)
+        else:
+            what = entry["type"] + (f" {details}" if details else "")
+        voided = f" [voided by #{entry['voided_by']}]" if "voided_by" in entry else ""
+        lines.append(f"  #{entry['sequence']} {entry['date']} {what} by {entry['actor']} at {entry['recorded_at']}"
+                     f"{voided}")
+    return "\n".join(lines)
 
 
 STATUS_MARK = {

@@ -11,14 +11,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Iterable, Sequence
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import and_, delete, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.calendar import WorkingCalendar
-from domain.casefile import AdviceRecord, CaseFile, EventRejected, fold
+from domain.casefile import AdviceRecord, CaseFile, EventRejected, fold, fold_with
 from domain.closures import ClosureCalendar
-from domain.events import AUDIT_EVENT_TYPES, AdviceRequested, CaseEvent, Received, event_payload, parse_event
+from domain.events import (
+    AUDIT_EVENT_TYPES, CORRECTION_MODELS, AdviceRequested, CaseEvent, CaseReassigned, Received, event_payload,
+    parse_event,
+)
 from domain.initials import initials
 from domain.intake import NewRequest
 from domain.rules import ADVICE
@@ -32,6 +35,9 @@ from store.models import AdviceRequest, Case, CaseEvent as EventRow, Contributor
 IMPORT_CHUNK = 5_000  # cases projected and written per round, to bound what is held at once
 CASE_COLUMNS = ("reference", "received", "child_given_name", "child_family_name", "child_date_of_birth", "caseworker",
                 "team", "setting", "stage", "next_due", "exceptions_apply", "created_at")
+# Events that say nothing of where a case stood on a day: notes of notifications, voids (which apply
+# whatever the day) and reassignments.
+STATELESS_EVENT_TYPES = (*AUDIT_EVENT_TYPES, *(model.model_fields["type"].default for model in CORRECTION_MODELS))
 EVENT_COLUMNS = ("case_id", "sequence", "type", "event_date", "actor", "recorded_at", "payload")
 ADVICE_COLUMNS = ("case_id", "key", "agency", "contributor_id", "requested_on", "due_on", "received_on")
 
@@ -188,31 +194,33 @@ class CaseStore:
     ) -> list[tuple[CaseRecord, Timeline]]:
         """Cases matching every filter given, with their timelines as of ``as_of``.
 
-        SQL narrows by the ``next_due`` projection (the earliest pending
-        statutory date); the domain then decides on each candidate.
+        SQL narrows by the ``next_due`` and ``stage`` projections (of the whole history); a case with an
+        event dated after ``as_of`` stood otherwise that day, so it is always a candidate, and a case
+        received after ``as_of`` never is. The domain then decides on each candidate as of ``as_of``.
         """
         # NULLS LAST spelt out: SQLite sorts NULL first, PostgreSQL last; closed cases (no next_due) go last on both.
         query = select(Case.reference).order_by(Case.next_due.asc().nulls_last(), Case.reference)
+        query = query.where(Case.received <= as_of)
         stages = tuple(stages)
-        if stages:
-            query = query.where(Case.stage.in_([stage.value for stage in stages]))
         if caseworker:
             query = query.where(Case.caseworker == caseworker)
+        narrowing = []
+        if stages:
+            narrowing.append(Case.stage.in_([stage.value for stage in stages]))
         if overdue:
-            query = query.where(Case.next_due < as_of)
+            narrowing.append(Case.next_due < as_of)
         if due_within is not None:
-            query = query.where(Case.next_due <= as_of + timedelta(days=due_within))
+            narrowing.append(Case.next_due <= as_of + timedelta(days=due_within))
+        if narrowing:
+            changed_since = exists().where(EventRow.case_id == Case.id, EventRow.event_date > as_of,
+                                           EventRow.type.not_in(STATELESS_EVENT_TYPES))
+            query = query.where(or_(and_(*narrowing), changed_since))
         found = []
         for record in self._records(self._session.scalars(query.with_only_columns(Case)).all()):
             timeline = self.timeline(record.events, as_of)
-            if overdue and not timeline.is_overdue:
-                continue
-            if due_within is not None and not any(
-                as_of <= deadline.statutory <= as_of + timedelta(days=due_within) for deadline in timeline.pending
-            ):
-                continue
-            found.append((record, timeline))
-        return found
+            if matches(timeline, as_of, due_within=due_within, overdue=overdue, stages=stages):
+                found.append((record, timeline))
+        return in_statutory_order(found)
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -242,9 +250,13 @@ class CaseStore:
             self.contributor(event.contributor)
         rows = self._session.scalars(
             select(EventRow).where(EventRow.case_id == case.id).order_by(EventRow.sequence)).all()
-        events = [*(_to_event(row) for row in rows), event]
-        projection = self._project(events)
+        history = [_to_event(row) for row in rows]
+        projection = projection_of(fold_with(history, event), [*history, event], self.closures)
         row = self._append(case.id, len(rows) + 1, event, actor, recorded_at)
+        if isinstance(event, CaseReassigned):  # the columns are a projection of the reassignments
+            case.caseworker = event.caseworker or case.caseworker
+            case.team = event.team or case.team
+            case.setting = event.setting or case.setting
         case.stage = projection.stage.value
         case.next_due = projection.next_due
         case.exceptions_apply = projection.exceptions_apply
@@ -347,6 +359,25 @@ class CaseStore:
 
     def _contributor_ids(self) -> dict[str, int]:
         return dict(self._session.execute(select(Contributor.code, Contributor.id)).all())
+
+
+def matches(timeline: Timeline, as_of: date, *, due_within: int | None, overdue: bool,
+            stages: tuple[Stage, ...]) -> bool:
+    """Whether a case's timeline as of ``as_of`` answers the filters of ``find``."""
+    if stages and timeline.stage not in stages:
+        return False
+    if overdue and not timeline.is_overdue:
+        return False
+    return due_within is None or any(as_of <= deadline.statutory <= as_of + timedelta(days=due_within)
+                                     for deadline in timeline.pending)
+
+
+def in_statutory_order(found: list[tuple[CaseRecord, Timeline]]) -> list[tuple[CaseRecord, Timeline]]:
+    """Earliest next statutory date (as of the timelines' day) first, closed cases last; then by reference."""
+    def key(item: tuple[CaseRecord, Timeline]):
+        next_due = item[1].next_due
+        return (next_due is None, next_due.statutory if next_due else date.min, item[0].reference)
+    return sorted(found, key=key)
 
 
 def advice_rows(case_id: int, advice: Sequence[AdviceRecord], contributor_ids: dict[str, int]) -> list[dict]:

@@ -22,15 +22,19 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Iterator, Mapping, Sequence
 
 from domain.calendar import WorkingCalendar
-from domain.casefile import EventRejected, fold
+from domain.casefile import EventRejected, fold, fold_with
 from domain.closures import NO_CLOSURES, ClosureCalendar
-from domain.events import AUDIT_MODELS, AdviceRequested, CaseEvent, Received, event_payload, parse_event
+from domain.events import (
+    AUDIT_MODELS, AdviceRequested, CaseEvent, CaseReassigned, Received, event_payload, parse_event,
+)
 from domain.intake import NewRequest
 from domain.timeline import OPEN_STAGES, Stage, Timeline, timeline_for
 from ehc.clock import LONDON, midday_in_london
 from ehc.orchestration.orchestrator import CatchUpSummary, NoOrchestration, OrchestrationUnavailable
 from notifications.senders import Outgoing, SendFailed
-from store.cases import CaseNotFound, CaseRecord, DuplicateReference, projection_of
+from store.cases import (
+    STATELESS_EVENT_TYPES, CaseNotFound, CaseRecord, DuplicateReference, in_statutory_order, matches, projection_of,
+)
 from store.models import as_utc
 
 # -- the clock ------------------------------------------------------------------------------------
@@ -253,26 +257,29 @@ class InMemoryCases:
 
     def find(self, as_of: date, *, due_within: int | None = None, overdue: bool = False,
              stages: Iterable[Stage] = (), caseworker: str | None = None) -> list[tuple[CaseRecord, Timeline]]:
-        """As CaseStore.find: narrowed by the earliest pending statutory date, then decided by the domain."""
+        """As CaseStore.find: narrowed by the projections (unless an event is dated after ``as_of``), then
+        decided by the domain as of ``as_of``; cases received after ``as_of`` are left out."""
         stages = tuple(stages)
+
+        def narrowed(case: _StoredCase) -> bool:
+            return ((not stages or case.stage in stages)
+                    and (not overdue or (case.next_due is not None and case.next_due < as_of))
+                    and (due_within is None or (case.next_due is not None
+                                                and case.next_due <= as_of + timedelta(days=due_within))))
+
+        def changed_since(case: _StoredCase) -> bool:
+            return any(row.on > as_of and row.type not in STATELESS_EVENT_TYPES for row in case.rows)
+
         candidates = [case for case in self._tables.cases.values()
-                      if (not stages or case.stage in stages)
+                      if case.request.received <= as_of
                       and (not caseworker or case.request.caseworker == caseworker)
-                      and (not overdue or (case.next_due is not None and case.next_due < as_of))
-                      and (due_within is None or (case.next_due is not None
-                                                  and case.next_due <= as_of + timedelta(days=due_within)))]
-        candidates.sort(key=lambda case: (case.next_due is None, case.next_due or date.min, case.request.reference))
+                      and (narrowed(case) or changed_since(case))]
         found = []
         for record in map(_record, candidates):
             timeline = self.timeline(record.events, as_of)
-            if overdue and not timeline.is_overdue:
-                continue
-            if due_within is not None and not any(
-                as_of <= deadline.statutory <= as_of + timedelta(days=due_within) for deadline in timeline.pending
-            ):
-                continue
-            found.append((record, timeline))
-        return found
+            if matches(timeline, as_of, due_within=due_within, overdue=overdue, stages=stages):
+                found.append((record, timeline))
+        return in_statutory_order(found)
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -292,9 +299,14 @@ class InMemoryCases:
             raise EventRejected(f"the request was already received on {case.request.received}")
         if isinstance(event, AdviceRequested) and event.contributor:
             self.contributor(event.contributor)
-        stage, next_due = self._project([*(_event(row) for row in case.rows), event])
+        history = [_event(row) for row in case.rows]
+        projection = projection_of(fold_with(history, event), [*history, event], self.closures)
         case.rows.append(_row(len(case.rows) + 1, event, actor, recorded_at))
-        case.stage, case.next_due = stage, next_due
+        case.stage, case.next_due = projection.stage, projection.next_due
+        if isinstance(event, CaseReassigned):  # as CaseStore: the request's columns follow the reassignments
+            case.request = case.request.model_copy(update={
+                "caseworker": event.caseworker or case.request.caseworker,
+                "team": event.team or case.request.team, "setting": event.setting or case.request.setting})
         return _record(case)
 
     # -- contributors ---------------------------------------------------------------------------

@@ -124,17 +124,69 @@ def case_show(reference: str = typer.Argument(...), as_of: Optional[str] = AsOfO
               json_output: bool = JsonOption) -> None:
     """The case's timeline, exceptions and audit trail."""
     from ehc.bootstrap import bootstrap
-    from ehc.case_views import case_json, timeline_text
+    from ehc.case_views import audit_text, case_json, timeline_text
     from ehc.services import casework
 
     with refusals(json_output):
         day = as_of_day(as_of)
         record, timeline = casework.show_case(bootstrap(), parse_reference("REFERENCE", reference), day)
-        audit = "\n".join(f"  #{e['sequence']} {e['date']} {e['type']} by {e['actor']} at {e['recorded_at']}"
-                          + (f" {e['details']}" if e["details"] else "") for e in record.audit)
         emit(json_output, case_json(record, timeline),
               f"{record.reference} ({record.child_initials}), caseworker {record.caseworker or '-'}, "
-              f"team {record.team or '-'}\n{timeline_text(timeline)}\nEvents:\n{audit}")
+              f"team {record.team or '-'}, setting {record.setting or '-'}\n{timeline_text(timeline)}\n"
+              f"Events:\n{audit_text(record)}")
+
+
+@case_app.command("void")
+def case_void(
+    reference: str = typer.Argument(...),
+    sequence: int = typer.Option(..., "--event", help="The event's sequence, as `ehc case show --json` lists it."),
+    reason: str = typer.Option(..., "--reason", help="Why it is voided (kept in the audit trail)."),
+    actor: Optional[str] = ActorOption,
+    json_output: bool = JsonOption,
+) -> None:
+    """Void a mistaken event: a correction is appended and the event is taken as never having happened."""
+    with refusals(json_output):
+        reference = parse_reference("REFERENCE", reference)
+        from ehc.bootstrap import bootstrap
+        from ehc.services import casework
+
+        app_ = bootstrap()
+        done = casework.void_event(app_, reference, sequence, reason, actor_name(app_.actor, actor))
+        _emit_change(app_, json_output, done, f"voided event #{sequence}")
+
+
+@case_app.command("reassign")
+def case_reassign(
+    reference: str = typer.Argument(...),
+    caseworker: Optional[str] = typer.Option(None, "--caseworker", help="The new caseworker."),
+    team: Optional[str] = typer.Option(None, "--team", help="The new team."),
+    setting: Optional[str] = typer.Option(None, "--setting", help="The child's new school or setting (its id)."),
+    actor: Optional[str] = ActorOption,
+    json_output: bool = JsonOption,
+) -> None:
+    """Pass the case to another caseworker, team or setting (at least one option), as an audited event."""
+    with refusals(json_output):
+        reference = parse_reference("REFERENCE", reference)
+        if caseworker is None and team is None and setting is None:
+            raise InputError("give at least one of --caseworker, --team, --setting")
+        from ehc.bootstrap import bootstrap
+        from ehc.services import casework
+
+        app_ = bootstrap()
+        done = casework.reassign_case(app_, reference, actor_name(app_.actor, actor), caseworker=caseworker,
+                                      team=team, setting=setting)
+        record = done.record
+        _emit_change(app_, json_output, done, f"reassigned: caseworker {record.caseworker or '-'}, team "
+                                              f"{record.team or '-'}, setting {record.setting or '-'}")
+
+
+def _emit_change(app_, json_output: bool, done, what: str) -> None:
+    from domain.rag import rag_of
+    from ehc.case_views import case_summary_json
+
+    row = case_summary_json(done.record, done.timeline, rag_of(done.timeline, app_.policy, app_.calendar))
+    emit(json_output, {**row, "setting": done.record.setting, "orchestration": done.orchestration},
+         f"{done.record.reference}: {what}; stage {done.timeline.stage}\n{done.orchestration}")
 
 
 

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from itertools import chain, islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -51,7 +52,7 @@ def import_caseload_file(app: App, path: Path, actor: str, workers: int | None =
     # A file of one chunk is done here: starting processes would cost more than it saves.
     more = next(chunks, None)
     chunks = chain([first], [more] if more else [], chunks)
-    context = _Context(caseload.header, app.closures, shapes)
+    context = _Context(caseload.header, app.closures, shapes, app.clock.today())
     with _preparer(context, workers if more else 1) as prepare, app.unit_of_work() as work:
         for prepared in prepare(chunks):
             ready: list[PreparedCase] = []
@@ -84,6 +85,7 @@ class _Context:
     header: list[str]
     closures: ClosureCalendar
     shapes: ImportShapes
+    today: date  # events dated after it are refused
 
 
 _context: _Context | None = None  # what the worker processes need: set before they are forked
@@ -93,7 +95,7 @@ def _prepare_chunk(chunk: Chunk) -> Prepared:
     assert _context is not None
     prepared: Prepared = []
     for line, cells in chunk:
-        parsed = parse_case_row(line, cells, _context.header)
+        parsed = parse_case_row(line, cells, _context.header, _context.today)
         if isinstance(parsed, str):
             prepared.append((line, parsed))
         else:

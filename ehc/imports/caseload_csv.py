@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Iterator
 
@@ -21,7 +22,9 @@ from domain.events import (
 )
 from domain.intake import NewRequest
 from domain.rules import CASE_LIMBS, Limb
-from ehc.parse import InputError, describe_validation, parse_case_date, parse_optional_case_date, parse_optional_date
+from ehc.parse import (
+    InputError, describe_validation, parse_case_date, parse_date, parse_optional_case_date, parse_optional_date,
+)
 
 REQUIRED_COLUMNS = ("case_ref", "received", "decision", "decision_date", "final_issued", "no_plan_notice", "exception")
 OPTIONAL_COLUMNS = (
@@ -65,12 +68,21 @@ def caseload_rows(path: Path) -> CaseloadFile:
     return CaseloadFile(header, [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS], _rows(reader))
 
 
-def parse_case_row(line: int, cells: list[str], header: list[str]) -> tuple[NewRequest, list[CaseEvent], CaseFile] | str:
-    """The row's request, its events and their fold; or the line's problem, worded for the caseworker."""
+EVENT_DATE_COLUMNS = ("received", "decision_date", "draft_served", "final_issued", "no_plan_notice", "withdrawn",
+                      "exception_start", "exception_end")
+
+
+def parse_case_row(line: int, cells: list[str], header: list[str],
+                   today: date | None = None) -> tuple[NewRequest, list[CaseEvent], CaseFile] | str:
+    """The row's request, its events and their fold; or the line's problem, worded for the caseworker.
+
+    With ``today``, a row with an event dated after it is refused, naming every such cell."""
     row: dict = dict(zip(header, [*cells, *[None] * (len(header) - len(cells))]))  # short rows: empty cells
     if len(cells) > len(header):
         row[None] = cells[len(header):]  # surplus cells, as csv.DictReader marks them
     try:
+        if today is not None:
+            _refuse_future_dates(row, today)
         return _parse_row(row)
     except (InputError, EventRejected) as error:
         return f"line {line}: {error}"
@@ -109,6 +121,20 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as error:
         raise CaseloadRejected([f"{path}: {error.strerror}"]) from error
+
+
+def _refuse_future_dates(row: dict, today: date) -> None:
+    later = []
+    for column in EVENT_DATE_COLUMNS:
+        text = (row.get(column) or "").strip()
+        try:
+            on = parse_date(column, text) if text else None
+        except InputError:
+            continue  # reported as it is by the row's own parsing
+        if on and on > today:
+            later.append(f"{column}: {on} is after today, {today}")
+    if later:
+        raise InputError("; ".join(later))
 
 
 def _parse_row(row: dict) -> tuple[NewRequest, list[CaseEvent], CaseFile]:

@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 from pydantic import TypeAdapter, ValidationError
 
 from domain.closures import SettingKind
-from domain.events import Agency, CaseEvent, ShortText, parse_event
+from domain.events import Agency, CaseEvent, CaseReassigned, EventVoided, ShortText, parse_event
 from domain.intake import NewRequest
 from domain.progress import Progress, progress_of
 from domain.timeline import Stage, Timeline
@@ -34,9 +34,17 @@ class Recorded:
     orchestration: str
 
 
+def not_after_today(app: App, field: str, on: date) -> None:
+    """Refuses a date after today (London): an event is recorded once it has happened."""
+    today = app.clock.today()
+    if on > today:
+        raise FieldProblems.one(field, f"{on} is after today, {today}")
+
+
 def add_request(app: App, request: NewRequest, actor: str, start_run: bool = True) -> Recorded:
     with app.unit_of_work() as work:
         record = work.cases.add_request(request, actor, app.clock.now())
+        not_after_today(app, "received", request.received)  # after a duplicate's refusal; rolled back
         timeline = work.cases.timeline(record.events, max(request.received, app.clock.today()))
     note = _tell(lambda: app.orchestrator.start(record.reference)) if start_run else "no flow run: not asked to start one"
     return Recorded(record, timeline, note)
@@ -68,7 +76,42 @@ def event_from_options(app: App, reference: str, event_type: str, on: date, opti
 
 
 def record_event(app: App, reference: str, event: CaseEvent, actor: str) -> Recorded:
+    not_after_today(app, "on", event.on)
+    return _record(app, reference, lambda work: event, actor)
+
+
+def void_event(app: App, reference: str, sequence: int, reason: str, actor: str) -> Recorded:
+    """Take a mistaken event out of the case's history: a correction event is appended, naming it and why
+    (the event's own row stays). Refused (EventRejected) for a void the history does not allow."""
+    def correction(work) -> CaseEvent:
+        audit = work.cases.get(reference).audit
+        if not 1 <= sequence <= len(audit):
+            raise FieldProblems.one("event", f"{reference} has no event #{sequence} (its events are #1 to "
+                                             f"#{len(audit)}, as `ehc case show` lists them)")
+        voided = audit[sequence - 1]
+        try:
+            return EventVoided(on=app.clock.today(), sequence=sequence, voided_type=voided["type"],
+                               voided_on=voided["date"], reason=reason)
+        except ValidationError as error:
+            raise FieldProblems(field_problems(error, skip=("event_voided",))) from error
+
+    return _record(app, reference, correction, actor)
+
+
+def reassign_case(app: App, reference: str, actor: str, *, caseworker: str | None = None,
+                  team: str | None = None, setting: str | None = None) -> Recorded:
+    """Pass the case to another caseworker, team or setting (at least one), as an event in its audit trail."""
+    try:
+        event = CaseReassigned(on=app.clock.today(), caseworker=caseworker, team=team, setting=setting)
+    except ValidationError as error:
+        raise FieldProblems(field_problems(error, skip=("case_reassigned",))) from error
+    return _record(app, reference, lambda work: event, actor)
+
+
+def _record(app: App, reference: str, make_event: Callable[..., CaseEvent], actor: str) -> Recorded:
+    """Append the event ``make_event(work)`` gives, then tell the case's flow run."""
     with app.unit_of_work() as work:
+        event = make_event(work)
         record = work.cases.record(reference, event, actor, app.clock.now())
         timeline = work.cases.timeline(record.events, max(event.on, app.clock.today()))
     progress = progress_of(reference, record.events)

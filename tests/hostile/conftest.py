@@ -19,6 +19,7 @@ refused input leaves the store exactly as it was, which every example checks.
 from __future__ import annotations
 
 import os
+from datetime import datetime, timezone
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -29,6 +30,7 @@ from sqlalchemy import MetaData, inspect, select
 from sqlalchemy.engine import make_url
 
 from tests.cli_run import ehc_runner
+from tests.fakes import FixedClock
 
 _SHARED = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                                      HealthCheck.data_too_large])
@@ -40,6 +42,7 @@ FUZZ = settings(settings.get_profile(PROFILE if PROFILE in ("ci", "long") else "
 FUZZ_PURE = settings(FUZZ, max_examples=FUZZ.max_examples * 4)
 
 ACTOR = "caseworker.hostile"
+HOSTILE_NOW = datetime(2027, 12, 31, 12, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
@@ -49,6 +52,8 @@ def store_env(database_url: str, tmp_path: Path, monkeypatch) -> str:
     monkeypatch.setenv("EHC_ACTOR", ACTOR)
     monkeypatch.setenv("EHC_DATABASE_URL", database_url)
     monkeypatch.delenv("EHC_LA_CONFIG", raising=False)
+    # Events dated after today are refused: the App's clock stands after every date the properties record.
+    monkeypatch.setattr("ehc.bootstrap.SystemClock", lambda: FixedClock(HOSTILE_NOW))
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     return database_url
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from domain.events import Decision, DecisionOutcome, ExceptionStarted, FinalIssued, NoPlanNotice
+from domain.events import Decision, DecisionOutcome, DraftServed, ExceptionStarted, FinalIssued, NoPlanNotice
 from domain.intake import NewRequest
 from domain.rules import Limb
 from config.settings import Settings
@@ -53,8 +53,9 @@ def stored_view(unit_of_work, engine, reference: str, as_of: date) -> dict:
 
 
 @pytest.mark.parametrize(("row", "events"), [
-    pytest.param("SAME,2026-01-05,assess,2026-02-10,2026-05-29,,", [
-        Decision(on=date(2026, 2, 10), outcome=DecisionOutcome.ASSESS), FinalIssued(on=date(2026, 5, 29))],
+    pytest.param("SAME,2026-01-05,assess,2026-02-10,2026-05-29,,,2026-05-01", [  # a draft first (Reg 13)
+        Decision(on=date(2026, 2, 10), outcome=DecisionOutcome.ASSESS), DraftServed(on=date(2026, 5, 1)),
+        FinalIssued(on=date(2026, 5, 29))],
         id="issued-late"),
     pytest.param("SAME,2026-01-05,assess,2026-02-10,,2026-04-20,", [
         Decision(on=date(2026, 2, 10), outcome=DecisionOutcome.ASSESS), NoPlanNotice(on=date(2026, 4, 20))],
@@ -67,7 +68,7 @@ def stored_view(unit_of_work, engine, reference: str, as_of: date) -> dict:
 ])
 def test_an_imported_case_is_stored_exactly_as_if_its_events_had_been_recorded_one_by_one(
         app, unit_of_work, engine, tmp_path, row, events):
-    import_file(app, write_csv(tmp_path, HEADER, row))
+    import_file(app, write_csv(tmp_path, HEADER + ",draft_served", row))
     received = date.fromisoformat(row.split(",")[1])
     with unit_of_work() as store:
         store.add_request(NewRequest(reference="BYHAND", received=received), ACTOR, RECORDED_AT)
@@ -152,7 +153,7 @@ def test_a_large_file_is_checked_against_the_store_beyond_the_first_batch(app, u
     with pytest.raises(CaseloadRejected) as rejected:
         import_file(app, again)
     with unit_of_work() as store:
-        listed = store.find(date(2026, 3, 1), stages=())
+        listed = store.find(date(2026, 3, 5), stages=())  # the last of them was received on 5 Mar
 
     assert rejected.value.problems == ["line 3: case_ref: a case BULK-01150 already exists in the case store"]
     assert len(listed) == 1200

@@ -102,6 +102,20 @@ def scenario(app: App) -> dict:
         steps["read back"]["stored"] = work.cases.stored_references([REF, CLOSED, "EHC/2026/999"])
         steps["read back"]["counts"] = work.cases.casework_event_counts()
         steps["read back"]["known codes"] = work.cases.stored_contributor_codes(["DCO-N", "DCO-X"])
+    steps["void"] = seen(casework.void_event(app, REF, 5, "advice logged on the wrong case", ACTOR))
+    steps["void refused"] = {
+        "voided twice": refusal(lambda: casework.void_event(app, REF, 5, "again", ACTOR)),
+        "a void voided": refusal(lambda: casework.void_event(app, REF, 6, "undo", ACTOR)),
+        "the receipt": refusal(lambda: casework.void_event(app, REF, 1, "wrong date", ACTOR)),
+        "no such event": refusal(lambda: casework.void_event(app, REF, 99, "typo", ACTOR)),
+    }
+    steps["reassign"] = seen(casework.reassign_case(app, REF, ACTOR, caseworker="B Singh", team="South"))
+    steps["after corrections"] = {
+        "record": casework.show_case(app, REF, d("2026-06-01"))[0],
+        "B Singh's": [r.reference for r, _ in casework.find_cases(app, d("2026-06-01"), caseworker="B Singh")],
+        "A Okafor's": [r.reference for r, _ in casework.find_cases(app, d("2026-06-01"), caseworker="A Okafor")],
+        "progress": casework.read_progress(app, REF).model_dump(mode="json"),
+    }
     steps["told"] = app.orchestrator.calls
     return steps
 
@@ -166,5 +180,26 @@ def test_the_scenario_itself_records_what_the_casework_says(tmp_path):
     assert back["counts"] == {REF: (5, True), CLOSED: (2, False)}
     assert back["stored"] == {REF, CLOSED}
     assert back["known codes"] == {"DCO-N"}
+    corrected = steps["after corrections"]
+    assert [(e["sequence"], e["type"]) for e in corrected["record"].audit][4:] == [
+        (5, "advice_received"), (6, "event_voided"), (7, "case_reassigned")]
+    assert corrected["record"].audit[5]["details"] == {
+        "sequence": 5, "voided_type": "advice_received", "voided_on": "2026-05-20",
+        "reason": "advice logged on the wrong case"}
+    assert [a["received_on"] for a in corrected["progress"]["advice"]] == [None, None]  # DCO-N's awaited again
+    assert (corrected["record"].caseworker, corrected["record"].team) == ("B Singh", "South")
+    assert (corrected["B Singh's"], corrected["A Okafor's"]) == ([REF], [])
+    assert steps["void refused"] == {
+        "voided twice": ("EventRejected", "#5 advice received on 2026-05-20 was already voided by #6"),
+        "a void voided": ("EventRejected", "#6 event voided on 2026-05-20 is itself a correction and cannot be "
+                                           "voided; record the voided event #5 again instead"),
+        "the receipt": ("EventRejected", "the receipt (#1 received on 2026-03-02) cannot be voided while later "
+                                         "events stand (#2 decision on 2026-04-10, #3 advice requested on "
+                                         "2026-04-13, #4 advice requested on 2026-04-13)"),
+        "no such event": ("FieldProblems", f"event: {REF} has no event #99 (its events are #1 to #6, as "
+                                           f"`ehc case show` lists them)"),
+    }
+    assert steps["told"][-2:] == [("case_changed", REF, 6, "event_voided", 6),
+                                  ("case_changed", REF, 7, "case_reassigned", 7)]
     assert steps["told"][:3] == [("start", REF), ("case_changed", REF, 2, "decision", 2),
                                  ("case_changed", REF, 3, "advice_requested", 3)]

@@ -2,8 +2,8 @@
 
 The usual request is received Mon 2 Mar 2026: the decision is due Mon 13 Apr,
 advice six weeks after it is asked for, the no-plan notice Mon 22 Jun and the
-final plan Mon 20 Jul 2026. The clock stands at noon in London on 2 Mar unless
-a test moves it.
+final plan Mon 20 Jul 2026. The clock stands at noon in London on Mon 30 Nov
+2026 unless a test moves it.
 """
 
 from __future__ import annotations
@@ -201,6 +201,7 @@ def test_an_event_for_a_case_never_received_is_refused_and_nothing_is_told(app, 
 
 
 def test_each_event_in_the_audit_trail_carries_the_clocks_time_and_who_recorded_it(app, clock):
+    clock.set(datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc))
     intake(app)
     clock.set(datetime(2026, 4, 10, 15, 5, tzinfo=timezone.utc))
     record(app, ASSESS)
@@ -223,7 +224,6 @@ AS_OF = [
     (datetime(2026, 4, 10, 12, 0, tzinfo=timezone.utc),  "2026-04-10",  "2026-04-10",    "recorded the same day"),
     (datetime(2026, 4, 20, 9, 0, tzinfo=timezone.utc),   "2026-04-10",  "2026-04-20",    "back-dated: as of today"),
     (datetime(2026, 4, 9, 23, 30, tzinfo=timezone.utc),  "2026-04-10",  "2026-04-10",    "already the 10th in London (BST)"),
-    (datetime(2026, 4, 8, 12, 0, tzinfo=timezone.utc),   "2026-04-10",  "2026-04-10",    "dated ahead: as of the event"),
 ]
 
 
@@ -236,10 +236,37 @@ def test_the_timeline_a_recorded_event_returns_is_as_of_the_clocks_london_today(
     assert done.timeline.as_of == d(as_of)
 
 
-def test_the_timeline_intake_returns_is_as_of_the_clocks_today_or_the_day_received_if_later(app, clock):
+def test_the_timeline_intake_returns_is_as_of_the_clocks_today(app, clock):
     clock.set(datetime(2026, 3, 5, 23, 30, tzinfo=timezone.utc))  # still Thu 5 Mar in London (GMT)
     assert intake(app, "EHC-1", received=d("2026-03-02")).timeline.as_of == d("2026-03-05")
-    assert intake(app, "EHC-2", received=d("2026-03-09")).timeline.as_of == d("2026-03-09")
+
+
+DATED_AFTER_TODAY = [
+    # clock (UTC)                                      date       refused as
+    (datetime(2026, 4, 8, 12, 0, tzinfo=timezone.utc), "2026-04-10", "on: 2026-04-10 is after today, 2026-04-08"),
+    (datetime(2026, 4, 9, 22, 59, tzinfo=timezone.utc), "2026-04-10", "on: 2026-04-10 is after today, 2026-04-09"),
+]
+
+
+@pytest.mark.parametrize("now, decided, refusal", DATED_AFTER_TODAY, ids=["two days ahead", "one minute before BST midnight"])
+def test_an_event_dated_after_todays_date_in_london_is_refused_naming_both_dates(app, clock, orchestrator, now,
+                                                                                decided, refusal):
+    intake(app)
+    clock.set(now)
+    before = list(orchestrator.calls)
+
+    with pytest.raises(FieldProblems, match=re.escape(refusal)):
+        record(app, Decision(on=d(decided), outcome="assess"))
+    assert [event.type for event in stored_events(app)] == ["received"]
+    assert orchestrator.calls == before
+
+
+def test_a_request_received_after_today_is_refused_and_not_stored(app, clock):
+    clock.set(datetime(2026, 3, 5, 12, 0, tzinfo=timezone.utc))
+    with pytest.raises(FieldProblems, match=re.escape("received: 2026-03-09 is after today, 2026-03-05")):
+        intake(app, "EHC-2", received=d("2026-03-09"))
+    with app.unit_of_work() as work:
+        assert work.cases.stored_references(["EHC-2"]) == set()
 
 
 # -- typed-in events ------------------------------------------------------------------------------
