@@ -105,6 +105,14 @@ def _outcome():
     return CaseEvent.payload["outcome"].as_string()
 
 
+def _not_voided(case_id, sequence):
+    """The event at (``case_id``, ``sequence``) still stands: no correction on its case names it (a voided
+    event keeps its row in the append-only record, so every read of the events leaves it out here)."""
+    void = CaseEvent.__table__.alias("void")
+    return ~exists().where(void.c.case_id == case_id, void.c.type == "event_voided",
+                           void.c.payload["sequence"].as_integer() == sequence)
+
+
 def _count_if(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -131,7 +139,8 @@ def _appealed_cases():
     """The ids of cases with a mediation or a tribunal appeal recorded (at any date): SEN2 leaves them out of
     timeliness. Few cases have one, so the set is small."""
     appeal = CaseEvent.__table__.alias("appeal")
-    return select(appeal.c.case_id).where(appeal.c.type.in_(APPEAL_TYPES)).distinct()
+    return (select(appeal.c.case_id)
+            .where(appeal.c.type.in_(APPEAL_TYPES), _not_voided(appeal.c.case_id, appeal.c.sequence)).distinct())
 
 
 CASE_LIMBS = tuple(limb.value for limb in Limb if limb.is_case_exception)
@@ -169,7 +178,8 @@ def event_days(connection: Connection, start: date, end: date, limbs: bool = Tru
         )
         .join(Case, Case.id == CaseEvent.case_id)
         .outerjoin(appeals, appeals.c.case_id == Case.id)
-        .where(CaseEvent.type.in_(("final_issued", "decision", "no_plan_notice")), _between(day, start, end))
+        .where(CaseEvent.type.in_(("final_issued", "decision", "no_plan_notice")), _between(day, start, end),
+               _not_voided(CaseEvent.case_id, CaseEvent.sequence))
         .group_by(CaseEvent.type, day)
         .order_by(CaseEvent.type, day)
     )
@@ -199,9 +209,10 @@ def _exception_days(connection: Connection, start: date, end: date) -> list[Exce
     query = (
         select(final.c.event_date, label, func.count(func.distinct(Case.id)))
         .select_from(Case)
-        .join(final, and_(final.c.case_id == Case.id, final.c.type == "final_issued"))
+        .join(final, and_(final.c.case_id == Case.id, final.c.type == "final_issued",
+                          _not_voided(final.c.case_id, final.c.sequence)))
         .outerjoin(excepted, and_(excepted.c.case_id == Case.id, excepted.c.type == "exception_started",
-                                  limb.in_(CASE_LIMBS)))
+                                  limb.in_(CASE_LIMBS), _not_voided(excepted.c.case_id, excepted.c.sequence)))
         .where(Case.exceptions_apply.is_(True), Case.stage == "issued", _between(final.c.event_date, start, end),
                Case.id.not_in(_appealed_cases()))
         .group_by(final.c.event_date, label)
@@ -265,7 +276,8 @@ def _open_at(as_of: date):
     after it. Written this way the database reads the closing events once
     instead of probing every case's history.
     """
-    closed_later = select(CaseEvent.case_id).where(_closing_event(), CaseEvent.event_date > as_of)
+    closed_later = select(CaseEvent.case_id).where(_closing_event(), CaseEvent.event_date > as_of,
+                                                   _not_voided(CaseEvent.case_id, CaseEvent.sequence))
     return and_(Case.received <= as_of,
                 or_(Case.stage.in_([stage.value for stage in OPEN_STAGES]), Case.id.in_(closed_later)))
 
@@ -277,7 +289,8 @@ def open_tally(connection: Connection, as_of: date) -> OpenTally:
     past received + 140 days; ``as_of > received + N`` is ``received < as_of - N``.
     """
     decided = exists().where(CaseEvent.case_id == Case.id, CaseEvent.type == "decision",
-                             _outcome() == DecisionOutcome.ASSESS.value, CaseEvent.event_date <= as_of)
+                             _outcome() == DecisionOutcome.ASSESS.value, CaseEvent.event_date <= as_of,
+                             _not_voided(CaseEvent.case_id, CaseEvent.sequence))
     overdue = or_(
         and_(~decided, Case.received < as_of - timedelta(days=DECISION_TO_ASSESS.days)),
         and_(decided, Case.received < as_of - timedelta(days=FINAL_PLAN.days)),
@@ -310,7 +323,8 @@ def open_requests(connection: Connection, as_of: date, batch: int = 5000) -> Ite
                first(CaseEvent.type == "draft_served"), first(CaseEvent.type == "representations_received"),
                pending_advice)
         .outerjoin(CaseEvent, and_(CaseEvent.case_id == Case.id, CaseEvent.event_date <= as_of,
-                                   CaseEvent.type.in_(("decision", "draft_served", "representations_received"))))
+                                   CaseEvent.type.in_(("decision", "draft_served", "representations_received")),
+                                   _not_voided(CaseEvent.case_id, CaseEvent.sequence)))
         .where(_open_at(as_of))
         .group_by(Case.id, Case.reference, Case.caseworker, Case.received)
         .order_by(Case.reference)

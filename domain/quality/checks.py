@@ -247,7 +247,6 @@ def check_provision_quantified(plan: PlanDocument, context: CheckContext) -> Che
     findings += [Finding(check=check, section=SectionId.F, ok=False, message=f"vague wording {phrase!r}",
                          quote=excerpt(paragraph)) for phrase, paragraph in vague]
     quantified = sum(item.quantified for item in items) / len(items)
-    with_who = all(item.who for item in items)
     named = sum(bool(_need_met(item.text, needs)) for item in items) / len(items)
     score = (4 if complete == len(items) and not vague
              else 3 if quantified == 1 and named >= 0.75 and len(vague) <= 1

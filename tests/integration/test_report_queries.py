@@ -13,7 +13,7 @@ import pytest
 from config.policy import PACKAGED_POLICY, load_policy
 from domain.casefile import fold
 from domain.events import (
-    AdviceReceived, AdviceRequested, Agency, Decision, DecisionOutcome, DraftServed,
+    AdviceReceived, AdviceRequested, Agency, Decision, DecisionOutcome, DraftServed, EventVoided,
     ExceptionStarted, FinalIssued, Mediation, NoPlanNotice, Received, Tribunal, Withdrawn,
 )
 from domain.intake import NewRequest
@@ -318,3 +318,33 @@ def test_sql_aggregates_equal_the_domain_fold_of_every_case(synthetic_store, cas
         timeline = open_expected[request.reference]
         assert (view.stage.value, view.next_due) == (timeline.stage.value, timeline.next_due.statutory)
         assert view.rag is rag_of(timeline, POLICY, calendar)
+
+
+def test_a_voided_event_counts_nowhere_in_the_report_and_its_case_is_as_if_it_never_happened(
+        unit_of_work, case_database):
+    """A final plan recorded by mistake and voided leaves its case open (and overdue); a decision voided and
+    recorded again on its real day counts once, on that day."""
+    seed(unit_of_work, [
+        ("V-FINAL", [Received(on=D("2026-01-05")), Decision(on=D("2026-02-10"), outcome=ASSESS),
+                     DraftServed(on=D("2026-05-01")), FinalIssued(on=D("2026-05-20"))]),
+        ("V-DECISION", [Received(on=D("2026-04-01")), Decision(on=D("2026-05-04"), outcome=ASSESS)]),
+    ])
+    with unit_of_work() as store:
+        store.record("V-FINAL", EventVoided(on=D("2026-05-21"), sequence=4, voided_type="final_issued",
+                                            voided_on=D("2026-05-20"), reason="recorded on the wrong case"),
+                     "test", RECORDED)
+        store.record("V-DECISION", EventVoided(on=D("2026-05-22"), sequence=2, voided_type="decision",
+                                               voided_on=D("2026-05-04"), reason="mistyped: it was the 14th"),
+                     "test", RECORDED)
+        store.record("V-DECISION", Decision(on=D("2026-05-14"), outcome=ASSESS), "test", RECORDED)
+    period = Period("May 2026 and 1 June", D("2026-05-01"), D("2026-06-01"))
+
+    with case_database.read_connection() as connection:
+        days = queries.event_days(connection, period.start, period.end)
+        open_at_end = queries.open_tally(connection, period.end)
+        listed = [request.reference for request in queries.open_requests(connection, period.end)]
+
+    assert plans_in(period, days.plans).plans == 0
+    assert [(row.day, row.tally.done) for row in days.decisions] == [(D("2026-05-14"), 1)]
+    assert open_at_end == OpenTally(requests=2, overdue=1)  # V-FINAL is past day 140 with no plan
+    assert listed == ["V-DECISION", "V-FINAL"]
