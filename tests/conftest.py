@@ -32,6 +32,18 @@ from tests.postgres_cluster import PostgresCluster, PostgresNotInstalled
 _database_numbers = itertools.count(1)
 
 
+# Folders whose every test is in the slow lane (`bin/test --all`, or `bin/test tests/flows`); a single module is
+# marked with `pytestmark = pytest.mark.slow` instead.
+SLOW_FOLDERS = tuple(Path(__file__).resolve().parent / name for name in ("flows", "reliability"))
+
+
+@pytest.hookimpl(tryfirst=True)  # marked before -m "not slow" deselects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.path.is_relative_to(folder) for folder in SLOW_FOLDERS):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """The fast lane: ``bin/test`` sets EHC_TEST_LANE=fast, and a run of the whole suite then leaves out the
     tests marked ``slow`` (-m "not slow"). Test paths named on the command line run as asked, slow or not, and

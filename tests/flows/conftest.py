@@ -16,15 +16,7 @@ from store.db import upgrade
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 ROOT = Path(__file__).resolve().parents[2]
-_FOLDER = Path(__file__).resolve().parent
 
-
-@pytest.hookimpl(tryfirst=True)  # marked before -m "not slow" deselects
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test in this folder is in the slow lane: `bin/test --all` runs it, and so does `bin/test tests/flows`."""
-    for item in items:
-        if item.path.is_relative_to(_FOLDER):
-            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -15,15 +15,7 @@ from pathlib import Path
 import pytest
 
 FIGURES = Path(__file__).resolve().parents[2] / "test-output" / "reliability-figures.jsonl"
-_FOLDER = Path(__file__).resolve().parent
 
-
-@pytest.hookimpl(tryfirst=True)  # marked before -m "not slow" deselects
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test in this folder is in the slow lane: `bin/test --all` runs it, and so does `bin/test tests/reliability`."""
-    for item in items:
-        if item.path.is_relative_to(_FOLDER):
-            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
