@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ehc.orchestration.orchestrator import NoOrchestration, OrchestrationUnavailable, api_url_file
+from ehc.orchestration.orchestrator import NoOrchestration, OrchestrationUnavailable, api_url_file, orchestrator_for
 
 DEFAULT_PORT = 4200
 
@@ -47,14 +47,14 @@ def prefect_client_settings(state_dir: Path) -> Iterator[None]:
     With neither, refuse (OrchestrationUnavailable) rather than let Prefect start a temporary server of its
     own, which would keep its runs in ~/.prefect, outside the state directory, and forget them on exit.
     """
-    local = api_url_file(state_dir)
-    if not os.environ.get("PREFECT_API_URL") and not local.exists():
-        raise OrchestrationUnavailable(NoOrchestration.reason)
+    chosen = orchestrator_for(state_dir, os.environ)  # the same choice casework makes
+    if isinstance(chosen, NoOrchestration):
+        raise OrchestrationUnavailable(chosen.reason)
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_ANALYTICS_ENABLED, temporary_settings
 
     updates: dict = {PREFECT_SERVER_ANALYTICS_ENABLED: False}
-    if not os.environ.get("PREFECT_API_URL"):
-        updates[PREFECT_API_URL] = local.read_text().strip()
+    if chosen.api_url:  # None: PREFECT_API_URL from the environment, which Prefect reads itself
+        updates[PREFECT_API_URL] = chosen.api_url
     with temporary_settings(updates=updates):
         yield
 
