@@ -128,23 +128,29 @@ class _Planner:
         )
 
     def advice_escalations(self, advice: AdviceDeadline) -> None:
-        """Every rung reached: each tells someone new, and each is sent once."""
+        """The highest rung reached, and only that one: a watch that first finds the advice late after several
+        rungs' days have passed (the first watch after an import, or after days without one) tells the person
+        now due, not everyone up the ladder on the same morning. A daily watch reaches each rung on its own day;
+        each rung keeps its own key, so a re-run queues nothing new."""
         if advice.exceptions:
             return  # a Reg 8(2) exception excuses the delay: remind, but do not escalate
         policy = self.policy.agencies[Agency(advice.agency)]
-        for rung in policy.escalations:
-            send_on = self.calendar.shift_working_days(advice.last_working_day, rung.after)
-            if send_on > self.as_of:
-                continue
-            late = (self.as_of - advice.statutory).days
-            reason = (f"{AGENCY_LABELS[advice.agency]} advice {due_label(advice)} not received "
-                      f"{rung.after} working day{'s' if rung.after != 1 else ''} after it was due "
-                      f"({late} calendar day{'s' if late != 1 else ''} late): escalation to {rung.title}")
-            self._add(
-                kind=MessageKind.ADVICE_ESCALATION, purpose=f"advice-escalation/{advice.key}/+{rung.after}",
-                recipient_spec=rung.to, advice=advice, deadline=advice, what=self._advice_what(advice),
-                send_on=send_on, reason=reason, subject_ref=advice.key, escalation_title=rung.title,
-            )
+        reached = [(rung, send_on) for rung in policy.escalations
+                   if (send_on := self.calendar.shift_working_days(advice.last_working_day, rung.after)) <= self.as_of]
+        if not reached:
+            return
+        rung, send_on = reached[-1]
+        late = (self.as_of - advice.statutory).days
+        passed_over = (f"; the highest rung due, so {_joined([earlier.title for earlier, _ in reached[:-1]])} "
+                       f"{'is' if len(reached) == 2 else 'are'} not told now" if len(reached) > 1 else "")
+        reason = (f"{AGENCY_LABELS[advice.agency]} advice {due_label(advice)} not received "
+                  f"{rung.after} working day{'s' if rung.after != 1 else ''} after it was due "
+                  f"({late} day{'s' if late != 1 else ''} overdue): escalation to {rung.title}{passed_over}")
+        self._add(
+            kind=MessageKind.ADVICE_ESCALATION, purpose=f"advice-escalation/{advice.key}/+{rung.after}",
+            recipient_spec=rung.to, advice=advice, deadline=advice, what=self._advice_what(advice),
+            send_on=send_on, reason=reason, subject_ref=advice.key, escalation_title=rung.title,
+        )
 
     def _advice_what(self, advice: AdviceDeadline) -> str:
         source = f" from {advice.contributor}" if advice.contributor else ""
@@ -245,6 +251,10 @@ def caseworker_recipient(caseworker: str | None, policy: ReminderPolicy) -> tupl
     if address is None:
         address = policy.roles.get("casework_team")
     return f"caseworker:{caseworker or 'unassigned'}", caseworker or "casework team", address
+
+
+def _joined(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _step_words(step: int | str, advice: AdviceDeadline) -> str:

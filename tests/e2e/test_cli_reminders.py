@@ -84,3 +84,36 @@ def test_refusals_exit_2_naming_the_problem(ehc, store_url, tmp_path):
     assert "--status" in ehc("outbox", "--status", "lost", expect=2).stderr
     assert "--as-of" in ehc("reminders", "preview", "--as-of", "someday", expect=2).stderr
     assert "--now" in ehc("outbox", "dispatch", "--now", "2026-04-02T10:00", expect=2).stderr
+
+
+def test_the_first_watch_after_an_import_escalates_each_late_request_once_to_its_highest_rung(ehc, store_url,
+                                                                                              tmp_path):
+    """Advice asked on Fri 20 Feb 2026 was due Fri 3 Apr (Good Friday): on Mon 30 Nov every rung's day is long past.
+    Health and social care climb to the director at +10; other advice to the head of SEND."""
+    contributors = tmp_path / "contributors.csv"
+    contributors.write_text("code,name,agency,team,email,escalation_email\n"
+                            "DCO-N,Dr P Shah,health,North,p.shah@nhs.example.uk,lead@nhs.example.uk\n"
+                            "SW-1,S Khan,social_care,,s.khan@example.gov.uk,sw.lead@example.gov.uk\n", encoding="utf-8")
+    ehc("contributors", "import", str(contributors))
+    caseload = tmp_path / "caseload.csv"
+    caseload.write_text("case_ref,received,decision,decision_date,final_issued,no_plan_notice,exception\n"
+                        "IMP-1,2026-01-05,assess,2026-02-02,,,\n"
+                        "IMP-2,2026-01-05,assess,2026-02-02,,,\n", encoding="utf-8")
+    ehc("import", "caseload", str(caseload), "--no-start-runs")
+    for reference, *asked in (("IMP-1", "--contributor", "DCO-N"), ("IMP-1", "--agency", "other"),
+                              ("IMP-2", "--contributor", "SW-1")):
+        ehc("case", "record", reference, "advice-requested", "--date", "2026-02-20", *asked)
+
+    first = ehc("reminders", "watch", "--as-of", "2026-11-30", "--json").json
+    escalations = [(m["case_reference"], m["purpose"].split("/", 1)[1], m["recipient"], m["reason"])
+                   for m in ehc("outbox", "--json").json["messages"] if m["kind"] == "advice_escalation"]
+    assert sorted(row[:3] for row in escalations) == [
+        ("IMP-1", "DCO-N/+10", "role:director"),
+        ("IMP-1", "other/+10", "role:head_of_send"),
+        ("IMP-2", "SW-1/+10", "role:director"),
+    ]
+    assert all("(241 days overdue)" in reason and "not told now" in reason for *_, reason in escalations)
+    again = ehc("reminders", "watch", "--as-of", "2026-11-30", "--json").json
+    assert (again["messages_queued"], again["already_queued"]) == (0, first["messages_queued"])
+    ehc("reminders", "watch", "--as-of", "2026-12-01")  # the next morning: still the same rung, already told
+    assert len([m for m in ehc("outbox", "--json").json["messages"] if m["kind"] == "advice_escalation"]) == 3

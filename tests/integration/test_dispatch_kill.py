@@ -24,7 +24,7 @@ from sqlalchemy import text
 from config.settings import PACKAGED_REMINDER_POLICY
 from ehc.services.messages import deadline_watch
 from notifications.sink import SmtpSink
-from tests.integration.test_outbox import AS_OF, load_caseload, make_app
+from tests.integration.test_outbox import AS_OF, PER_CASE, load_caseload, make_app
 from tests.reliability.processes import json_value as _json, until_delivered as _until_delivered
 
 # A dispatcher process killed mid-send KILLS times, on each database: 15-25 s a database even on a quiet
@@ -54,7 +54,7 @@ def test_a_dispatcher_killed_at_random_points_loses_nothing(database_url, tmp_pa
     with SmtpSink(tmp_path / "mail") as sink:
         app = make_app(database_url, tmp_path, smtp_port=sink.port, reminder_policy=policy)
         load_caseload(app, 8)
-        assert deadline_watch(app, AS_OF).messages_queued == 48
+        assert deadline_watch(app, AS_OF).messages_queued == 8 * PER_CASE
         env = {**os.environ, "EHC_DATABASE_URL": database_url, "EHC_SMTP_PORT": str(sink.port),
                "EHC_REMINDER_POLICY": str(policy), "EHC_STATE_DIR": str(tmp_path)}
         moment = START

@@ -2,9 +2,11 @@
 
 The caseload: health advice asked of DCO-N on Thu 26 Feb 2026 (due Thu 9 Apr,
 after Easter) for each case. On Thu 16 Apr 2026 each case is due a +5
-reminder to the contributor, escalations at +1 (contributor's manager) and
-+5 (DCO/DMO), and "statutory date missed" alerts to the caseworker and the
-SEND manager (the webhook channel has no URL, so that one is skipped).
+reminder to the contributor, the +5 escalation (DCO/DMO), and "statutory date
+missed" alerts to the caseworker and the SEND manager (the webhook channel has
+no URL, so that one is skipped). The +1 escalation to the contributor's manager
+is not sent: the watch first runs on the +5 day, when the DCO/DMO is the highest
+rung due.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from notifications.sink import SmtpSink, free_port
 
 AS_OF = date(2026, 4, 16)
 SENDING = datetime(2026, 4, 16, 8, 30, tzinfo=timezone.utc)   # Thu 09:30 BST
-PER_CASE = 6  # reminder, 2 escalations, 3 alerts (caseworker, manager, channel)
+PER_CASE = 5  # reminder, the highest escalation due, 3 alerts (caseworker, manager, channel)
+EMAILS_PER_CASE = PER_CASE - 1  # all but the channel's alert
 RECORDED = datetime(2026, 4, 1, 12, 0, tzinfo=timezone.utc)
 
 
@@ -107,14 +110,14 @@ def test_dispatch_delivers_through_smtp_with_initials_and_never_the_name(databas
         load_caseload(app, 2)
         deadline_watch(app, AS_OF)
         summary = dispatch_outbox(app, SENDING)
-        assert (summary.sent, summary.failed, summary.skipped, summary.still_queued) == (10, 0, 2, 0)
+        assert (summary.sent, summary.failed, summary.skipped, summary.still_queued) == (2 * EMAILS_PER_CASE, 0, 2, 0)
         assert dispatch_outbox(app, SENDING).sent == 0  # nothing is sent twice
         received = sink.messages()
     with engine.connect() as connection:
         rows = {row.key: row for row in connection.execute(text("SELECT * FROM outbox"))}
         audit = connection.execute(text(
             "SELECT type, count(*) FROM case_events WHERE type LIKE 'notification_%' GROUP BY type")).all()
-    assert len(received) == 10
+    assert len(received) == 2 * EMAILS_PER_CASE
     by_recipient = {}
     for message in received:
         row = rows[message["X-EHC-Outbox-Key"].strip()]
@@ -125,12 +128,12 @@ def test_dispatch_delivers_through_smtp_with_initials_and_never_the_name(databas
         assert "Amelia" not in message.as_string() and "Zebedee" not in message.as_string()
         assert f"http://localhost:8000/cases/{row.case_reference}" in body
         by_recipient.setdefault(message["To"], []).append(message["Subject"])
-    assert sorted(by_recipient) == ["a.okafor@example.gov.uk", "dco@example-icb.nhs.uk", "lead@nhs.example.uk",
-                                    "p.shah@nhs.example.uk", "send.manager@example.gov.uk"]
+    assert sorted(by_recipient) == ["a.okafor@example.gov.uk", "dco@example-icb.nhs.uk", "p.shah@nhs.example.uk",
+                                    "send.manager@example.gov.uk"]  # not the manager, lead@: a lower rung
     assert by_recipient["p.shah@nhs.example.uk"][0].startswith("Overdue: health advice from DCO-N")
     assert by_recipient["dco@example-icb.nhs.uk"][0].startswith("Escalation: health advice from DCO-N")
     assert by_recipient["a.okafor@example.gov.uk"][0].startswith("[RED] Statutory date missed: EHC-")
-    assert sorted(audit) == [("notification_sent", 10), ("notification_skipped", 2)]
+    assert sorted(audit) == [("notification_sent", 2 * EMAILS_PER_CASE), ("notification_skipped", 2)]
     skipped = [row for row in rows.values() if row.status == "skipped"]
     assert {row.recipient for row in skipped} == {"channel:webhook"}
 
@@ -141,7 +144,7 @@ def test_a_failed_send_stays_queued_with_its_error_then_goes_out(database_url, t
     load_caseload(app, 1)
     deadline_watch(app, AS_OF)
     down = dispatch_outbox(app, SENDING)  # nothing listens on the port
-    assert (down.sent, down.failed, down.skipped, down.still_queued) == (0, 5, 1, 5)
+    assert (down.sent, down.failed, down.skipped, down.still_queued) == (0, EMAILS_PER_CASE, 1, EMAILS_PER_CASE)
     rows = list_outbox(app, OutboxStatus.QUEUED).messages
     assert {row.attempts for row in rows} == {1}
     assert all("unavailable" in row.last_error for row in rows)
@@ -149,9 +152,9 @@ def test_a_failed_send_stays_queued_with_its_error_then_goes_out(database_url, t
     assert (early.sent, early.failed) == (0, 0)
     with SmtpSink(tmp_path / "mail", port=port) as sink:
         later = dispatch_outbox(app, datetime(2026, 4, 16, 8, 36, tzinfo=timezone.utc))
-        assert (later.sent, later.still_queued) == (5, 0)
-        assert len(sink.files()) == 5
-    assert count_rows("outbox") == 6
+        assert (later.sent, later.still_queued) == (EMAILS_PER_CASE, 0)
+        assert len(sink.files()) == EMAILS_PER_CASE
+    assert count_rows("outbox") == PER_CASE
 
 
 class _Webhook(BaseHTTPRequestHandler):
@@ -181,7 +184,7 @@ def test_alerts_reach_a_webhook_channel_through_apprise(database_url, tmp_path):
             summary = dispatch_outbox(app, SENDING)
     finally:
         server.shutdown()
-    assert (summary.sent, summary.skipped) == (6, 0)
+    assert (summary.sent, summary.skipped) == (PER_CASE, 0)
     assert len(_Webhook.received) == 1
     posted = _Webhook.received[0]
     assert posted["title"].startswith("[RED] Statutory date missed: EHC-0001 (AZ)")
@@ -197,5 +200,5 @@ def test_nothing_is_sent_in_quiet_hours_or_on_a_bank_holiday(database_url, tmp_p
                        datetime(2026, 4, 16, 17, 0, tzinfo=timezone.utc),   # Thu 18:00 BST
                        datetime(2026, 5, 4, 9, 0, tzinfo=timezone.utc)):    # Early May bank holiday
             summary = dispatch_outbox(app, moment)
-            assert (summary.sent, summary.sending_time, summary.still_queued) == (0, False, 6)
+            assert (summary.sent, summary.sending_time, summary.still_queued) == (0, False, PER_CASE)
         assert sink.files() == []

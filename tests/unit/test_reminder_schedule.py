@@ -162,6 +162,41 @@ def test_a_missed_reminder_day_is_caught_up_within_three_working_days_and_not_af
     assert planned_on("2026-03-30") == set()
 
 
+
+FIRST_WATCH = [
+    # (the first day a watch runs, the one escalation it plans, how overdue it says the advice is) for health
+    # advice due Thu 9 Apr 2026, whose rungs fall on +1 Fri 10 Apr (escalation contact), +5 Thu 16 Apr (DCO/DMO)
+    # and +10 Thu 23 Apr (director)
+    ("2026-04-10", "advice-escalation/DCO-N/+1 escalation:DCO-N", "1 day", "rung +1 on its own day"),
+    ("2026-04-15", "advice-escalation/DCO-N/+1 escalation:DCO-N", "6 days", "+1 is still the highest rung due"),
+    ("2026-04-16", "advice-escalation/DCO-N/+5 role:dco_dmo", "7 days", "+5: the escalation contact passed over"),
+    ("2026-04-23", "advice-escalation/DCO-N/+10 role:director", "14 days", "+10: only the director"),
+    ("2026-11-30", "advice-escalation/DCO-N/+10 role:director", "235 days", "months later, as after an import"),
+]
+
+
+@pytest.mark.parametrize("as_of, expected, overdue, why", FIRST_WATCH, ids=ids(FIRST_WATCH))
+def test_a_first_watch_after_rungs_have_passed_escalates_only_to_the_highest_rung_due(calendar, as_of, expected,
+                                                                                       overdue, why):
+    events = health_advice_case(D("2026-01-29"), D("2026-02-26"))
+    case = CaseForReminders(reference="EHC-1", caseworker=None, timeline=timeline_for(events, calendar, D(as_of)))
+    escalations = [m for m in plan_messages(case, DIRECTORY, POLICY, calendar, D(as_of))
+                   if m.kind is MessageKind.ADVICE_ESCALATION]
+    assert [f"{m.purpose} {m.recipient}" for m in escalations] == [expected]
+    assert f"({overdue} overdue)" in escalations[0].reason
+
+
+def test_the_highest_rung_says_who_was_passed_over(calendar):
+    events = health_advice_case(D("2026-01-29"), D("2026-02-26"))
+    case = CaseForReminders(reference="EHC-1", caseworker=None,
+                            timeline=timeline_for(events, calendar, D("2026-11-30")))
+    [escalation] = [m for m in plan_messages(case, DIRECTORY, POLICY, calendar, D("2026-11-30"))
+                    if m.kind is MessageKind.ADVICE_ESCALATION]
+    assert escalation.reason == (
+        "health advice due Thu 2026-04-09 not received 10 working days after it was due (235 days overdue): "
+        "escalation to the Director of Children's Services; the highest rung due, so the contributor's escalation "
+        "contact and the Designated Clinical/Medical Officer are not told now")
+
 ALERTS = [
     # (received, extra events, as_of, expected alert purposes)
     ("2026-03-02", [], "2026-04-06", set(), "Easter Monday: nothing"),
