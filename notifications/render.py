@@ -107,7 +107,8 @@ class Renderer:
         )
 
     def _context(self, message: PlannedMessage, initials: str, as_of: date) -> dict:
-        due = message.last_working_day
+        # One date in a message, the statutory one: "due", "overdue" and the days late are all counted from it.
+        # The last working day before it only decides which day a reminder goes out (the reason says so).
         days_late = max((as_of - message.due_on).days, 0)
         headline_key = next((k for k in _HEADLINES if message.purpose.startswith(k)), None)
         rag = message.rag.value if message.rag else None
@@ -120,10 +121,10 @@ class Renderer:
             "recipient_title": message.recipient_title,
             "what": message.what,
             "what_short": message.what.split(" (")[0],
-            "due_long": long_date(due),
-            "due_phrase": f"due {long_date(due)}",
-            "overdue": as_of > message.last_working_day,
-            "days_late": days_late,
+            "due_long": long_date(message.due_on),
+            "due_phrase": f"due {long_date(message.due_on)}",
+            "overdue": as_of > message.due_on,
+            "overdue_by": f"{days_late} day{'s' if days_late != 1 else ''}",
             "reason": message.reason,
             "escalation_title": message.escalation_title or message.recipient_title,
             "headline": _HEADLINES.get(headline_key, "Case alert") if headline_key else "Case alert",

@@ -1,0 +1,66 @@
+"""What a reminder or escalation says about its date: one date, the statutory one, named as what it is.
+
+Health advice asked of DCO-N on Fri 20 Feb 2026 has its statutory date on
+Fri 3 Apr 2026 (Reg 8(1): 42 days), Good Friday; the last working day before
+it is Thu 2 Apr. The policy's working-day offsets count from Thu 2 Apr (that
+is when each message goes out), but every message says "Friday 3 April 2026"
+and counts the days overdue from it; Thursday 2 April appears in none of them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from config.policy import PACKAGED_POLICY, load_policy
+from domain.events import AdviceRequested, Agency, Decision, Received
+from domain.reminders.messages import MessageKind
+from domain.reminders.planner import CaseForReminders, ContributorEntry, plan_messages
+from domain.timeline import timeline_for
+from notifications.render import Branding, Renderer
+
+D = date.fromisoformat
+POLICY = load_policy(PACKAGED_POLICY)
+DIRECTORY = {"DCO-N": ContributorEntry(code="DCO-N", name="Dr P Shah", agency=Agency.HEALTH,
+                                       email="p.shah@nhs.example.uk", escalation_email="lead@nhs.example.uk")}
+EVENTS = [Received(on=D("2026-01-05")), Decision(on=D("2026-02-02"), outcome="assess"),
+          AdviceRequested(on=D("2026-02-20"), agency=Agency.HEALTH, contributor="DCO-N")]
+RENDERER = Renderer(Branding(authority="Example Council", base_url="https://ehc.example.gov.uk",
+                             mail_from="send@example.gov.uk"))
+LAST_WORKING_DAY = "Thursday 2 April 2026"
+
+SUBJECT = "health advice from DCO-N for EHC needs assessment EHC-1 (AZ)"
+WORDING = [
+    # (watch day, purpose, subject, what the text and HTML bodies both say)
+    ("2026-03-30", "advice-reminder/DCO-N/-3", f"Reminder: {SUBJECT} due Friday 3 April 2026",
+     "is due on Friday 3 April 2026, its statutory date"),
+    ("2026-04-02", "advice-reminder/DCO-N/+0", f"Reminder: {SUBJECT} due Friday 3 April 2026",
+     "is due on Friday 3 April 2026, its statutory date"),
+    ("2026-04-07", "advice-reminder/DCO-N/+1", f"Overdue: {SUBJECT} due Friday 3 April 2026",
+     "Its statutory date was Friday 3 April 2026; it is 4 days overdue"),
+    ("2026-04-07", "advice-escalation/DCO-N/+1", f"Escalation: {SUBJECT} 4 days overdue",
+     "Its statutory date was Friday 3 April 2026; it is 4 days overdue"),
+    ("2026-12-09", "advice-escalation/DCO-N/+10", f"Escalation: {SUBJECT} 250 days overdue",
+     "Its statutory date was Friday 3 April 2026; it is 250 days overdue"),
+]
+
+
+def rendered(calendar, as_of: date, purpose: str):
+    case = CaseForReminders(reference="EHC-1", caseworker="A Okafor", timeline=timeline_for(EVENTS, calendar, as_of))
+    [message] = [m for m in plan_messages(case, DIRECTORY, POLICY, calendar, as_of) if m.purpose == purpose]
+    return message, RENDERER.render(message, "AZ", as_of)
+
+
+@pytest.mark.parametrize("as_of, purpose, subject, says", WORDING, ids=[f"{row[0]} {row[1]}" for row in WORDING])
+def test_a_message_names_the_statutory_date_and_counts_the_days_overdue_from_it(calendar, as_of, purpose, subject,
+                                                                                says):
+    message, out = rendered(calendar, D(as_of), purpose)
+    assert (message.due_on, message.last_working_day) == (D("2026-04-03"), D("2026-04-02"))
+    assert out.subject == subject
+    for body in (out.text, out.html.replace("<strong>", "").replace("</strong>", "")):
+        body = " ".join(body.split())
+        assert says in body and LAST_WORKING_DAY not in body and "was due on" not in body, body
+    if message.kind is MessageKind.ADVICE_ESCALATION:
+        late = (D(as_of) - D("2026-04-03")).days
+        assert f"({late} days overdue)" in message.reason  # the outbox's "why" counts as the message does
