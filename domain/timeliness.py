@@ -408,6 +408,7 @@ class OpenRequest:
     representations_received: date | None = None
     next_advice_due: date | None = None  # the earliest due date of advice asked for and not yet returned
     owner: str | None = None  # the caseworker's initials
+    exceptions_apply: bool = False  # a Reg 10(4) exception applies to the case (the store's projection)
 
 
 @dataclass(frozen=True)
@@ -423,6 +424,7 @@ class OpenRequestView:
     days_remaining: int
     rag: Rag
     overdue: bool  # the contract's open_overdue: undecided past 6 weeks, or assessing past 20 weeks
+    exceptions_apply: bool = False
 
 
 def view_open_request(request: OpenRequest, as_of: date, policy: ReminderPolicy,
@@ -461,6 +463,7 @@ def view_open_request(request: OpenRequest, as_of: date, policy: ReminderPolicy,
         week=(as_of - request.received).days // 7 + 1, next_step=next_step, next_due=due, regulation=regulation,
         days_remaining=(due - as_of).days, rag=rag,
         overdue=is_open_overdue(request.received, request.decided_to_assess, as_of),
+        exceptions_apply=request.exceptions_apply,
     )
 
 

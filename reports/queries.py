@@ -303,9 +303,10 @@ def open_requests(connection: Connection, as_of: date, batch: int = 5000) -> Ite
     """Each request open at the end of ``as_of``, with what had happened by then, streamed in batches.
 
     One grouped join reads each open case's own events through the
-    ``(case_id, sequence)`` index. Carries the case reference and the
-    caseworker's initials only: no child's name, date of birth or setting
-    leaves the store.
+    ``(case_id, sequence)`` index. Carries the case reference, the
+    caseworker's initials and whether a Reg 10(4)
+    exception applies (``cases.exceptions_apply``, as the plan counts read
+    it) only: no child's name, date of birth or setting leaves the store.
     """
     pending_advice = (
         select(func.min(AdviceRequest.due_on))
@@ -318,7 +319,7 @@ def open_requests(connection: Connection, as_of: date, batch: int = 5000) -> Ite
         return func.min(case((condition, CaseEvent.event_date)))
 
     query = (
-        select(Case.reference, Case.caseworker, Case.received,
+        select(Case.reference, Case.caseworker, Case.received, Case.exceptions_apply,
                first(and_(CaseEvent.type == "decision", _outcome() == DecisionOutcome.ASSESS.value)),
                first(CaseEvent.type == "draft_served"), first(CaseEvent.type == "representations_received"),
                pending_advice)
@@ -326,11 +327,13 @@ def open_requests(connection: Connection, as_of: date, batch: int = 5000) -> Ite
                                    CaseEvent.type.in_(("decision", "draft_served", "representations_received")),
                                    _not_voided(CaseEvent.case_id, CaseEvent.sequence)))
         .where(_open_at(as_of))
-        .group_by(Case.id, Case.reference, Case.caseworker, Case.received)
+        .group_by(Case.id, Case.reference, Case.caseworker, Case.received, Case.exceptions_apply)
         .order_by(Case.reference)
         .execution_options(yield_per=batch)
     )
-    for reference, caseworker, received, decided, draft, representations, advice_due in connection.execute(query):
+    for (reference, caseworker, received, exceptions_apply, decided, draft, representations,
+         advice_due) in connection.execute(query):
         yield OpenRequest(reference=reference, received=received, decided_to_assess=decided, draft_served=draft,
                           representations_received=representations, next_advice_due=advice_due,
-                          owner=initials(caseworker) if caseworker else None)
+                          owner=initials(caseworker) if caseworker else None,
+                          exceptions_apply=bool(exceptions_apply))

@@ -50,7 +50,7 @@ WATCHED_DATES = {
     Step.FINAL_PLAN: "the final plan",
 }
 OPEN_CASE_COLUMNS = ("case_ref", "owner", "stage", "week", "received", "next_step", "next_due", "regulation",
-                     "days_remaining", "rag", "overdue")
+                     "days_remaining", "rag", "overdue", "exceptions_apply")
 
 
 Cell = str | int | float | None
@@ -193,7 +193,7 @@ def open_case_rows(report: WeeklyReport) -> list[tuple]:
     return [
         (case.reference, case.owner or "", case.stage.value, case.week, case.received.isoformat(), case.next_step,
          case.next_due.isoformat(), case.regulation, case.days_remaining, case.rag.value,
-         "yes" if case.overdue else "no")
+         "yes" if case.overdue else "no", "yes" if case.exceptions_apply else "no")
         for case in report.open.cases
     ]
 

@@ -243,3 +243,38 @@ def test_the_weekly_report_refuses_a_bad_as_of(ehc, tmp_path):
 
     assert ran.stderr.startswith("error: --as-of:")
     assert not (tmp_path / "x").exists()
+
+
+# --- the open cases' files: whether an exception applies, and caseworkers named like formulas --------------
+
+OPEN_HEADER = "case_ref,received,decision,decision_date,final_issued,no_plan_notice,exception,exception_start,caseworker"
+OPEN_CASELOAD = [
+    "OPEN-EXCEPTED,2026-03-02,assess,2026-04-01,,,10(4)(c),2026-04-20,A Okafor",
+    "OPEN-PLAIN,2026-03-09,assess,2026-04-08,,,,,A Okafor",
+    "OPEN-MINUS,2026-03-16,,,,,,,-2+3",
+    'OPEN-LINK,2026-03-23,,,,,,,"=HYPERLINK(""http://x"",""y"")"',
+    "OPEN-NOBODY,2026-03-30,,,,,,,",
+]
+
+
+@pytest.fixture
+def open_case_files(ehc, tmp_path):
+    """The weekly report's open cases of OPEN_CASELOAD: the CSV's rows by reference, and the workbook."""
+    path = tmp_path / "caseload.csv"
+    path.write_text("\n".join([OPEN_HEADER, *OPEN_CASELOAD]) + "\n", encoding="utf-8")
+    ehc("import", "caseload", str(path), "--no-start-runs")
+    files = ehc("report", "weekly", "--as-of", "2026-06-01", "--out", str(tmp_path / "out"), "--json").json
+    with Path(files["csv"]).open(encoding="utf-8", newline="") as handle:
+        rows = {row["case_ref"]: row for row in csv.DictReader(handle)}
+    book = load_workbook(files["xlsx"])
+    header, *cells = list(book["Open cases"].iter_rows())
+    columns = [cell.value for cell in header]
+    sheet = {row[0].value: dict(zip(columns, row)) for row in cells}
+    return rows, sheet, book
+
+
+def test_the_open_cases_csv_and_workbook_say_whether_an_exception_applies(open_case_files):
+    rows, sheet, _ = open_case_files
+    applies = {"OPEN-EXCEPTED": "yes", "OPEN-PLAIN": "no", "OPEN-MINUS": "no", "OPEN-LINK": "no", "OPEN-NOBODY": "no"}
+    assert {ref: row["exceptions_apply"] for ref, row in rows.items()} == applies
+    assert {ref: row["exceptions_apply"].value for ref, row in sheet.items()} == applies
