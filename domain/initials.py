@@ -23,3 +23,10 @@ def initials(*names: str | None) -> str:
     letters = [word[0].upper() for name in names if name for word in _WORD_BREAK.split(name)
                if word and word[0].isalpha()]
     return "".join(letters) or NO_INITIALS
+
+
+def caseworker_label(caseworker: str) -> str:
+    """How a report names a caseworker: by initials; a name with none to take (a code such as "-2+3", which
+    names nobody) as written, so that it is not shown as "-" like every other name without initials."""
+    found = initials(caseworker)
+    return caseworker if found == NO_INITIALS else found

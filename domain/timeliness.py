@@ -407,7 +407,7 @@ class OpenRequest:
     draft_served: date | None = None
     representations_received: date | None = None
     next_advice_due: date | None = None  # the earliest due date of advice asked for and not yet returned
-    owner: str | None = None  # the caseworker's initials
+    owner: str | None = None  # the caseworker's initials (domain.initials.caseworker_label)
     exceptions_apply: bool = False  # a Reg 10(4) exception applies to the case (the store's projection)
 
 

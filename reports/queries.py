@@ -23,7 +23,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from domain.events import DecisionOutcome
 from domain.rules import DECISION_TO_ASSESS, FINAL_PLAN, NO_PLAN_NOTICE, Limb
-from domain.initials import initials
+from domain.initials import caseworker_label
 from domain.timeliness import (
     CLOSURE_DETECTED, AdviceDay, DecisionDay, ExceptionDay, NoticeDay, NoticeTally, OnTimeTally, OpenRequest, OpenTally,
     PlanDay, PlanTally,
@@ -304,7 +304,7 @@ def open_requests(connection: Connection, as_of: date, batch: int = 5000) -> Ite
 
     One grouped join reads each open case's own events through the
     ``(case_id, sequence)`` index. Carries the case reference, the
-    caseworker's initials and whether a Reg 10(4)
+    caseworker's initials (``caseworker_label``) and whether a Reg 10(4)
     exception applies (``cases.exceptions_apply``, as the plan counts read
     it) only: no child's name, date of birth or setting leaves the store.
     """
@@ -335,5 +335,5 @@ def open_requests(connection: Connection, as_of: date, batch: int = 5000) -> Ite
          advice_due) in connection.execute(query):
         yield OpenRequest(reference=reference, received=received, decided_to_assess=decided, draft_served=draft,
                           representations_received=representations, next_advice_due=advice_due,
-                          owner=initials(caseworker) if caseworker else None,
+                          owner=caseworker_label(caseworker) if caseworker else None,
                           exceptions_apply=bool(exceptions_apply))

@@ -278,3 +278,20 @@ def test_the_open_cases_csv_and_workbook_say_whether_an_exception_applies(open_c
     applies = {"OPEN-EXCEPTED": "yes", "OPEN-PLAIN": "no", "OPEN-MINUS": "no", "OPEN-LINK": "no", "OPEN-NOBODY": "no"}
     assert {ref: row["exceptions_apply"] for ref, row in rows.items()} == applies
     assert {ref: row["exceptions_apply"].value for ref, row in sheet.items()} == applies
+
+
+def test_a_caseworker_named_like_a_formula_is_shown_harmlessly_never_as_unassigned(open_case_files):
+    """`-2+3` has no initials to take: it is shown as typed, behind a quote in the CSV and as a string cell in
+    the workbook, never as "-" or "unassigned" like a case with no caseworker."""
+    rows, sheet, book = open_case_files
+    assert {ref: row["owner"] for ref, row in rows.items()} == {
+        "OPEN-EXCEPTED": "AO", "OPEN-PLAIN": "AO", "OPEN-MINUS": "'-2+3",
+        "OPEN-LINK": "'=HYPERLINK(\"http://x\",\"y\")", "OPEN-NOBODY": ""}
+    assert {ref: row["owner"].value for ref, row in sheet.items()} == {
+        "OPEN-EXCEPTED": "AO", "OPEN-PLAIN": "AO", "OPEN-MINUS": "-2+3",
+        "OPEN-LINK": '=HYPERLINK("http://x","y")', "OPEN-NOBODY": None}
+    for reference in ("OPEN-MINUS", "OPEN-LINK"):  # text, never a formula, and typed over it stays text
+        owner = sheet[reference]["owner"]
+        assert (owner.data_type, owner.quotePrefix) == ("s", True)
+    owners = {row[0] for row in book["Open by owner"].iter_rows(min_row=2, values_only=True)}
+    assert owners == {"AO", "-2+3", '=HYPERLINK("http://x","y")', "unassigned"}

@@ -1,11 +1,12 @@
 """People appear in messages and reports as initials only (domain/initials.py): one rule for the child's names
-in a message and a caseworker's name in the weekly report."""
+in a message and a caseworker's name in the weekly report (which shows a name with no initials to take, such
+as a code, as typed)."""
 
 from __future__ import annotations
 
 import pytest
 
-from domain.initials import initials
+from domain.initials import caseworker_label, initials
 
 
 @pytest.mark.parametrize(("names", "expected"), [
@@ -21,3 +22,14 @@ from domain.initials import initials
 ], ids=lambda value: repr(value))
 def test_people_appear_only_as_their_initials(names, expected):
     assert initials(*names) == expected
+
+
+@pytest.mark.parametrize(("caseworker", "shown"), [
+    ("A Okafor", "AO"),
+    ("caseworker.alice", "CA"),
+    ("-2+3", "-2+3"),                        # no initials to take: as typed (the exports neutralise formulas)
+    ('=HYPERLINK("http://x","y")', '=HYPERLINK("http://x","y")'),
+    ("1042", "1042"),                        # a staff number
+], ids=lambda value: repr(value))
+def test_a_report_names_a_caseworker_by_initials_or_as_typed_when_there_are_none(caseworker, shown):
+    assert caseworker_label(caseworker) == shown
