@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from domain.events import Agency
 from domain.input_rules import PLAIN_TEXT, describe_problems, validation_problems
 from domain.reminders.policy import EMAIL
+from ehc.imports.csv_header import header_problems
 from ehc.parse import InputError
 
 REQUIRED = ("code", "name", "agency")
@@ -49,9 +50,9 @@ def read_contributors(path: Path, stored_codes: Callable[[Iterable[str]], set[st
         with open(path, newline="", encoding="utf-8") as handle:
             reader = csv.DictReader(handle)
             header = [name.strip() for name in reader.fieldnames or []]
-            missing = [name for name in REQUIRED if name not in header]
-            if missing:
-                raise InputError(f"{path}: the header row lacks {', '.join(missing)}")
+            problems = header_problems(header, REQUIRED, OPTIONAL)
+            if problems:
+                raise InputError(f"{path}: nothing imported; line 1: " + "; ".join(problems))
             raw_rows = [(index, row) for index, row in enumerate(reader, start=2)]
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"{path}: {error}") from error
