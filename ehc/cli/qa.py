@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from ehc.cli.common import JsonOption, as_of_day, emit, refusals
-from ehc.parse import parse_date
+from ehc.parse import parse_date, parse_reference
 
 if TYPE_CHECKING:
     from domain.quality.grading import QualityReport
@@ -89,6 +89,7 @@ def qa_score(
     with refusals(json_output):
         from ehc.bootstrap import bootstrap
 
+        case = parse_reference("--case", case) if case is not None else None
         report = score_plan_file(bootstrap(), file, case, as_of_day(as_of))
         data = _report_json(report)
         emit(json_output, {"case_ref": case, **data}, _report_text(data, failings_only))
@@ -110,6 +111,7 @@ def qa_attach(
     with refusals(json_output):
         from ehc.bootstrap import bootstrap
 
+        reference = parse_reference("REFERENCE", reference)
         app_ = bootstrap()
         received_on = parse_date("--received", received) if received else as_of_day(None)
         document_id = attach_plan(app_, reference, stage, file, received_on)
@@ -148,6 +150,7 @@ def qa_review(
     with refusals(json_output):
         from ehc.bootstrap import bootstrap
 
+        reference = parse_reference("REFERENCE", reference)
         outcome = record_review(bootstrap(), reference, criterion, score, comment, reviewer)
         text = (f"{reference}: {outcome.reviewer} scored {criterion} {score}/4; grade {outcome.grade.value} "
                 f"({outcome.weighted_score:.2f})")
@@ -186,6 +189,7 @@ def qa_show(reference: str = typer.Argument(...), failings_only: bool = typer.Op
     with refusals(json_output):
         from ehc.bootstrap import bootstrap
 
+        reference = parse_reference("REFERENCE", reference)
         data = latest_report(bootstrap(), reference)
         lines = [f"{reference}: {data['stage']} plan, document {data['document_id']}, received {data['received_on']}"]
         automatic = data["automatic"]

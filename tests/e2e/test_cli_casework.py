@@ -195,6 +195,7 @@ def caseload(ehc):
     pytest.param(["--caseworker", "bob", "--overdue"], {"OVERDUE", "ASSESSING"}, id="caseworker-and-overdue"),
     pytest.param(["--caseworker", "alice", "--due-within", "7"], {"DUE-SOON"}, id="caseworker-and-due-within"),
     pytest.param(["--caseworker", "nobody"], set(), id="unknown-caseworker-none"),
+    pytest.param(["--caseworker", "ALICE"], {"DUE-SOON", "LATER"}, id="caseworker-matched-without-case"),
 ])
 def test_cases_filters_include_and_exclude_the_right_cases(ehc, caseload, args, expected):
     found = listed(ehc, *args, "--as-of", caseload)
@@ -307,6 +308,39 @@ def test_a_duplicate_contributor_code_or_unknown_agency_is_refused(ehc, count_ro
     assert count_rows("contributors") == 1
     listing = ehc("contributors", "list", "--json").json["contributors"]
     assert [(c["code"], c["agency"]) for c in listing] == [("EP-1", "educational_psychology")]
+
+
+@on_each_database
+def test_a_reference_or_contributor_code_typed_in_small_letters_is_the_one_kept_in_capitals(ehc, store_url, tmp_path):
+    add_case(ehc, "EHC-001", "2026-03-02", "--caseworker", "A Okafor")
+    record(ehc, "ehc-001", "decision", "2026-04-01", "--outcome", "assess")
+    ehc("contributors", "add", "dco-n", "--name", "North", "--agency", "health")
+    record(ehc, "Ehc-001", "advice-requested", "2026-04-02", "--contributor", "dco-N")
+    caseload = tmp_path / "caseload.csv"
+    caseload.write_text("case_ref,received,decision,decision_date,final_issued,no_plan_notice,exception\n"
+                        "ehc-001,2026-03-09,,,,,\nehc-002,2026-03-09,,,,,\nEHC-002,2026-03-10,,,,,\n")
+    before = count_events(store_url)
+
+    #   what was typed                                          -> refused, naming
+    refusals = [
+        (["request", "add", "ehc-001", "--received", "2026-03-09"], "reference: a case 'EHC-001' already exists"),
+        (["import", "caseload", str(caseload)],                     "line 2: case_ref: a case EHC-001 already exists"),
+        (["import", "caseload", str(caseload)],                     "line 4: case_ref: EHC-002 is also on line 3"),
+        (["contributors", "add", "DCO-n", "--name", "Again", "--agency", "health"],
+         "a contributor 'DCO-N' already exists"),
+        (["contributors", "add", "dco n", "--name", "Spaced", "--agency", "health"],
+         "CODE: is not a contributor code (letters, digits and / _ . -, up to 40, starting with a letter or digit)"),
+        (["case", "record", "EHC-001", "advice-received", "--date", "2026-05-01", "--contributor", "dco n"],
+         "--contributor: 'dco n' is not a contributor code (letters, digits and / _ . -, up to 40"),
+    ]
+    for args, named in refusals:
+        assert named in ehc(*args, "--json", expect=2).json["error"], args
+
+    assert count_events(store_url) == before
+    shown = show(ehc, "ehc-001", "2026-05-01")
+    assert (shown["case_ref"], [a["key"] for a in shown["timeline"]["advice"]]) == ("EHC-001", ["DCO-N"])
+    assert listed(ehc, "--caseworker", "a okafor", "--as-of", "2026-05-01") == ["EHC-001"]
+    assert [c["code"] for c in ehc("contributors", "list", "--json").json["contributors"]] == ["DCO-N"]
 
 
 @on_each_database

@@ -305,7 +305,8 @@ BAD_OPTIONS = [
     ("decision",         {"outcome": "assess", "colour": "red"},  [("colour", "does not apply to this event")]),
     ("draft_served",     {"setting": "URN-100001"},               [("setting", "does not apply to this event")]),
     ("advice_requested", {"contributor": "DCO\x00N"},
-     [("contributor", "contains the control character U+0000 at position 4; type plain text")]),
+     [("contributor", "'DCO\\x00N' is not a contributor code (letters, digits and / _ . -, up to 40, starting "
+                      "with a letter or digit)")]),
     ("advice_received",  {"agency": None},
      [("", "advice received must name the agency or the contributor")]),
 ]
