@@ -173,6 +173,12 @@ IMPOSSIBLE = {
     "the same request received again": (
         [], Received(on=d("2026-03-09")),
         "the request was already received on 2026-03-02"),
+    "a second decision dated before the one on file": (
+        [NOT_ASSESSED], Decision(on=d("2026-03-27"), outcome="assess"),
+        "decision on 2026-03-27 (assess): a decision was already recorded on 2026-04-10 (not_assess)"),
+    "a final plan dated before the draft on file": (
+        [ASSESS, DraftServed(on=d("2026-06-15"))], FinalIssued(on=d("2026-06-12")),
+        "final plan issued on 2026-06-12 is before the draft plan served on 2026-06-15"),
     "advice asked of a contributor not in the directory": (
         [ASSESS], AdviceRequested(on=d("2026-04-13"), agency=Agency.HEALTH, contributor="DCO-X"),
         "contributor: no contributor with code 'DCO-X'"),
