@@ -285,23 +285,34 @@ def _advice_requested(case: CaseFile, event: AdviceRequested) -> None:
     )
 
 
-def _find_advice(case: CaseFile, contributor: str | None, agency: Agency | None, on: date) -> AdviceRecord:
-    if contributor is not None:
-        if contributor in case.advice:
-            return case.advice[contributor]
-        raise EventRejected(f"no advice was requested from contributor {contributor} on or before {on}")
-    matches = [record for record in case.advice.values() if record.agency is agency]
+def _find_advice(case: CaseFile, event: AdviceReceived) -> AdviceRecord:
+    if event.advice is not None:
+        if event.advice in case.advice:
+            return case.advice[event.advice]
+        raise EventRejected(f"{_named(event)}: no advice request {event.advice} was made on or before {event.on} "
+                            f"({_outstanding(case)})")
+    if event.contributor is not None:
+        if event.contributor in case.advice:
+            return case.advice[event.contributor]
+        raise EventRejected(f"no advice was requested from contributor {event.contributor} on or before {event.on}")
+    matches = [record for record in case.advice.values() if record.agency is event.agency]
     if not matches:
-        raise EventRejected(f"no advice was requested from {agency} on or before {on}")
+        raise EventRejected(f"no advice was requested from {event.agency} on or before {event.on}")
     pending = [record for record in matches if record.received_on is None]
     if len(pending) > 1:
         keys = ", ".join(record.key for record in pending)
-        raise EventRejected(f"several {agency} advice requests are outstanding ({keys}): name the contributor")
+        raise EventRejected(f"several {event.agency} advice requests are outstanding ({keys}): name the one "
+                            f"received by its key")
     return (pending or matches)[0]
 
 
+def _outstanding(case: CaseFile) -> str:
+    keys = [record.key for record in case.advice.values() if record.received_on is None]
+    return f"outstanding: {', '.join(keys)}" if keys else "none is outstanding"
+
+
 def _advice_received(case: CaseFile, event: AdviceReceived) -> None:
-    record = _find_advice(case, event.contributor, event.agency, event.on)
+    record = _find_advice(case, event)
     if record.received_on is not None:
         raise EventRejected(f"{_named(event)}: advice from {record.key} was already received on {record.received_on}")
     record.received_on = event.on

@@ -80,7 +80,8 @@ def case_record(
     setting_kind: Optional[str] = typer.Option(None, "--setting-kind", help="advice from a setting: "
                                                + ", ".join(SettingKind)),
     limb: Optional[str] = typer.Option(None, "--limb", help="exception: " + ", ".join(Limb)),
-    advice: Optional[str] = typer.Option(None, "--advice", help="Reg 8(2) exception: the advice request it excuses."),
+    advice: Optional[str] = typer.Option(None, "--advice", help="advice-received, or a Reg 8(2) exception: the "
+                                         "advice request's key, as `ehc case show` lists it."),
     evidence: Optional[str] = typer.Option(None, "--evidence", help="exception: what shows it applies."),
     actor: Optional[str] = ActorOption,
     json_output: bool = JsonOption,

@@ -344,22 +344,26 @@ def test_a_reference_or_contributor_code_typed_in_small_letters_is_the_one_kept_
 
 
 @on_each_database
-def test_advice_received_by_agency_needs_the_contributor_when_two_are_outstanding(ehc, store_url):
+def test_advice_received_by_agency_with_two_outstanding_is_refused_listing_their_keys_and_named_by_key(ehc, store_url):
     ehc("contributors", "add", "DCO-N", "--name", "North", "--agency", "health")
-    ehc("contributors", "add", "DCO-S", "--name", "South", "--agency", "health")
     add_case(ehc, REF, "2026-03-02")
     record(ehc, REF, "decision", "2026-04-01", "--outcome", "assess")
     record(ehc, REF, "advice-requested", "2026-04-02", "--contributor", "DCO-N")
-    record(ehc, REF, "advice-requested", "2026-04-02", "--contributor", "DCO-S")
+    record(ehc, REF, "advice-requested", "2026-04-02", "--agency", "health")  # no contributor: its key is "health"
     before = count_events(store_url)
 
-    ran = record(ehc, REF, "advice-received", "2026-05-01", "--agency", "health", expect=2)
+    by_agency = record(ehc, REF, "advice-received", "2026-05-01", "--agency", "health", expect=2)
+    by_unknown_key = record(ehc, REF, "advice-received", "2026-05-01", "--advice", "DCO-S", expect=2)
 
-    assert "name the contributor" in ran.json["error"]
+    assert by_agency.json["error"] == ("several health advice requests are outstanding (DCO-N, health): name the "
+                                       "one received by its key")
+    assert by_unknown_key.json["error"] == ("advice received on 2026-05-01: no advice request DCO-S was made on or "
+                                            "before 2026-05-01 (outstanding: DCO-N, health)")
     assert count_events(store_url) == before
-    record(ehc, REF, "advice-received", "2026-05-01", "--contributor", "DCO-S")
-    advice = {a["key"]: a["status"] for a in show(ehc, REF, "2026-05-01")["timeline"]["advice"]}
-    assert advice == {"DCO-N": "open", "DCO-S": "done_on_time"}
+    record(ehc, REF, "advice-received", "2026-05-01", "--advice", "health")
+    record(ehc, REF, "advice-received", "2026-05-04", "--advice", "DCO-N")
+    advice = {a["key"]: a["done_on"] for a in show(ehc, REF, "2026-05-04")["timeline"]["advice"]}
+    assert advice == {"DCO-N": "2026-05-04", "health": "2026-05-01"}
 
 
 def test_an_unmigrated_store_is_refused_until_ehc_db_upgrade_is_run(state_dir, ehc):

@@ -314,13 +314,16 @@ BAD_OPTIONS = [
      [("contributor", "'DCO\\x00N' is not a contributor code (letters, digits and / _ . -, up to 40, starting "
                       "with a letter or digit)")]),
     ("advice_received",  {"agency": None},
-     [("", "advice received must name the agency or the contributor")]),
+     [("", "advice received must name the request (its key), the contributor or the agency")]),
+    ("advice_received",  {"agency": "health", "advice": "DCO-N"},
+     [("", "advice received names the request by its key alone, without the agency or contributor")]),
 ]
 
 
 @pytest.mark.parametrize("event_type, options, problems", BAD_OPTIONS, ids=[
     "an outcome that is not one", "a field a decision does not have", "a setting on a draft",
-    "a control character in a contributor code", "advice received from nobody named"])
+    "a control character in a contributor code", "advice received from nobody named",
+    "advice received named twice over"])
 def test_fields_an_event_cannot_have_are_refused_naming_each_field(app, event_type, options, problems):
     intake(app)
     with pytest.raises(FieldProblems) as refused:

@@ -66,8 +66,11 @@ REFUSALS = [
       AdviceRequested(on=D("2026-04-14"), agency=Agency.HEALTH, contributor="Speech and language therapy"),
       AdviceReceived(on=D("2026-05-01"), agency=Agency.HEALTH)],
      "several health advice requests are outstanding (Community paediatrics, Speech and language therapy): "
-     "name the contributor",
+     "name the one received by its key",
      "two outstanding health requests and the receipt names only the agency"),
+    ([RECEIVED, ASSESS, HEALTH_ASKED, AdviceReceived(on=D("2026-05-01"), advice="DCO-N")],
+     "advice received on 2026-05-01: no advice request DCO-N was made on or before 2026-05-01 (outstanding: health)",
+     "advice received by a key no request has"),
     ([RECEIVED, ASSESS, DraftServed(on=D("2026-06-01")), DraftServed(on=D("2026-06-03"))],
      "draft served on 2026-06-03: the draft plan was already served on 2026-06-01",
      "draft served twice"),
@@ -224,6 +227,16 @@ def test_advice_received_names_the_contributor_when_one_agency_was_asked_twice()
     case = fold(events)
     assert case.advice["Speech and language therapy"].received_on == D("2026-05-01")
     assert case.advice["Community paediatrics"].received_on == D("2026-05-08")
+
+
+def test_advice_received_names_the_request_by_its_key_when_the_agency_has_several_outstanding():
+    events = [RECEIVED, ASSESS,
+              AdviceRequested(on=D("2026-04-14"), agency=Agency.HEALTH, contributor="DCO-N"),  # key DCO-N
+              AdviceRequested(on=D("2026-04-15"), agency=Agency.HEALTH),                       # key health
+              AdviceReceived(on=D("2026-05-01"), advice="health")]
+    case = fold(events)
+    assert {key: record.received_on for key, record in case.advice.items()} == {
+        "DCO-N": None, "health": D("2026-05-01")}
 
 
 def test_advice_received_on_the_day_it_was_requested_is_accepted():
