@@ -233,3 +233,19 @@ def test_the_installed_ehc_console_script_prints_the_timeline_contract(tmp_path)
     assert refused.returncode == 2
     assert refused.stderr.startswith("error: --received")
     assert "--received" in json.loads(refused.stdout)["error"]
+
+
+def test_a_timeline_reaching_past_the_bank_holiday_data_says_so_in_its_warnings_and_not_on_stderr(ehc, tmp_path):
+    # The packaged LA data is complete to 2027. Received Wed 1 Sep 2027: the final plan is due Wed 19 Jan 2028.
+    coverage = "bank holidays for 2028 may be incomplete: the calendar's data covers 2014-2027"
+    env = {**os.environ, "EHC_STATE_DIR": str(tmp_path / "state")}
+    env.pop("EHC_LA_CONFIG", None)
+
+    done = subprocess.run([sys.executable, "-m", "ehc.cli", "timeline", "--received", "2027-09-01", "--json"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    text = ehc("timeline", "--received", "2027-09-01").stdout
+
+    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(done.stdout)["warnings"] == [coverage]
+    assert f"  Warning: {coverage}" in text.splitlines()
+    assert timeline(ehc, "--received", "2027-03-01")["warnings"] == []  # final plan Mon 19 Jul 2027: covered
