@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from ehc.cli.common import JsonOption, as_of_day, emit, refusals
+from ehc.cli.common import JsonOption, ReferenceArgument, as_of_day, emit, refusals
 from ehc.parse import parse_date, parse_reference
 
 if TYPE_CHECKING:
@@ -140,8 +140,8 @@ def qa_review(
     reference: str = typer.Argument(..., help="The case reference: its latest plan is reviewed."),
     criterion: str = typer.Option(..., "--criterion", help="A criterion id from the rubric (`ehc qa rubric`)."),
     score: int = typer.Option(..., "--score", help="1 (inadequate) to 4 (outstanding)."),
-    comment: str = typer.Option(..., "--comment"),
-    reviewer: str = typer.Option(..., "--reviewer"),
+    comment: str = typer.Option(..., "--comment", help="The reviewer's comment on the criterion."),
+    reviewer: str = typer.Option(..., "--reviewer", help="The reviewer's name."),
     json_output: bool = JsonOption,
 ) -> None:
     """Record a reviewer's score and comment on one criterion; 2+ points from another reviewer goes to moderation."""
@@ -181,7 +181,8 @@ def qa_list(json_output: bool = JsonOption) -> None:
 
 
 @qa_app.command("show")
-def qa_show(reference: str = typer.Argument(...), failings_only: bool = typer.Option(False, "--failings"),
+def qa_show(reference: str = ReferenceArgument,
+            failings_only: bool = typer.Option(False, "--failings", help="Text output: show only what failed."),
             json_output: bool = JsonOption) -> None:
     """The stored automatic review of the case's latest plan (findings), reviewers' scores and grade history."""
     from ehc.services.plan_quality import latest_report

@@ -218,6 +218,14 @@ def test_cases_lists_the_earliest_statutory_date_first_and_closed_cases_last(ehc
 
 
 @on_each_database
+def test_the_text_listing_shows_the_next_steps_name_in_full(ehc, caseload):
+    lines = ehc("cases", "--as-of", caseload).stdout.splitlines()
+
+    due_soon = next(line for line in lines if line.startswith("  DUE-SOON "))
+    assert "Decision whether to assess, notified to parent/young person 2026-06-08" in due_soon
+
+
+@on_each_database
 def test_the_same_cases_looked_at_earlier_are_not_yet_overdue(ehc, caseload):
     assert listed(ehc, "--overdue", "--as-of", "2026-04-13") == []
     assert listed(ehc, "--overdue", "--as-of", "2026-04-14") == ["OVERDUE"]
