@@ -15,7 +15,7 @@ def england_calendar(known_until: int) -> WorkingCalendar:
 
     The ENG subdivision is required: plain GB omits Easter Monday and the
     summer bank holiday. Years after ``known_until`` are still computed from
-    the rules (so arithmetic works) but the calendar warns when asked about them.
+    the rules (so arithmetic works); a timeline that reaches them says so in its warnings.
     """
     years = range(FIRST_YEAR, known_until + RULE_BASED_MARGIN_YEARS + 1)
     days = holidays.country_holidays("GB", subdiv="ENG", years=years)

@@ -8,13 +8,9 @@ to Friday and not an England bank holiday.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-
-class CalendarCoverageWarning(UserWarning):
-    """The calendar was asked about a year its bank-holiday data may not cover."""
+from typing import Iterable
 
 
 @dataclass(frozen=True)
@@ -22,8 +18,9 @@ class WorkingCalendar:
     """Bank holidays as data, with the years they are known to be complete for.
 
     ``bank_holidays`` may hold rule-based dates beyond ``last_known_year``;
-    asking about such a year still answers, but warns, because one-off
-    holidays (a jubilee, a coronation) are only known once announced.
+    asking about such a year still answers, but what is shown from it carries
+    ``coverage_warning``, because one-off holidays (a jubilee, a coronation)
+    are only known once announced.
     """
 
     bank_holidays: frozenset[date]
@@ -31,7 +28,6 @@ class WorkingCalendar:
     last_known_year: int
 
     def is_working_day(self, day: date) -> bool:
-        self._check_coverage(day)
         return day.weekday() < 5 and day not in self.bank_holidays
 
     def last_working_day_on_or_before(self, day: date) -> date:
@@ -58,11 +54,10 @@ class WorkingCalendar:
         """``day`` (itself a working day) is ``as_of`` or one of the ``count`` working days after it."""
         return as_of <= day and self.shift_working_days(day, -count) <= as_of
 
-    def _check_coverage(self, day: date) -> None:
-        if not self.first_known_year <= day.year <= self.last_known_year:
-            warnings.warn(
-                f"bank holidays for {day.year} may be incomplete: the calendar's data covers "
-                f"{self.first_known_year}-{self.last_known_year}",
-                CalendarCoverageWarning,
-                stacklevel=3,
-            )
+    def coverage_warning(self, days: Iterable[date]) -> str | None:
+        """What a reader of these days must be told when any lies in a year the bank-holiday data may not cover."""
+        years = sorted({day.year for day in days if not self.first_known_year <= day.year <= self.last_known_year})
+        if not years:
+            return None
+        return (f"bank holidays for {', '.join(map(str, years))} may be incomplete: the calendar's data covers "
+                f"{self.first_known_year}-{self.last_known_year}")

@@ -110,7 +110,7 @@ def _same_day_rank(event: CaseEvent) -> int:
     return 2
 
 
-def fold(events: Iterable[CaseEvent]) -> CaseFile:
+def fold(events: Iterable[CaseEvent], recorded: CaseEvent | None = None) -> CaseFile:
     """The case file the events (the whole history, in the order recorded) describe; raises EventRejected for
     an impossible history.
 
@@ -118,21 +118,60 @@ def fold(events: Iterable[CaseEvent]) -> CaseFile:
     case's state, so they are left out of the fold, and so are accepted at any
     time, even after the case has closed; so are reassignments. Voided events
     are skipped.
+
+    ``recorded`` is the one of ``events`` being recorded now, the rest being a history already accepted. When
+    it is dated before an event on file that it makes impossible (a second decision dated before the first, a
+    final plan before the draft), the fold meets the conflict at the later event; the refusal is then worded
+    from the side of the event refused, naming the one on file.
     """
-    casework = [event for event in standing(list(events)) if not isinstance(event, AUDIT_MODELS)]
+    events = list(events)
+    casework = [event for event in standing(events) if not isinstance(event, AUDIT_MODELS)]
     ordered = sorted(casework, key=lambda event: (event.on, _same_day_rank(event)))
     received = next((event for event in ordered if isinstance(event, Received)), None)
     if received is None:
         raise EventRejected("a case's history must start with the date the request was received")
     case = CaseFile(received=received.on)
+    recorded_applied = False
     for event in ordered:
-        if event is not received:
+        if event is received:
+            continue
+        try:
             _apply(case, event)
+        except EventRejected as rejection:
+            if not recorded_applied:
+                raise
+            on_file = fold([other for other in events if other is not recorded])
+            raise _refusal_of_recorded(recorded, event, on_file, rejection) from None
+        recorded_applied = recorded_applied or event is recorded
     return case
 
 
+def _refusal_of_recorded(recorded: CaseEvent, later: CaseEvent, on_file: CaseFile,
+                         rejection: EventRejected) -> EventRejected:
+    """Why ``recorded`` is refused, when the fold refused ``later``, an event on file that it preceded.
+
+    ``recorded`` is checked against ``on_file`` (the case without it) as if it came last, so a duplicate is
+    named by the event on file ("a decision was already recorded on 2026-03-25 (not_assess)"); an event that
+    closes the case is refused for what it would close it before.
+    """
+    try:
+        _HANDLERS[type(recorded)](on_file, recorded)
+    except EventRejected as conflict:
+        return conflict
+    closure = on_file.closure
+    if closure and closure[1] == recorded.on:
+        return EventRejected(f"{_named(recorded)} would close the case ({closure[0]}) before the "
+                             f"{_named(later)} already recorded")
+    return EventRejected(f"{_named(recorded)} cannot come before the {_named(later)} already recorded: {rejection}")
+
+
+def _named(event: CaseEvent) -> str:
+    """The event as a refusal names it: "draft served on 2026-06-01"."""
+    return f"{event.type.replace('_', ' ')} on {event.on}"
+
+
 def _describe(sequence: int, event: CaseEvent) -> str:
-    return f"#{sequence} {event.type.replace('_', ' ')} on {event.on}"
+    return f"#{sequence} {_named(event)}"
 
 
 def standing(events: Sequence[CaseEvent]) -> list[CaseEvent]:
@@ -190,7 +229,7 @@ def fold_with(history: Sequence[CaseEvent], event: CaseEvent) -> CaseFile:
     """
     if isinstance(event, EventVoided):
         return _fold_with_void(history, event)
-    case = fold([*history, event])
+    case = fold([*history, event], recorded=event)
     if isinstance(event, FinalIssued) and case.draft_served is None:
         raise EventRejected(f"final plan on {event.on} needs a draft plan served first (Reg 13): "
                             f"record draft-served before final-issued")
@@ -213,64 +252,76 @@ def _fold_with_void(history: Sequence[CaseEvent], void: EventVoided) -> CaseFile
 
 
 def _apply(case: CaseFile, event: CaseEvent) -> None:
-    label = event.type.replace("_", " ")
     if isinstance(event, Received):
         raise EventRejected(f"the request was already received on {case.received}")
     if event.on < case.received:
-        raise EventRejected(f"{label} on {event.on} is before the request was received on {case.received}")
+        raise EventRejected(f"{_named(event)} is before the request was received on {case.received}")
     closure = case.closure
     if closure and not isinstance(event, (ExceptionEnded, Mediation, Tribunal)):  # appeals follow decisions
         reason, closed_on = closure
-        raise EventRejected(f"{label} on {event.on} comes after the case closed ({reason} on {closed_on})")
+        raise EventRejected(f"{_named(event)} comes after the case closed ({reason} on {closed_on})")
     handler = _HANDLERS[type(event)]
     handler(case, event)
 
 
 def _decision(case: CaseFile, event: Decision) -> None:
     if case.decision:
-        raise EventRejected(f"a decision was already recorded on {case.decision.on} ({case.decision.outcome})")
+        raise EventRejected(f"{_named(event)} ({event.outcome}): a decision was already recorded on "
+                            f"{case.decision.on} ({case.decision.outcome})")
     case.decision = event
 
 
 def _require_assessment(case: CaseFile, event: CaseEvent) -> None:
     if not case.decided_to_assess:
-        raise EventRejected(f"{event.type.replace('_', ' ')} on {event.on} needs a decision to assess first")
+        raise EventRejected(f"{_named(event)} needs a decision to assess first")
 
 
 def _advice_requested(case: CaseFile, event: AdviceRequested) -> None:
     if event.key in case.advice:
-        raise EventRejected(f"advice from {event.key} was already requested on {case.advice[event.key].requested_on}")
+        raise EventRejected(f"{_named(event)}: advice from {event.key} was already requested on "
+                            f"{case.advice[event.key].requested_on}")
     case.advice[event.key] = AdviceRecord(
         event.key, event.agency, event.contributor, event.setting, event.setting_kind, event.on,
     )
 
 
-def _find_advice(case: CaseFile, contributor: str | None, agency: Agency | None, on: date) -> AdviceRecord:
-    if contributor is not None:
-        if contributor in case.advice:
-            return case.advice[contributor]
-        raise EventRejected(f"no advice was requested from contributor {contributor} on or before {on}")
-    matches = [record for record in case.advice.values() if record.agency is agency]
+def _find_advice(case: CaseFile, event: AdviceReceived) -> AdviceRecord:
+    if event.advice is not None:
+        if event.advice in case.advice:
+            return case.advice[event.advice]
+        raise EventRejected(f"{_named(event)}: no advice request {event.advice} was made on or before {event.on} "
+                            f"({_outstanding(case)})")
+    if event.contributor is not None:
+        if event.contributor in case.advice:
+            return case.advice[event.contributor]
+        raise EventRejected(f"no advice was requested from contributor {event.contributor} on or before {event.on}")
+    matches = [record for record in case.advice.values() if record.agency is event.agency]
     if not matches:
-        raise EventRejected(f"no advice was requested from {agency} on or before {on}")
+        raise EventRejected(f"no advice was requested from {event.agency} on or before {event.on}")
     pending = [record for record in matches if record.received_on is None]
     if len(pending) > 1:
         keys = ", ".join(record.key for record in pending)
-        raise EventRejected(f"several {agency} advice requests are outstanding ({keys}): name the contributor")
+        raise EventRejected(f"several {event.agency} advice requests are outstanding ({keys}): name the one "
+                            f"received by its key")
     return (pending or matches)[0]
 
 
+def _outstanding(case: CaseFile) -> str:
+    keys = [record.key for record in case.advice.values() if record.received_on is None]
+    return f"outstanding: {', '.join(keys)}" if keys else "none is outstanding"
+
+
 def _advice_received(case: CaseFile, event: AdviceReceived) -> None:
-    record = _find_advice(case, event.contributor, event.agency, event.on)
+    record = _find_advice(case, event)
     if record.received_on is not None:
-        raise EventRejected(f"advice from {record.key} was already received on {record.received_on}")
+        raise EventRejected(f"{_named(event)}: advice from {record.key} was already received on {record.received_on}")
     record.received_on = event.on
 
 
 def _draft_served(case: CaseFile, event: DraftServed) -> None:
     _require_assessment(case, event)
     if case.draft_served:
-        raise EventRejected(f"the draft plan was already served on {case.draft_served}")
+        raise EventRejected(f"{_named(event)}: the draft plan was already served on {case.draft_served}")
     case.draft_served = event.on
 
 
@@ -278,30 +329,32 @@ def _representations_received(case: CaseFile, event: RepresentationsReceived) ->
     if not case.draft_served:
         raise EventRejected(f"representations on {event.on} need a draft plan served first")
     if case.representations_received:
-        raise EventRejected(f"representations were already recorded on {case.representations_received}")
+        raise EventRejected(f"{_named(event)}: representations were already recorded on "
+                            f"{case.representations_received}")
     case.representations_received = event.on
 
 
 def _consultation_sent(case: CaseFile, event: ConsultationSent) -> None:
     _require_assessment(case, event)
     if event.setting in case.consultations:
-        raise EventRejected(f"{event.setting} was already consulted on {case.consultations[event.setting].sent_on}")
+        raise EventRejected(f"{_named(event)}: {event.setting} was already consulted on "
+                            f"{case.consultations[event.setting].sent_on}")
     case.consultations[event.setting] = ConsultationRecord(event.setting, event.on)
 
 
 def _consultation_answered(case: CaseFile, event: ConsultationAnswered) -> None:
     record = case.consultations.get(event.setting)
     if record is None:
-        raise EventRejected(f"{event.setting} was never consulted")
+        raise EventRejected(f"{_named(event)}: {event.setting} was never consulted")
     if record.answered_on is not None:
-        raise EventRejected(f"{event.setting} already answered on {record.answered_on}")
+        raise EventRejected(f"{_named(event)}: {event.setting} already answered on {record.answered_on}")
     record.answered_on = event.on
 
 
 def _final_issued(case: CaseFile, event: FinalIssued) -> None:
     _require_assessment(case, event)
-    if case.draft_served and event.on < case.draft_served:
-        raise EventRejected(f"final plan on {event.on} is before the draft was served on {case.draft_served}")
+    if case.draft_served and event.on < case.draft_served:  # met when the final plan is recorded after the draft
+        raise EventRejected(f"final plan issued on {event.on} is before the draft plan served on {case.draft_served}")
     case.final_issued = event.on
 
 

@@ -70,14 +70,20 @@ class AdviceRequested(_Event):
 
 
 class AdviceReceived(_Event):
+    """Advice back from the request named by its ``advice`` key (as the case's timeline lists it: the
+    contributor, else the agency), by its contributor, or by its agency when one request to it is outstanding."""
+
     type: Literal["advice_received"] = "advice_received"
     agency: Agency | None = None
     contributor: ShortText | None = None
+    advice: ShortText | None = None
 
     @model_validator(mode="after")
     def _names_the_request(self) -> AdviceReceived:
-        if self.agency is None and self.contributor is None:
-            raise ValueError("advice received must name the agency or the contributor")
+        if self.advice is not None and (self.agency or self.contributor):
+            raise ValueError("advice received names the request by its key alone, without the agency or contributor")
+        if self.agency is None and self.contributor is None and self.advice is None:
+            raise ValueError("advice received must name the request (its key), the contributor or the agency")
         return self
 
 

@@ -9,10 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from domain.input_rules import PLAIN_TEXT, CaseDay
 
-CaseReference = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}$"),
-]
+# Case references and contributor codes are identifiers people type: "ehc-001" and "EHC-001" are the same case, so
+# both are kept in capitals whichever way they were typed (intake, import, every command that names one).
+_IDENTIFIER = StringConstraints(strip_whitespace=True, to_upper=True,
+                                pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}$")
+CaseReference = Annotated[str, _IDENTIFIER]
+ContributorCode = Annotated[str, _IDENTIFIER]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), PLAIN_TEXT]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), PLAIN_TEXT]
 
@@ -22,7 +24,7 @@ class NewRequest(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    reference: CaseReference = Field(description="LA case reference: letters, digits and / _ . -, up to 40")
+    reference: CaseReference = Field(description="LA case reference: letters, digits and / _ . -, up to 40; kept in capitals")
     received: CaseDay
     child_given_name: Name | None = None
     child_family_name: Name | None = None

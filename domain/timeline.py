@@ -203,6 +203,10 @@ def build_timeline(case: CaseFile, calendar: WorkingCalendar, as_of: date, closu
         for step in (Step.DECISION_TO_ASSESS, Step.NO_PLAN_NOTICE, Step.FINAL_PLAN)
         if deadlines[step].exceptions and deadlines[step].status in (*PENDING, Status.LATE)
     )
+    coverage = calendar.coverage_warning(
+        [*(deadline.statutory for deadline in (*deadlines.values(), *advice)), *(c.target for c in consultations)])
+    if coverage:
+        warnings.append(coverage)
     return Timeline(
         received=case.received,
         as_of=as_of,

@@ -132,14 +132,17 @@ def timeline_text(timeline: Timeline) -> str:
     lines = [f"Received {timeline.received} - week {timeline.week} as of {timeline.as_of} - stage: {timeline.stage}"]
     if timeline.exceptions_apply:
         lines.append("Exception applies (Reg 10(4)): statutory dates unchanged; see adjusted targets below.")
-    lines.append(f"  {'step':<44} {'reg':<9} {'statutory':<11} {'last w/day':<11} {'status':<10} days")
-    for deadline in (*timeline.deadlines.values(), *timeline.advice):
+    deadlines = (*timeline.deadlines.values(), *timeline.advice)
+    consultations = [(f"Consultation {c.setting}", c) for c in timeline.consultations]
+    width = max([len("step"), *(len(d.title) for d in deadlines), *(len(step) for step, _ in consultations)])
+    lines.append(f"  {'step':<{width}} {'reg':<9} {'statutory':<11} {'last w/day':<11} {'status':<10} days")
+    for deadline in deadlines:
         days = "" if deadline.days_remaining is None else str(deadline.days_remaining)
         done = f" (done {deadline.done_on})" if deadline.done_on else ""
-        lines.append(f"  {deadline.title[:44]:<44} {deadline.regulation:<9} {deadline.statutory!s:<11} "
+        lines.append(f"  {deadline.title:<{width}} {deadline.regulation:<9} {deadline.statutory!s:<11} "
                      f"{deadline.last_working_day!s:<11} {STATUS_MARK[deadline.status]:<10} {days}{done}")
-    for consultation in timeline.consultations:
-        lines.append(f"  Consultation {consultation.setting[:31]:<31} guidance  {consultation.target!s:<11} "
+    for step, consultation in consultations:
+        lines.append(f"  {step:<{width}} guidance  {consultation.target!s:<11} "
                      f"{consultation.last_working_day!s:<11} {STATUS_MARK[consultation.status]}")
     for exception in timeline.exceptions:
         source = "detected from closures" if exception.detected_from_closures else "recorded"

@@ -14,7 +14,7 @@ from typing import Mapping, Sequence
 from pydantic import TypeAdapter, ValidationError
 
 from domain.input_rules import Problem, case_day_problem, validation_problems
-from domain.intake import CaseReference
+from domain.intake import CaseReference, ContributorCode
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only: \d would let "２０２６" through
 FIRST_YEAR, LAST_YEAR = 1900, 2099  # no date anyone types into this service lies outside these
@@ -83,15 +83,27 @@ def parse_optional_case_date(field: str, text: str | None) -> date | None:
 
 
 _REFERENCE: TypeAdapter[str] = TypeAdapter(CaseReference)
+_CONTRIBUTOR_CODE: TypeAdapter[str] = TypeAdapter(ContributorCode)
 REFERENCE_RULE = "letters, digits and / _ . -, up to 40, starting with a letter or digit"
+_IDENTIFIER_FIELDS = {("reference",): "a case reference", ("code",): "a contributor code"}
 
 
 def parse_reference(field: str, text: str) -> str:
-    """A case reference as typed, checked before it is looked up: a NUL byte must never reach the database."""
+    """A case reference as typed, in capitals, checked before it is looked up: a NUL byte must never reach the
+    database, and "ehc-001" is EHC-001."""
     try:
         return _REFERENCE.validate_python(text)
     except ValidationError:
         raise InputError(f"{field}: {_shown(text)} is not a case reference ({REFERENCE_RULE})") from None
+
+
+def parse_contributor_code(field: str, text: str) -> str:
+    """A contributor code as typed, held to the rules of a case reference (and so in capitals); a bad one is a
+    ``FieldProblems`` naming ``field``, as services raise."""
+    try:
+        return _CONTRIBUTOR_CODE.validate_python(text)
+    except ValidationError:
+        raise FieldProblems.one(field, f"{_shown(text)} is not a contributor code ({REFERENCE_RULE})") from None
 
 
 def _shown(text: str, limit: int = 40) -> str:
@@ -115,8 +127,8 @@ def describe_validation(error: ValidationError, names: Mapping[str, str] | None 
 
 
 def _in_casework_words(problem: Problem) -> str | None:
-    if problem["type"] == "string_pattern_mismatch" and tuple(problem["loc"]) == ("reference",):
-        return f"is not a case reference ({REFERENCE_RULE})"  # not the regular expression
+    if problem["type"] == "string_pattern_mismatch" and tuple(problem["loc"]) in _IDENTIFIER_FIELDS:
+        return f"is not {_IDENTIFIER_FIELDS[tuple(problem['loc'])]} ({REFERENCE_RULE})"  # not the regular expression
     if problem["type"] == "extra_forbidden":
         return "does not apply to this event"
     return None

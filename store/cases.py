@@ -202,8 +202,8 @@ class CaseStore:
         query = select(Case.reference).order_by(Case.next_due.asc().nulls_last(), Case.reference)
         query = query.where(Case.received <= as_of)
         stages = tuple(stages)
-        if caseworker:
-            query = query.where(Case.caseworker == caseworker)
+        if caseworker:  # "a okafor" finds A Okafor's cases (SQLite's lower() folds ASCII letters only)
+            query = query.where(func.lower(Case.caseworker) == func.lower(caseworker))
         narrowing = []
         if stages:
             narrowing.append(Case.stage.in_([stage.value for stage in stages]))

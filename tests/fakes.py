@@ -272,7 +272,7 @@ class InMemoryCases:
 
         candidates = [case for case in self._tables.cases.values()
                       if case.request.received <= as_of
-                      and (not caseworker or case.request.caseworker == caseworker)
+                      and (not caseworker or (case.request.caseworker or "").lower() == caseworker.lower())
                       and (narrowed(case) or changed_since(case))]
         found = []
         for record in map(_record, candidates):

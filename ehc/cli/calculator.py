@@ -20,7 +20,8 @@ def timeline(
     advice_requested: list[str] = typer.Option(
         [], "--advice-requested", help="Repeatable: D, or D:KIND[:SETTING] for advice asked of a setting "
                                        "(KIND school, post16, early_years), checked against closures."),
-    draft_served: Optional[str] = typer.Option(None, "--draft-served"),
+    draft_served: Optional[str] = typer.Option(None, "--draft-served", help="Date the draft plan was served: adds "
+                                               "the representations window (Reg 13(1)(a))."),
     exception: list[str] = typer.Option([], "--exception", help="Repeatable: LIMB:START[:END], e.g. 10(4)(c):2026-04-01"),
     as_of: Optional[str] = AsOfOption,
     json_output: bool = JsonOption,

@@ -10,7 +10,9 @@ from domain.closures import SettingKind
 from domain.events import EVENT_TYPES, Agency
 from domain.rules import Limb
 from domain.timeline import Stage
-from ehc.cli.common import ActorOption, AsOfOption, JsonOption, actor_name, as_of_day, emit, refusals
+from ehc.cli.common import (
+    ActorOption, AsOfOption, JsonOption, ReferenceArgument, actor_name, as_of_day, emit, refusals,
+)
 from ehc.parse import InputError, describe_validation, parse_case_date, parse_optional_date, parse_reference
 
 request_app = typer.Typer(help="Requests for an EHC needs assessment.", no_args_is_help=True)
@@ -25,13 +27,15 @@ REQUEST_OPTIONS = {"reference": "REFERENCE", "received": "--received", "child_gi
 
 @request_app.command("add")
 def request_add(
-    reference: str = typer.Argument(..., help="The LA's case reference."),
+    reference: str = typer.Argument(..., help="The LA's case reference (kept in capitals)."),
     received: str = typer.Option(..., "--received", help="Date the LA received the request (YYYY-MM-DD)."),
-    child_given_name: Optional[str] = typer.Option(None, "--child-given-name"),
-    child_family_name: Optional[str] = typer.Option(None, "--child-family-name"),
-    child_date_of_birth: Optional[str] = typer.Option(None, "--child-date-of-birth"),
-    caseworker: Optional[str] = typer.Option(None, "--caseworker"),
-    team: Optional[str] = typer.Option(None, "--team"),
+    child_given_name: Optional[str] = typer.Option(None, "--child-given-name", help="The child's given name (kept "
+                                                   "with the case, shown only by `ehc case show`)."),
+    child_family_name: Optional[str] = typer.Option(None, "--child-family-name", help="The child's family name."),
+    child_date_of_birth: Optional[str] = typer.Option(None, "--child-date-of-birth",
+                                                      help="The child's date of birth (YYYY-MM-DD)."),
+    caseworker: Optional[str] = typer.Option(None, "--caseworker", help="The caseworker who has the case."),
+    team: Optional[str] = typer.Option(None, "--team", help="The SEND team the case belongs to."),
     setting: Optional[str] = typer.Option(None, "--setting", help="The child's school or setting (its id)."),
     actor: Optional[str] = ActorOption,
     json_output: bool = JsonOption,
@@ -70,7 +74,7 @@ RECORDABLE = tuple(event for event in EVENT_TYPES if event != "received")
 
 @case_app.command("record")
 def case_record(
-    reference: str = typer.Argument(...),
+    reference: str = ReferenceArgument,
     event: str = typer.Argument(..., help="One of: " + ", ".join(e.replace("_", "-") for e in RECORDABLE)),
     on: str = typer.Option(..., "--date", help="The date it happened (YYYY-MM-DD)."),
     outcome: Optional[str] = typer.Option(None, "--outcome", help="decision: assess or not_assess."),
@@ -80,7 +84,8 @@ def case_record(
     setting_kind: Optional[str] = typer.Option(None, "--setting-kind", help="advice from a setting: "
                                                + ", ".join(SettingKind)),
     limb: Optional[str] = typer.Option(None, "--limb", help="exception: " + ", ".join(Limb)),
-    advice: Optional[str] = typer.Option(None, "--advice", help="Reg 8(2) exception: the advice request it excuses."),
+    advice: Optional[str] = typer.Option(None, "--advice", help="advice-received, or a Reg 8(2) exception: the "
+                                         "advice request's key, as `ehc case show` lists it."),
     evidence: Optional[str] = typer.Option(None, "--evidence", help="exception: what shows it applies."),
     actor: Optional[str] = ActorOption,
     json_output: bool = JsonOption,
@@ -109,7 +114,7 @@ def case_record(
 
 
 @case_app.command("resync")
-def case_resync(reference: str = typer.Argument(...), json_output: bool = JsonOption) -> None:
+def case_resync(reference: str = ReferenceArgument, json_output: bool = JsonOption) -> None:
     """Bring the case's flow run level with the store: resume it, or start a new one if it was lost."""
     from ehc.bootstrap import bootstrap
     from ehc.services import casework
@@ -120,7 +125,7 @@ def case_resync(reference: str = typer.Argument(...), json_output: bool = JsonOp
 
 
 @case_app.command("show")
-def case_show(reference: str = typer.Argument(...), as_of: Optional[str] = AsOfOption,
+def case_show(reference: str = ReferenceArgument, as_of: Optional[str] = AsOfOption,
               json_output: bool = JsonOption) -> None:
     """The case's timeline, exceptions and audit trail."""
     from ehc.bootstrap import bootstrap
@@ -138,7 +143,7 @@ def case_show(reference: str = typer.Argument(...), as_of: Optional[str] = AsOfO
 
 @case_app.command("void")
 def case_void(
-    reference: str = typer.Argument(...),
+    reference: str = ReferenceArgument,
     sequence: int = typer.Option(..., "--event", help="The event's sequence, as `ehc case show --json` lists it."),
     reason: str = typer.Option(..., "--reason", help="Why it is voided (kept in the audit trail)."),
     actor: Optional[str] = ActorOption,
@@ -157,7 +162,7 @@ def case_void(
 
 @case_app.command("reassign")
 def case_reassign(
-    reference: str = typer.Argument(...),
+    reference: str = ReferenceArgument,
     caseworker: Optional[str] = typer.Option(None, "--caseworker", help="The new caseworker."),
     team: Optional[str] = typer.Option(None, "--team", help="The new team."),
     setting: Optional[str] = typer.Option(None, "--setting", help="The child's new school or setting (its id)."),
@@ -196,7 +201,8 @@ def cases(
     stage: list[str] = typer.Option([], "--stage", help="Repeatable: " + ", ".join(Stage)
                                     + ". Default: the open stages."),
     all_stages: bool = typer.Option(False, "--all", help="Closed cases too."),
-    caseworker: Optional[str] = typer.Option(None, "--caseworker"),
+    caseworker: Optional[str] = typer.Option(None, "--caseworker", help="Only this caseworker's cases "
+                                             "(capitals or not)."),
     as_of: Optional[str] = AsOfOption,
     json_output: bool = JsonOption,
 ) -> None:
@@ -218,13 +224,15 @@ def cases(
                                     caseworker=caseworker)
         rows = [case_summary_json(record, timeline, rag_of(timeline, app_.policy, app_.calendar))
                 for record, timeline in found]
+        titles = [(row["next_due"] or {}).get("title") or "-" for row in rows]
+        width = max([len("next statutory date"), *map(len, titles)])
         lines = [f"{len(rows)} case(s) as of {day}",
-                 f"  {'case':<16} {'stage':<18} {'wk':>3} {'rag':<5} {'next statutory date':<36} {'due':<11} "
+                 f"  {'case':<16} {'stage':<18} {'wk':>3} {'rag':<5} {'next statutory date':<{width}} {'due':<11} "
                  f"{'days':>5} caseworker"]
-        for row in rows:
+        for row, title in zip(rows, titles):
             nxt = row["next_due"] or {}
             lines.append(f"  {row['case_ref']:<16} {row['stage']:<18} {row['week']:>3} {row['rag'] or '-':<5} "
-                         f"{(nxt.get('title') or '-')[:36]:<36} {nxt.get('statutory') or '-':<11} "
+                         f"{title:<{width}} {nxt.get('statutory') or '-':<11} "
                          f"{'' if nxt.get('days_remaining') is None else nxt['days_remaining']:>5} "
                          f"{row['caseworker'] or '-'}")
         emit(json_output, {"as_of": day.isoformat(), "count": len(rows), "cases": rows}, "\n".join(lines))

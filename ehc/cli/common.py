@@ -22,6 +22,7 @@ JsonOption = typer.Option(False, "--json", help="Print one JSON object (machine 
 AsOfOption = typer.Option(None, "--as-of", help="The day to view things from (YYYY-MM-DD); default today, "
                                                 "Europe/London.")
 ActorOption = typer.Option(None, "--actor", help="Who is recording this; default EHC_ACTOR or the login name.")
+ReferenceArgument = typer.Argument(..., help="The case reference (capitals or not: ehc-001 is EHC-001).")
 ACTOR_MAX = 120  # the audit trail's column
 
 # A service's field, as the option that carries it; any other field ``f`` is the option ``--f``.

@@ -16,12 +16,14 @@ contributors_app = typer.Typer(help="The contributor directory (advice givers)."
 
 @contributors_app.command("add")
 def contributors_add(
-    code: str = typer.Argument(..., help="Short unique code, e.g. DCO-NORTH."),
-    name: str = typer.Option(..., "--name"),
+    code: str = typer.Argument(..., help="Short unique code, e.g. DCO-NORTH (letters, digits and / _ . -, up to "
+                                         "40; kept in capitals)."),
+    name: str = typer.Option(..., "--name", help="Who gives the advice, as messages address them."),
     agency: str = typer.Option(..., "--agency", help=", ".join(Agency)),
-    team: Optional[str] = typer.Option(None, "--team"),
-    email: Optional[str] = typer.Option(None, "--email"),
-    escalation_email: Optional[str] = typer.Option(None, "--escalation-email"),
+    team: Optional[str] = typer.Option(None, "--team", help="The contributor's team or service."),
+    email: Optional[str] = typer.Option(None, "--email", help="Where advice requests and reminders go."),
+    escalation_email: Optional[str] = typer.Option(None, "--escalation-email",
+                                                   help="Where escalations about late advice go (their manager)."),
     json_output: bool = JsonOption,
 ) -> None:
     """Add an advice giver to the directory."""

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from ehc.cli.common import JsonOption, as_of_day, emit, refusals
-from ehc.parse import parse_date
+from ehc.cli.common import JsonOption, ReferenceArgument, as_of_day, emit, refusals
+from ehc.parse import parse_date, parse_reference
 
 if TYPE_CHECKING:
     from domain.quality.grading import QualityReport
@@ -89,6 +89,7 @@ def qa_score(
     with refusals(json_output):
         from ehc.bootstrap import bootstrap
 
+        case = parse_reference("--case", case) if case is not None else None
         report = score_plan_file(bootstrap(), file, case, as_of_day(as_of))
         data = _report_json(report)
         emit(json_output, {"case_ref": case, **data}, _report_text(data, failings_only))
@@ -110,6 +111,7 @@ def qa_attach(
     with refusals(json_output):
         from ehc.bootstrap import bootstrap
 
+        reference = parse_reference("REFERENCE", reference)
         app_ = bootstrap()
         received_on = parse_date("--received", received) if received else as_of_day(None)
         document_id = attach_plan(app_, reference, stage, file, received_on)
@@ -138,8 +140,8 @@ def qa_review(
     reference: str = typer.Argument(..., help="The case reference: its latest plan is reviewed."),
     criterion: str = typer.Option(..., "--criterion", help="A criterion id from the rubric (`ehc qa rubric`)."),
     score: int = typer.Option(..., "--score", help="1 (inadequate) to 4 (outstanding)."),
-    comment: str = typer.Option(..., "--comment"),
-    reviewer: str = typer.Option(..., "--reviewer"),
+    comment: str = typer.Option(..., "--comment", help="The reviewer's comment on the criterion."),
+    reviewer: str = typer.Option(..., "--reviewer", help="The reviewer's name."),
     json_output: bool = JsonOption,
 ) -> None:
     """Record a reviewer's score and comment on one criterion; 2+ points from another reviewer goes to moderation."""
@@ -148,6 +150,7 @@ def qa_review(
     with refusals(json_output):
         from ehc.bootstrap import bootstrap
 
+        reference = parse_reference("REFERENCE", reference)
         outcome = record_review(bootstrap(), reference, criterion, score, comment, reviewer)
         text = (f"{reference}: {outcome.reviewer} scored {criterion} {score}/4; grade {outcome.grade.value} "
                 f"({outcome.weighted_score:.2f})")
@@ -178,7 +181,8 @@ def qa_list(json_output: bool = JsonOption) -> None:
 
 
 @qa_app.command("show")
-def qa_show(reference: str = typer.Argument(...), failings_only: bool = typer.Option(False, "--failings"),
+def qa_show(reference: str = ReferenceArgument,
+            failings_only: bool = typer.Option(False, "--failings", help="Text output: show only what failed."),
             json_output: bool = JsonOption) -> None:
     """The stored automatic review of the case's latest plan (findings), reviewers' scores and grade history."""
     from ehc.services.plan_quality import latest_report
@@ -186,6 +190,7 @@ def qa_show(reference: str = typer.Argument(...), failings_only: bool = typer.Op
     with refusals(json_output):
         from ehc.bootstrap import bootstrap
 
+        reference = parse_reference("REFERENCE", reference)
         data = latest_report(bootstrap(), reference)
         lines = [f"{reference}: {data['stage']} plan, document {data['document_id']}, received {data['received_on']}"]
         automatic = data["automatic"]

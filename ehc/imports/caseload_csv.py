@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 from pydantic import ValidationError
 
@@ -22,8 +22,10 @@ from domain.events import (
 )
 from domain.intake import NewRequest
 from domain.rules import CASE_LIMBS, Limb
+from ehc.imports.csv_header import header_problems
 from ehc.parse import (
-    InputError, describe_validation, parse_case_date, parse_date, parse_optional_case_date, parse_optional_date,
+    FieldProblems, InputError, field_problems, parse_case_date, parse_date, parse_optional_case_date,
+    parse_optional_date,
 )
 
 REQUIRED_COLUMNS = ("case_ref", "received", "decision", "decision_date", "final_issued", "no_plan_notice", "exception")
@@ -31,6 +33,7 @@ OPTIONAL_COLUMNS = (
     "caseworker", "team", "setting", "child_given_name", "child_family_name", "child_date_of_birth",
     "draft_served", "withdrawn", "exception_start", "exception_end", "mediation", "tribunal",
 )
+T = TypeVar("T")
 MAX_FILE_BYTES = 512 * 1024 * 1024
 PROBLEMS_SHOWN = 50  # a file of 100,000 bad rows must still give a message a person can read
 
@@ -62,9 +65,9 @@ def caseload_rows(path: Path) -> CaseloadFile:
                                 f"{raw[error.start]:#04x}); save the spreadsheet as 'CSV UTF-8'"]) from error
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [column.strip() for column in next(reader, [])]
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        raise CaseloadRejected([f"line 1: missing column(s): {', '.join(missing)}"])
+    problems = header_problems(header, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
+    if problems:
+        raise CaseloadRejected([f"line 1: {problem}" for problem in problems])
     return CaseloadFile(header, [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS], _rows(reader))
 
 
@@ -74,20 +77,23 @@ EVENT_DATE_COLUMNS = ("received", "decision_date", "draft_served", "final_issued
 
 def parse_case_row(line: int, cells: list[str], header: list[str],
                    today: date | None = None) -> tuple[NewRequest, list[CaseEvent], CaseFile] | str:
-    """The row's request, its events and their fold; or the line's problem, worded for the caseworker.
+    """The row's request, its events and their fold; or the line's problems, every one, worded for the caseworker.
 
     With ``today``, a row with an event dated after it is refused, naming every such cell."""
-    row: dict = dict(zip(header, [*cells, *[None] * (len(header) - len(cells))]))  # short rows: empty cells
     if len(cells) > len(header):
-        row[None] = cells[len(header):]  # surplus cells, as csv.DictReader marks them
+        return f"line {line}: the row has more cells than the header has columns"
+    cell = dict(zip(header, [value.strip() for value in cells] + [""] * (len(header) - len(cells))))  # short: empty
+    problems = _RowProblems()
+    if today is not None:
+        _future_dates(cell, today, problems)
+    parsed = _parse_row(cell, problems)
+    if problems.found:
+        return f"line {line}: {'; '.join(problems.found)}"
+    request, events = parsed
     try:
-        if today is not None:
-            _refuse_future_dates(row, today)
-        return _parse_row(row)
-    except (InputError, EventRejected) as error:
+        return request, events, fold(events)
+    except EventRejected as error:
         return f"line {line}: {error}"
-    except ValidationError as error:  # a rule the row checks did not name; still this line's problem
-        return f"line {line}: {describe_validation(error)}"
 
 
 def repeated_reference(first_line_of: dict[str, int], reference: str, line: int) -> str | None:
@@ -123,73 +129,100 @@ def _read_bytes(path: Path) -> bytes:
         raise CaseloadRejected([f"{path}: {error.strerror}"]) from error
 
 
-def _refuse_future_dates(row: dict, today: date) -> None:
-    later = []
+class _RowProblems:
+    """Every problem found in one row, in the order found: one bad cell does not hide the next."""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+
+    def add(self, problem: str) -> None:
+        self.found.append(problem)
+
+    def parsed(self, parse: Callable[..., T], *args) -> T | None:
+        """``parse(*args)``, or None with its problem noted."""
+        try:
+            return parse(*args)
+        except InputError as error:
+            self.add(str(error))
+            return None
+
+
+def _future_dates(cell: dict[str, str], today: date, problems: _RowProblems) -> None:
     for column in EVENT_DATE_COLUMNS:
-        text = (row.get(column) or "").strip()
+        text = cell.get(column)
         try:
             on = parse_date(column, text) if text else None
         except InputError:
             continue  # reported as it is by the row's own parsing
         if on and on > today:
-            later.append(f"{column}: {on} is after today, {today}")
-    if later:
-        raise InputError("; ".join(later))
+            problems.add(f"{column}: {on} is after today, {today}")
 
 
-def _parse_row(row: dict) -> tuple[NewRequest, list[CaseEvent], CaseFile]:
-    if None in row:
-        raise InputError("the row has more cells than the header has columns")
-    cell = {key: (value or "").strip() for key, value in row.items()}
-    received = parse_case_date("received", cell["received"]) if cell["received"] else None
-    if received is None:
-        raise InputError("received: required")
-    try:
-        request = NewRequest(
-            reference=cell["case_ref"], received=received,
-            child_given_name=cell.get("child_given_name") or None,
-            child_family_name=cell.get("child_family_name") or None,
-            child_date_of_birth=parse_optional_date("child_date_of_birth", cell.get("child_date_of_birth")),
-            caseworker=cell.get("caseworker") or None, team=cell.get("team") or None,
-            setting=cell.get("setting") or None,
-        )
-    except ValidationError as error:
-        raise InputError(describe_validation(error, {"reference": "case_ref"})) from error
-    events: list[CaseEvent] = [Received(on=received)]
-    events += _decision(cell)
+def _parse_row(cell: dict[str, str], problems: _RowProblems) -> tuple[NewRequest, list[CaseEvent]] | None:
+    """The row's request and events; None when ``problems`` has found any."""
+    if cell["received"]:
+        received = problems.parsed(parse_case_date, "received", cell["received"])
+    else:
+        received = None
+        problems.add("received: required")
+    request = _request(cell, received, problems)
+    events: list[CaseEvent] = [Received(on=received)] if received else []
+    events += _decision(cell, problems)
     for column, event_type in (("draft_served", DraftServed), ("final_issued", FinalIssued),
                                ("no_plan_notice", NoPlanNotice), ("withdrawn", Withdrawn)):
-        on = parse_optional_case_date(column, cell.get(column))
+        on = problems.parsed(parse_optional_case_date, column, cell.get(column))
         if on:
             events.append(event_type(on=on))
-    events += _exception(cell, received)
-    events += _appeals(cell, max(event.on for event in events))
-    return request, events, fold(events)
+    events += _exception(cell, received, problems)
+    events += _appeals(cell, max((event.on for event in events), default=None), problems)
+    return None if problems.found or request is None else (request, events)
 
 
-def _decision(cell: dict[str, str]) -> list[CaseEvent]:
-    outcome, decided_on = cell["decision"], parse_optional_case_date("decision_date", cell["decision_date"])
+def _request(cell: dict[str, str], received: date | None, problems: _RowProblems) -> NewRequest | None:
+    born = problems.parsed(parse_optional_date, "child_date_of_birth", cell.get("child_date_of_birth"))
+    fields = dict(
+        reference=cell["case_ref"], child_given_name=cell.get("child_given_name") or None,
+        child_family_name=cell.get("child_family_name") or None, caseworker=cell.get("caseworker") or None,
+        team=cell.get("team") or None, setting=cell.get("setting") or None,
+    )
+    try:
+        return NewRequest(received=received, child_date_of_birth=born, **fields)
+    except ValidationError as error:
+        # a received date that could not be read is already noted, in the file's words
+        shown = [(field, problem) for field, problem in field_problems(error) if field != "received"]
+        if shown:
+            problems.add(FieldProblems(shown).worded({"reference": "case_ref"}))
+        return None
+
+
+def _decision(cell: dict[str, str], problems: _RowProblems) -> list[CaseEvent]:
+    outcome = cell["decision"]
+    decided_on = problems.parsed(parse_optional_case_date, "decision_date", cell["decision_date"])
     if not outcome:
         if decided_on:
-            raise InputError("decision: empty, but decision_date is given (expected assess or not_assess)")
+            problems.add("decision: empty, but decision_date is given (expected assess or not_assess)")
         return []
     if outcome not in tuple(DecisionOutcome):
-        raise InputError(f"decision: {outcome!r} is not assess, not_assess or empty")
-    if decided_on is None:
-        raise InputError("decision_date: required when decision is given")
-    return [Decision(on=decided_on, outcome=DecisionOutcome(outcome))]
+        problems.add(f"decision: {outcome!r} is not assess, not_assess or empty")
+        return []
+    if not cell["decision_date"]:
+        problems.add("decision_date: required when decision is given")
+    return [Decision(on=decided_on, outcome=DecisionOutcome(outcome))] if decided_on else []
 
 
-def _exception(cell: dict[str, str], received) -> list[CaseEvent]:
+def _exception(cell: dict[str, str], received: date | None, problems: _RowProblems) -> list[CaseEvent]:
     limb = cell["exception"]
-    start = parse_optional_case_date("exception_start", cell.get("exception_start"))
-    end = parse_optional_case_date("exception_end", cell.get("exception_end"))
+    start = problems.parsed(parse_optional_case_date, "exception_start", cell.get("exception_start"))
+    end = problems.parsed(parse_optional_case_date, "exception_end", cell.get("exception_end"))
     if not limb:
         if start or end:
-            raise InputError("exception: empty, but exception_start/exception_end are given")
+            problems.add("exception: empty, but exception_start/exception_end are given")
         return []
     if limb not in tuple(CASE_LIMBS):
-        raise InputError(f"exception: {limb!r} is not a Reg 10(4) limb ({', '.join(CASE_LIMBS)})")
+        problems.add(f"exception: {limb!r} is not a Reg 10(4) limb ({', '.join(CASE_LIMBS)})")
+        return []
+    if not (start or received):
+        return []
     # Without a start date the exception is taken to run from receipt: it is known to apply, not when.
     events: list[CaseEvent] = [ExceptionStarted(on=start or received, limb=Limb(limb))]
     if end:
@@ -197,7 +230,7 @@ def _exception(cell: dict[str, str], received) -> list[CaseEvent]:
     return events
 
 
-def _appeals(cell: dict[str, str], last_date) -> list[CaseEvent]:
+def _appeals(cell: dict[str, str], last_date: date | None, problems: _RowProblems) -> list[CaseEvent]:
     """``mediation`` and ``tribunal``: ``yes``, ``no`` or empty. The file says that one took place, not when:
     a ``yes`` is recorded on the latest date the row gives (by which the case's history is known to have got
     that far), marked ``date_from_row`` so that no one reads it as the day of the mediation or hearing."""
@@ -205,7 +238,7 @@ def _appeals(cell: dict[str, str], last_date) -> list[CaseEvent]:
     for column, event_type in (("mediation", Mediation), ("tribunal", Tribunal)):
         value = (cell.get(column) or "").lower()
         if value not in ("yes", "no", ""):
-            raise InputError(f"{column}: {cell[column]!r} is not yes, no or empty")
-        if value == "yes":
+            problems.add(f"{column}: {cell[column]!r} is not yes, no or empty")
+        elif value == "yes" and last_date:
             events.append(event_type(on=last_date, date_from_row=True))
     return events

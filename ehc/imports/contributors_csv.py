@@ -13,9 +13,11 @@ from typing import Annotated, Callable, Iterable
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from domain.events import Agency
-from domain.input_rules import PLAIN_TEXT, describe_problems, validation_problems
+from domain.input_rules import PLAIN_TEXT, describe_problems
+from domain.intake import ContributorCode
 from domain.reminders.policy import EMAIL
-from ehc.parse import InputError
+from ehc.imports.csv_header import header_problems
+from ehc.parse import InputError, field_problems
 
 REQUIRED = ("code", "name", "agency")
 OPTIONAL = ("team", "email", "escalation_email")
@@ -24,7 +26,7 @@ OPTIONAL = ("team", "email", "escalation_email")
 class ContributorRow(BaseModel):
     model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
 
-    code: Annotated[str, Field(min_length=1, max_length=120), PLAIN_TEXT]
+    code: ContributorCode
     name: Annotated[str, Field(min_length=1, max_length=200), PLAIN_TEXT]
     agency: Agency
     team: Annotated[str, Field(max_length=120), PLAIN_TEXT] | None = None
@@ -49,9 +51,9 @@ def read_contributors(path: Path, stored_codes: Callable[[Iterable[str]], set[st
         with open(path, newline="", encoding="utf-8") as handle:
             reader = csv.DictReader(handle)
             header = [name.strip() for name in reader.fieldnames or []]
-            missing = [name for name in REQUIRED if name not in header]
-            if missing:
-                raise InputError(f"{path}: the header row lacks {', '.join(missing)}")
+            problems = header_problems(header, REQUIRED, OPTIONAL)
+            if problems:
+                raise InputError(f"{path}: nothing imported; line 1: " + "; ".join(problems))
             raw_rows = [(index, row) for index, row in enumerate(reader, start=2)]
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"{path}: {error}") from error
@@ -61,7 +63,7 @@ def read_contributors(path: Path, stored_codes: Callable[[Iterable[str]], set[st
         try:
             row = ContributorRow.model_validate(values)
         except ValidationError as error:
-            problems += [f"line {line}: {describe_problems([problem])}" for problem in validation_problems(error)]
+            problems += [f"line {line}: {describe_problems([problem])}" for problem in field_problems(error)]
             continue
         if row.code in seen:
             problems.append(f"line {line}: code: {row.code!r} is also on line {seen[row.code]}")

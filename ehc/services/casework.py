@@ -19,7 +19,7 @@ from domain.intake import NewRequest
 from domain.progress import Progress, progress_of
 from domain.timeline import Stage, Timeline
 from ehc.bootstrap import App
-from ehc.parse import FieldProblems, field_problems
+from ehc.parse import FieldProblems, field_problems, parse_contributor_code
 from ehc.orchestration.orchestrator import OrchestrationUnavailable
 from store.cases import CaseRecord
 
@@ -54,7 +54,9 @@ def event_from_options(app: App, reference: str, event_type: str, on: date, opti
     """The event the fields describe (``on`` and the event's own: ``contributor``, ``agency``...); advice from
     a setting or a known contributor is filled in. Bad values: FieldProblems naming those fields."""
     payload = {name: value for name, value in options.items() if value is not None}
-    for name in ("contributor", "setting", "advice"):  # checked before any is looked up in the store
+    if "contributor" in payload:  # checked before it is looked up in the store
+        payload["contributor"] = parse_contributor_code("contributor", payload["contributor"])
+    for name in ("setting", "advice"):
         if name in payload:
             try:
                 _SHORT_TEXT.validate_python(payload[name])

@@ -195,6 +195,7 @@ def caseload(ehc):
     pytest.param(["--caseworker", "bob", "--overdue"], {"OVERDUE", "ASSESSING"}, id="caseworker-and-overdue"),
     pytest.param(["--caseworker", "alice", "--due-within", "7"], {"DUE-SOON"}, id="caseworker-and-due-within"),
     pytest.param(["--caseworker", "nobody"], set(), id="unknown-caseworker-none"),
+    pytest.param(["--caseworker", "ALICE"], {"DUE-SOON", "LATER"}, id="caseworker-matched-without-case"),
 ])
 def test_cases_filters_include_and_exclude_the_right_cases(ehc, caseload, args, expected):
     found = listed(ehc, *args, "--as-of", caseload)
@@ -214,6 +215,14 @@ def test_cases_lists_the_earliest_statutory_date_first_and_closed_cases_last(ehc
     assert rows["DUE-SOON"]["next_due"]["days_remaining"] == 7
     assert rows["OVERDUE"]["overdue"] is True and rows["LATER"]["overdue"] is False
     assert rows["CLOSED"]["next_due"] is None
+
+
+@on_each_database
+def test_the_text_listing_shows_the_next_steps_name_in_full(ehc, caseload):
+    lines = ehc("cases", "--as-of", caseload).stdout.splitlines()
+
+    due_soon = next(line for line in lines if line.startswith("  DUE-SOON "))
+    assert "Decision whether to assess, notified to parent/young person 2026-06-08" in due_soon
 
 
 @on_each_database
@@ -310,22 +319,59 @@ def test_a_duplicate_contributor_code_or_unknown_agency_is_refused(ehc, count_ro
 
 
 @on_each_database
-def test_advice_received_by_agency_needs_the_contributor_when_two_are_outstanding(ehc, store_url):
+def test_a_reference_or_contributor_code_typed_in_small_letters_is_the_one_kept_in_capitals(ehc, store_url, tmp_path):
+    add_case(ehc, "EHC-001", "2026-03-02", "--caseworker", "A Okafor")
+    record(ehc, "ehc-001", "decision", "2026-04-01", "--outcome", "assess")
+    ehc("contributors", "add", "dco-n", "--name", "North", "--agency", "health")
+    record(ehc, "Ehc-001", "advice-requested", "2026-04-02", "--contributor", "dco-N")
+    caseload = tmp_path / "caseload.csv"
+    caseload.write_text("case_ref,received,decision,decision_date,final_issued,no_plan_notice,exception\n"
+                        "ehc-001,2026-03-09,,,,,\nehc-002,2026-03-09,,,,,\nEHC-002,2026-03-10,,,,,\n")
+    before = count_events(store_url)
+
+    #   what was typed                                          -> refused, naming
+    refusals = [
+        (["request", "add", "ehc-001", "--received", "2026-03-09"], "reference: a case 'EHC-001' already exists"),
+        (["import", "caseload", str(caseload)],                     "line 2: case_ref: a case EHC-001 already exists"),
+        (["import", "caseload", str(caseload)],                     "line 4: case_ref: EHC-002 is also on line 3"),
+        (["contributors", "add", "DCO-n", "--name", "Again", "--agency", "health"],
+         "a contributor 'DCO-N' already exists"),
+        (["contributors", "add", "dco n", "--name", "Spaced", "--agency", "health"],
+         "CODE: is not a contributor code (letters, digits and / _ . -, up to 40, starting with a letter or digit)"),
+        (["case", "record", "EHC-001", "advice-received", "--date", "2026-05-01", "--contributor", "dco n"],
+         "--contributor: 'dco n' is not a contributor code (letters, digits and / _ . -, up to 40"),
+    ]
+    for args, named in refusals:
+        assert named in ehc(*args, "--json", expect=2).json["error"], args
+
+    assert count_events(store_url) == before
+    shown = show(ehc, "ehc-001", "2026-05-01")
+    assert (shown["case_ref"], [a["key"] for a in shown["timeline"]["advice"]]) == ("EHC-001", ["DCO-N"])
+    assert listed(ehc, "--caseworker", "a okafor", "--as-of", "2026-05-01") == ["EHC-001"]
+    assert [c["code"] for c in ehc("contributors", "list", "--json").json["contributors"]] == ["DCO-N"]
+
+
+@on_each_database
+def test_advice_received_by_agency_with_two_outstanding_is_refused_listing_their_keys_and_named_by_key(ehc, store_url):
     ehc("contributors", "add", "DCO-N", "--name", "North", "--agency", "health")
-    ehc("contributors", "add", "DCO-S", "--name", "South", "--agency", "health")
     add_case(ehc, REF, "2026-03-02")
     record(ehc, REF, "decision", "2026-04-01", "--outcome", "assess")
     record(ehc, REF, "advice-requested", "2026-04-02", "--contributor", "DCO-N")
-    record(ehc, REF, "advice-requested", "2026-04-02", "--contributor", "DCO-S")
+    record(ehc, REF, "advice-requested", "2026-04-02", "--agency", "health")  # no contributor: its key is "health"
     before = count_events(store_url)
 
-    ran = record(ehc, REF, "advice-received", "2026-05-01", "--agency", "health", expect=2)
+    by_agency = record(ehc, REF, "advice-received", "2026-05-01", "--agency", "health", expect=2)
+    by_unknown_key = record(ehc, REF, "advice-received", "2026-05-01", "--advice", "DCO-S", expect=2)
 
-    assert "name the contributor" in ran.json["error"]
+    assert by_agency.json["error"] == ("several health advice requests are outstanding (DCO-N, health): name the "
+                                       "one received by its key")
+    assert by_unknown_key.json["error"] == ("advice received on 2026-05-01: no advice request DCO-S was made on or "
+                                            "before 2026-05-01 (outstanding: DCO-N, health)")
     assert count_events(store_url) == before
-    record(ehc, REF, "advice-received", "2026-05-01", "--contributor", "DCO-S")
-    advice = {a["key"]: a["status"] for a in show(ehc, REF, "2026-05-01")["timeline"]["advice"]}
-    assert advice == {"DCO-N": "open", "DCO-S": "done_on_time"}
+    record(ehc, REF, "advice-received", "2026-05-01", "--advice", "health")
+    record(ehc, REF, "advice-received", "2026-05-04", "--advice", "DCO-N")
+    advice = {a["key"]: a["done_on"] for a in show(ehc, REF, "2026-05-04")["timeline"]["advice"]}
+    assert advice == {"DCO-N": "2026-05-04", "health": "2026-05-01"}
 
 
 def test_an_unmigrated_store_is_refused_until_ehc_db_upgrade_is_run(state_dir, ehc):

@@ -233,3 +233,33 @@ def test_the_installed_ehc_console_script_prints_the_timeline_contract(tmp_path)
     assert refused.returncode == 2
     assert refused.stderr.startswith("error: --received")
     assert "--received" in json.loads(refused.stdout)["error"]
+
+
+def test_a_timeline_reaching_past_the_bank_holiday_data_says_so_in_its_warnings_and_not_on_stderr(ehc, tmp_path):
+    # The packaged LA data is complete to 2027. Received Wed 1 Sep 2027: the final plan is due Wed 19 Jan 2028.
+    coverage = "bank holidays for 2028 may be incomplete: the calendar's data covers 2014-2027"
+    env = {**os.environ, "EHC_STATE_DIR": str(tmp_path / "state")}
+    env.pop("EHC_LA_CONFIG", None)
+
+    done = subprocess.run([sys.executable, "-m", "ehc.cli", "timeline", "--received", "2027-09-01", "--json"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    text = ehc("timeline", "--received", "2027-09-01").stdout
+
+    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(done.stdout)["warnings"] == [coverage]
+    assert f"  Warning: {coverage}" in text.splitlines()
+    assert timeline(ehc, "--received", "2027-03-01")["warnings"] == []  # final plan Mon 19 Jul 2027: covered
+
+
+def test_the_text_table_shows_each_step_name_in_full_with_the_columns_aligned(ehc):
+    # Received Mon 2 Mar 2026, advice asked Mon 13 Apr, draft served Wed 10 Jun.
+    lines = ehc("timeline", "--received", "2026-03-02", "--advice-requested", "2026-04-13", "--draft-served",
+                "2026-06-10", "--as-of", "2026-06-15").stdout.splitlines()
+
+    header, rows = lines[1], lines[2:7]
+    reg = header.index(" reg ")  # the step column ends where the regulation's begins
+    assert [row[:reg].strip() for row in rows] == [
+        "Decision whether to assess, notified to parent/young person", "Notice that no EHC plan will be issued",
+        "Final EHC plan issued", "Parent/young person representations on the draft plan close",
+        "Advice returned: request-1"]
+    assert {row[reg:].split()[0] for row in rows} == {"5(1)", "10(1)", "13(2)", "13(1)(a)", "8(1)"}

@@ -35,9 +35,10 @@ def baseline(ehc, snapshot) -> dict:
      "REFERENCE: 'BUG\\x00' is not a case reference (letters, digits and / _ . -, up to 40, starting with a "
      "letter or digit)"),
     (("case", "record", "BUG-1", "advice-requested", "--date", "2026-04-02", "--contributor", "EP\x00"),
-     "--contributor: contains the control character U+0000 at position 3; type plain text"),
+     "--contributor: 'EP\\x00' is not a contributor code (letters, digits and / _ . -, up to 40, starting with a "
+     "letter or digit)"),
     (("contributors", "add", "EP\x00", "--name", "x", "--agency", "health"),
-     "CODE: contains the control character U+0000 at position 3; type plain text"),
+     "CODE: is not a contributor code (letters, digits and / _ . -, up to 40, starting with a letter or digit)"),
     # stored a NUL inside the event's JSON payload on both databases
     (("case", "record", "BUG-1", "consultation-sent", "--date", "2026-04-02", "--setting", "URN\x00"),
      "--setting: contains the control character U+0000 at position 4; type plain text"),

@@ -120,34 +120,26 @@ def test_the_weekly_csv_and_workbook_show_formula_like_text_and_never_run_it(tmp
 # -- end to end: what people type, through the store, into `ehc report weekly` ------------------------
 
 def test_formula_text_typed_at_intake_reaches_the_report_files_only_as_text(ehc, tmp_path):
-    """Codes, names, team, setting and caseworker hold formulas; the report holds them harmlessly.
+    """Names, team, setting and caseworker hold formulas; the report holds them harmlessly.
 
-    References have a strict pattern, so a formula there is refused at intake (see test_intake); names,
-    caseworker, team, setting and contributor codes are free text: stored as typed, neutralised on export.
+    References and contributor codes have a strict pattern, so a formula there is refused when it is typed
+    (see test_intake); names, caseworker, team and setting are free text: stored as typed, neutralised on export.
     """
-    codes = []
     for number, formula in enumerate(FORMULAS):
-        ran = ehc("contributors", "add", "--json", "--name", formula, "--agency", "health", "--team", formula,
-                  "--", formula, expect=None)  # "--": "-1+1" is the code, not an option
-        if ran.exit_code == 2:  # the same code twice once tab/CR are stripped: refused as a duplicate, fine
-            assert "already exists" in ran.stderr
-            continue
-        codes.append(ran.json["code"])
-        ref = f"FORMULA-{number}"
+        refused = ehc("contributors", "add", "--json", "--name", "x", "--agency", "health", "--", formula, expect=2)
+        assert "is not a contributor code" in refused.stderr
+        code, ref = f"F-{number}", f"FORMULA-{number}"
+        ehc("contributors", "add", code, "--name", formula, "--agency", "health", "--team", formula)
         ehc("request", "add", ref, "--received", "2026-03-02", "--child-given-name", formula,
             "--child-family-name", formula, "--caseworker", formula, "--team", formula, "--setting", formula)
         ehc("case", "record", ref, "decision", "--date", "2026-04-01", "--outcome", "assess")
-        ehc("case", "record", ref, "advice-requested", "--date", "2026-04-02", "--contributor", ran.json["code"])
-        ehc("case", "record", ref, "advice-received", "--date", "2026-05-01", "--contributor", ran.json["code"])
-    assert len(codes) >= 6
+        ehc("case", "record", ref, "advice-requested", "--date", "2026-04-02", "--contributor", code)
+        ehc("case", "record", ref, "advice-received", "--date", "2026-05-01", "--contributor", code)
 
     done = ehc("report", "weekly", "--as-of", "2026-06-05", "--out", str(tmp_path / "out"), "--json").json
 
     rows = csv_cells(Path(done["csv"]))
-    assert len(rows) == 1 + len(codes)
+    assert len(rows) == 1 + len(FORMULAS)
     assert not any(runnable(cell) for row in rows for cell in row)
     cells = xlsx_cells(Path(done["xlsx"]))
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
-    for code in codes:  # the Advice sheet names each contributor by its code, as typed
-        shown = [cell for cell in cells if cell.value == code]
-        assert shown and all(cell.data_type == "s" and cell.quotePrefix for cell in shown), code

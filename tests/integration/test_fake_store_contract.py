@@ -93,6 +93,7 @@ def scenario(app: App) -> dict:
                                                                                     due_within=14)],
         "overdue on 1 Jun": [r.reference for r, _ in casework.find_cases(app, d("2026-06-01"), overdue=True)],
         "every case": [r.reference for r, _ in casework.find_cases(app, d("2026-06-01"))],
+        "a okafor's": [r.reference for r, _ in casework.find_cases(app, d("2026-06-01"), caseworker="a okafor")],
         "not assessed": [r.reference for r, _ in casework.find_cases(app, d("2026-06-01"),
                                                                      stages=[Stage.NOT_ASSESSED])],
         "catch-up": casework.catch_up_all(app),
@@ -176,6 +177,7 @@ def test_the_scenario_itself_records_what_the_casework_says(tmp_path):
     assert (back["overdue on 1 Jun"], back["due within 14 days of 1 Jun"], back["due within 21 days of 1 Jun"]) == (
         [REF], [], [REF])
     assert back["every case"] == [REF, CLOSED]
+    assert back["a okafor's"] == [REF]  # A Okafor's, whatever the case of the letters typed
     assert back["not assessed"] == [CLOSED]
     assert back["counts"] == {REF: (5, True), CLOSED: (2, False)}
     assert back["stored"] == {REF, CLOSED}

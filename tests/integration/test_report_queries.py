@@ -258,7 +258,6 @@ def synthetic_store(unit_of_work):
     return cases
 
 
-@pytest.mark.filterwarnings("ignore::domain.calendar.CalendarCoverageWarning")
 @pytest.mark.parametrize(("start", "end"), [("2025-11-21", "2026-11-20"), ("2026-07-01", "2026-07-31"),
                                             ("2026-11-14", "2026-11-20")],
                          ids=["rolling 12 months", "July 2026 (summer closures)", "the report week"])

@@ -173,6 +173,12 @@ IMPOSSIBLE = {
     "the same request received again": (
         [], Received(on=d("2026-03-09")),
         "the request was already received on 2026-03-02"),
+    "a second decision dated before the one on file": (
+        [NOT_ASSESSED], Decision(on=d("2026-03-27"), outcome="assess"),
+        "decision on 2026-03-27 (assess): a decision was already recorded on 2026-04-10 (not_assess)"),
+    "a final plan dated before the draft on file": (
+        [ASSESS, DraftServed(on=d("2026-06-15"))], FinalIssued(on=d("2026-06-12")),
+        "final plan issued on 2026-06-12 is before the draft plan served on 2026-06-15"),
     "advice asked of a contributor not in the directory": (
         [ASSESS], AdviceRequested(on=d("2026-04-13"), agency=Agency.HEALTH, contributor="DCO-X"),
         "contributor: no contributor with code 'DCO-X'"),
@@ -305,15 +311,19 @@ BAD_OPTIONS = [
     ("decision",         {"outcome": "assess", "colour": "red"},  [("colour", "does not apply to this event")]),
     ("draft_served",     {"setting": "URN-100001"},               [("setting", "does not apply to this event")]),
     ("advice_requested", {"contributor": "DCO\x00N"},
-     [("contributor", "contains the control character U+0000 at position 4; type plain text")]),
+     [("contributor", "'DCO\\x00N' is not a contributor code (letters, digits and / _ . -, up to 40, starting "
+                      "with a letter or digit)")]),
     ("advice_received",  {"agency": None},
-     [("", "advice received must name the agency or the contributor")]),
+     [("", "advice received must name the request (its key), the contributor or the agency")]),
+    ("advice_received",  {"agency": "health", "advice": "DCO-N"},
+     [("", "advice received names the request by its key alone, without the agency or contributor")]),
 ]
 
 
 @pytest.mark.parametrize("event_type, options, problems", BAD_OPTIONS, ids=[
     "an outcome that is not one", "a field a decision does not have", "a setting on a draft",
-    "a control character in a contributor code", "advice received from nobody named"])
+    "a control character in a contributor code", "advice received from nobody named",
+    "advice received named twice over"])
 def test_fields_an_event_cannot_have_are_refused_naming_each_field(app, event_type, options, problems):
     intake(app)
     with pytest.raises(FieldProblems) as refused:

@@ -36,3 +36,20 @@ def test_an_import_naming_a_code_already_stored_imports_nothing(app, tmp_path):
         import_contributors(app, path)
 
     assert [entry["code"] for entry in contributor_directory(app)] == ["DCO-N"]
+
+
+@pytest.mark.parametrize(("header", "problem"), [
+    ("code,name,agency,name", "line 1: column 'name' appears twice in the header; keep one"),
+    ("code;name;agency", "line 1: the separator looks like ';', not a comma: save the file as comma-separated "
+                         "values (CSV UTF-8)"),
+], ids=["name twice", "semicolons"])
+def test_a_header_the_import_cannot_read_by_is_refused_saying_why_and_nothing_is_imported(app, tmp_path, header,
+                                                                                        problem):
+    path = tmp_path / "contributors.csv"
+    path.write_text(f"{header}\nEP-1,Educational psychology,educational_psychology,EP service\n", encoding="utf-8")
+
+    with pytest.raises(InputError) as refused:
+        import_contributors(app, path)
+
+    assert str(refused.value) == f"{path}: nothing imported; {problem}"
+    assert contributor_directory(app) == []

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from domain.casefile import EventRejected, fold
+from domain.casefile import EventRejected, fold, fold_with
 from domain.events import (
     AdviceReceived, AdviceRequested, Agency, ConsultationAnswered, ConsultationSent, Decision, DecisionOutcome,
     DraftServed, ExceptionEnded, ExceptionStarted, FinalIssued, Mediation, NoPlanNotice, Received,
@@ -36,7 +36,7 @@ REFUSALS = [
      "decision on 2026-02-27 is before the request was received on 2026-03-02",
      "decision dated Fri 27 Feb, before the request arrived on Mon 2 Mar"),
     ([RECEIVED, ASSESS, Decision(on=D("2026-04-13"), outcome=DecisionOutcome.NOT_ASSESS)],
-     "a decision was already recorded on 2026-04-10 (assess)",
+     "decision on 2026-04-13 (not_assess): a decision was already recorded on 2026-04-10 (assess)",
      "a second decision"),
     ([RECEIVED, DraftServed(on=D("2026-06-01"))],
      "draft served on 2026-06-01 needs a decision to assess first",
@@ -56,26 +56,29 @@ REFUSALS = [
      "advice received Wed 15 Apr, before it was requested on Mon 20 Apr"),
     ([RECEIVED, ASSESS, HEALTH_ASKED, AdviceReceived(on=D("2026-05-01"), agency=Agency.HEALTH),
       AdviceReceived(on=D("2026-05-04"), agency=Agency.HEALTH)],
-     "advice from health was already received on 2026-05-01",
+     "advice received on 2026-05-04: advice from health was already received on 2026-05-01",
      "the same advice received twice"),
     ([RECEIVED, ASSESS, HEALTH_ASKED, AdviceRequested(on=D("2026-04-15"), agency=Agency.HEALTH)],
-     "advice from health was already requested on 2026-04-14",
+     "advice requested on 2026-04-15: advice from health was already requested on 2026-04-14",
      "the same agency asked twice with no contributor named"),
     ([RECEIVED, ASSESS,
       AdviceRequested(on=D("2026-04-14"), agency=Agency.HEALTH, contributor="Community paediatrics"),
       AdviceRequested(on=D("2026-04-14"), agency=Agency.HEALTH, contributor="Speech and language therapy"),
       AdviceReceived(on=D("2026-05-01"), agency=Agency.HEALTH)],
      "several health advice requests are outstanding (Community paediatrics, Speech and language therapy): "
-     "name the contributor",
+     "name the one received by its key",
      "two outstanding health requests and the receipt names only the agency"),
+    ([RECEIVED, ASSESS, HEALTH_ASKED, AdviceReceived(on=D("2026-05-01"), advice="DCO-N")],
+     "advice received on 2026-05-01: no advice request DCO-N was made on or before 2026-05-01 (outstanding: health)",
+     "advice received by a key no request has"),
     ([RECEIVED, ASSESS, DraftServed(on=D("2026-06-01")), DraftServed(on=D("2026-06-03"))],
-     "the draft plan was already served on 2026-06-01",
+     "draft served on 2026-06-03: the draft plan was already served on 2026-06-01",
      "draft served twice"),
     ([RECEIVED, ASSESS, RepresentationsReceived(on=D("2026-06-01"))],
      "representations on 2026-06-01 need a draft plan served first",
      "representations with no draft"),
     ([RECEIVED, ASSESS, ConsultationAnswered(on=D("2026-06-10"), setting="Oakfield Primary")],
-     "Oakfield Primary was never consulted",
+     "consultation answered on 2026-06-10: Oakfield Primary was never consulted",
      "a setting answers a consultation never sent"),
     ([RECEIVED, ASSESS, DraftServed(on=D("2026-06-01")), FinalIssued(on=D("2026-07-01")),
       AdviceRequested(on=D("2026-07-02"), agency=Agency.SOCIAL_CARE)],
@@ -111,6 +114,71 @@ REFUSALS = [
 def test_an_impossible_history_is_refused_with_a_message_that_says_why(events, message, reason):
     with pytest.raises(EventRejected, match=f"^{re.escape(message)}$"):
         fold(events)
+
+
+DRAFT = DraftServed(on=D("2026-06-01"))
+OAKFIELD_ASKED = ConsultationSent(on=D("2026-06-01"), setting="Oakfield Primary")
+# An event recorded now, dated before an event on file that it makes impossible: the refusal names the event
+# refused and the one on file it conflicts with, with that one's own date and outcome.
+RECORDED_BEFORE_ONE_ON_FILE = [
+    # history on file                          event recorded now
+    ([RECEIVED, Decision(on=D("2026-03-25"), outcome=DecisionOutcome.NOT_ASSESS)],
+     Decision(on=D("2026-03-15"), outcome=DecisionOutcome.ASSESS),
+     "decision on 2026-03-15 (assess): a decision was already recorded on 2026-03-25 (not_assess)",
+     "a decision dated before the one on file"),
+    ([RECEIVED, ASSESS, HEALTH_ASKED],
+     Decision(on=D("2026-04-01"), outcome=DecisionOutcome.NOT_ASSESS),
+     "decision on 2026-04-01 (not_assess): a decision was already recorded on 2026-04-10 (assess)",
+     "a refusal to assess dated before the decision to assess and its advice request"),
+    ([RECEIVED, ASSESS, DRAFT],
+     FinalIssued(on=D("2026-05-20")),
+     "final plan issued on 2026-05-20 is before the draft plan served on 2026-06-01",
+     "a final plan dated before the draft on file"),
+    ([RECEIVED, ASSESS, DRAFT, RepresentationsReceived(on=D("2026-06-10"))],
+     FinalIssued(on=D("2026-06-05")),
+     "final issued on 2026-06-05 would close the case (final plan issued) before the representations received on "
+     "2026-06-10 already recorded",
+     "a final plan dated before representations on file"),
+    ([RECEIVED, HEALTH_ASKED],
+     Withdrawn(on=D("2026-03-20")),
+     "withdrawn on 2026-03-20 would close the case (request withdrawn) before the advice requested on 2026-04-14 "
+     "already recorded",
+     "a withdrawal dated before an advice request on file"),
+    ([RECEIVED, ASSESS, HEALTH_ASKED],
+     AdviceRequested(on=D("2026-04-13"), agency=Agency.HEALTH),
+     "advice requested on 2026-04-13: advice from health was already requested on 2026-04-14",
+     "the same advice asked for a day before the request on file"),
+    ([RECEIVED, ASSESS, HEALTH_ASKED, AdviceReceived(on=D("2026-05-01"), agency=Agency.HEALTH)],
+     AdviceReceived(on=D("2026-04-20"), agency=Agency.HEALTH),
+     "advice received on 2026-04-20: advice from health was already received on 2026-05-01",
+     "the same advice received before the receipt on file"),
+    ([RECEIVED, ASSESS, DRAFT],
+     DraftServed(on=D("2026-05-25")),
+     "draft served on 2026-05-25: the draft plan was already served on 2026-06-01",
+     "a second draft dated before the one on file"),
+    ([RECEIVED, ASSESS, DRAFT, RepresentationsReceived(on=D("2026-06-10"))],
+     RepresentationsReceived(on=D("2026-06-05")),
+     "representations received on 2026-06-05: representations were already recorded on 2026-06-10",
+     "representations dated before those on file"),
+    ([RECEIVED, ASSESS, OAKFIELD_ASKED],
+     ConsultationSent(on=D("2026-05-25"), setting="Oakfield Primary"),
+     "consultation sent on 2026-05-25: Oakfield Primary was already consulted on 2026-06-01",
+     "a setting consulted again, dated before the consultation on file"),
+    ([RECEIVED, ASSESS, OAKFIELD_ASKED, ConsultationAnswered(on=D("2026-06-10"), setting="Oakfield Primary")],
+     ConsultationAnswered(on=D("2026-06-05"), setting="Oakfield Primary"),
+     "consultation answered on 2026-06-05: Oakfield Primary already answered on 2026-06-10",
+     "a second answer dated before the answer on file"),
+]
+
+
+@pytest.mark.parametrize(("history", "event", "message", "reason"), RECORDED_BEFORE_ONE_ON_FILE,
+                         ids=[row[-1] for row in RECORDED_BEFORE_ONE_ON_FILE])
+def test_an_event_dated_before_one_on_file_is_refused_naming_itself_and_the_one_on_file(history, event, message,
+                                                                                          reason):
+    fold(history)  # the history on file stands on its own
+
+    with pytest.raises(EventRejected, match=f"^{re.escape(message)}$"):
+        fold_with(history, event)
 
 
 def test_an_empty_history_is_refused():
@@ -159,6 +227,16 @@ def test_advice_received_names_the_contributor_when_one_agency_was_asked_twice()
     case = fold(events)
     assert case.advice["Speech and language therapy"].received_on == D("2026-05-01")
     assert case.advice["Community paediatrics"].received_on == D("2026-05-08")
+
+
+def test_advice_received_names_the_request_by_its_key_when_the_agency_has_several_outstanding():
+    events = [RECEIVED, ASSESS,
+              AdviceRequested(on=D("2026-04-14"), agency=Agency.HEALTH, contributor="DCO-N"),  # key DCO-N
+              AdviceRequested(on=D("2026-04-15"), agency=Agency.HEALTH),                       # key health
+              AdviceReceived(on=D("2026-05-01"), advice="health")]
+    case = fold(events)
+    assert {key: record.received_on for key, record in case.advice.items()} == {
+        "DCO-N": None, "health": D("2026-05-01")}
 
 
 def test_advice_received_on_the_day_it_was_requested_is_accepted():

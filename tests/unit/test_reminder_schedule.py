@@ -125,7 +125,6 @@ SCHEDULES = [
 ]
 
 
-@pytest.mark.filterwarnings("ignore::domain.calendar.CalendarCoverageWarning")
 @pytest.mark.parametrize("received, requested, expected, why", SCHEDULES, ids=ids(SCHEDULES))
 def test_reminders_and_escalations_go_out_on_these_working_days(calendar, received, requested, expected, why):
     events = health_advice_case(D(received), D(requested))

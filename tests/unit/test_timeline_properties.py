@@ -24,7 +24,6 @@ from domain.timeline import (
     PENDING, Status, build_timeline, case_exceptions_apply, next_statutory_date, stage_of, timeline_for,
 )
 
-pytestmark = pytest.mark.filterwarnings("ignore::domain.calendar.CalendarCoverageWarning")
 PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 FIRST_RECEIVED, LAST_RECEIVED = date(2015, 1, 1), date(2035, 12, 31)

@@ -404,7 +404,6 @@ def test_the_open_caseload_counts_by_stage_rag_week_and_owner(calendar):
     assert [case.reference for case in caseload.cases] == ["C", "A", "B"]  # soonest next statutory date first
 
 
-@pytest.mark.filterwarnings("ignore::domain.calendar.CalendarCoverageWarning")
 @pytest.mark.parametrize("as_of", ["2026-03-16", "2026-07-31", "2026-11-20"])
 def test_the_open_request_view_agrees_with_the_case_timeline(as_of, calendar, closures):
     """Stage, next statutory date and RAG from the report's flat row equal those of domain.timeline's full fold."""

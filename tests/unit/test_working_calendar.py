@@ -12,10 +12,9 @@ from datetime import date, timedelta
 import holidays
 import pytest
 
-from domain.calendar import CalendarCoverageWarning, WorkingCalendar
+from domain.calendar import WorkingCalendar
 
 D = date.fromisoformat
-BEYOND_KNOWN_YEARS = pytest.mark.filterwarnings("ignore::domain.calendar.CalendarCoverageWarning")
 
 
 def reasons(rows):
@@ -54,9 +53,8 @@ LAST_WORKING_DAY = [
     # Leap years
     ("2024-02-29", "2024-02-29", "Thu 29 Feb 2024 is a working day"),
     ("2024-03-02", "2024-03-01", "Sat 2 Mar 2024 -> Fri 1 Mar"),
-    pytest.param("2028-02-29", "2028-02-29", "Tue 29 Feb 2028 is a working day",
-                 marks=BEYOND_KNOWN_YEARS),
-    pytest.param("2028-03-04", "2028-03-03", "Sat 4 Mar 2028 -> Fri 3 Mar", marks=BEYOND_KNOWN_YEARS),
+    ("2028-02-29", "2028-02-29", "Tue 29 Feb 2028 is a working day"),
+    ("2028-03-04", "2028-03-03", "Sat 4 Mar 2028 -> Fri 3 Mar"),
     # Clock changes: a date is a calendar date, nothing shifts
     ("2026-03-29", "2026-03-27", "Sun BST starts -> Fri 27 Mar"),
     ("2026-03-30", "2026-03-30", "Mon after BST starts is itself"),
@@ -103,10 +101,8 @@ SHIFTS = [
     ("2026-08-27", 3, "2026-09-02", "Thu +3 (a mediation certificate) skips late summer bank holiday -> Wed"),
     # Leap years
     ("2024-02-28", 2, "2024-03-01", "Wed 28 Feb 2024 +2 passes Thu 29 Feb -> Fri 1 Mar"),
-    pytest.param("2028-02-28", 1, "2028-02-29", "Mon 28 Feb 2028 +1 -> Tue 29 Feb",
-                 marks=BEYOND_KNOWN_YEARS),
-    pytest.param("2028-03-01", -1, "2028-02-29", "Wed 1 Mar 2028 -1 -> Tue 29 Feb",
-                 marks=BEYOND_KNOWN_YEARS),
+    ("2028-02-28", 1, "2028-02-29", "Mon 28 Feb 2028 +1 -> Tue 29 Feb"),
+    ("2028-03-01", -1, "2028-02-29", "Wed 1 Mar 2028 -1 -> Tue 29 Feb"),
     # Clock changes
     ("2026-03-27", 1, "2026-03-30", "Fri +1 over the Sun 29 Mar BST change -> Mon"),
     ("2026-03-30", -1, "2026-03-27", "Mon -1 over the Sun 29 Mar BST change -> Fri"),
@@ -166,38 +162,32 @@ def test_a_fake_bank_holiday_is_skipped():
     assert one_holiday.shift_working_days(D("2026-06-09"), 1) == D("2026-06-11")  # Tue +1 -> Thu
 
 
-@pytest.mark.parametrize(("day", "reason"), [
-    ("2028-01-04", "Tue 4 Jan 2028, the year after the last known year"),
-    ("2031-06-02", "Mon 2 Jun 2031, years after"),
-    ("2013-06-03", "Mon 3 Jun 2013, before the SEND Regulations 2014 and the first known year"),
-], ids=lambda value: value if " " in str(value) else None)
-def test_asking_about_a_year_outside_the_known_range_warns(calendar, day, reason):
-    with pytest.warns(CalendarCoverageWarning, match=str(D(day).year)):
-        calendar.is_working_day(D(day))
+COVERAGE = [
+    # days asked about (the calendar's data covers 2014-2027)          -> the warning
+    (["2028-01-04"],                  "bank holidays for 2028 may be incomplete: the calendar's data covers 2014-2027",
+     "Tue 4 Jan 2028, the year after the last known year"),
+    (["2031-06-02", "2026-04-06", "2028-02-29"],
+     "bank holidays for 2028, 2031 may be incomplete: the calendar's data covers 2014-2027",
+     "years after, each named once, in order"),
+    (["2013-06-03"],                  "bank holidays for 2013 may be incomplete: the calendar's data covers 2014-2027",
+     "Mon 3 Jun 2013, before the SEND Regulations 2014 and the first known year"),
+    (["2014-09-01", "2026-04-06", "2027-12-31"], None,
+     "the first known year, Easter Monday 2026 and the last day of the last known year"),
+]
 
 
-def test_last_working_day_warns_when_it_reaches_an_unknown_year(calendar):
-    with pytest.warns(CalendarCoverageWarning, match="2028"):
+@pytest.mark.parametrize(("days", "warning", "reason"), COVERAGE, ids=reasons(COVERAGE))
+def test_the_coverage_warning_names_each_year_outside_the_known_range(calendar, days, warning, reason):
+    assert calendar.coverage_warning([D(day) for day in days]) == warning
+
+
+def test_arithmetic_across_the_last_known_year_end_answers_without_a_python_warning(calendar):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         assert calendar.last_working_day_on_or_before(D("2028-01-03")) == D("2027-12-31")  # Mon NY substitute
-
-
-def test_shifting_across_the_last_known_year_end_warns(calendar):
-    with pytest.warns(CalendarCoverageWarning, match="2028"):
         # Fri 24 Dec 2027 +4: Mon 27 and Tue 28 Dec are substitutes, so Wed 29, Thu 30, Fri 31,
         # then Mon 3 Jan 2028 is the New Year substitute -> Tue 4 Jan 2028.
         assert calendar.shift_working_days(D("2027-12-24"), 4) == D("2028-01-04")
-
-
-@pytest.mark.parametrize(("day", "reason"), [
-    ("2014-09-01", "Mon 1 Sep 2014, the first known year"),
-    ("2026-04-06", "Mon Easter Monday 2026"),
-    ("2027-12-31", "Fri 31 Dec 2027, the last day of the last known year"),
-], ids=lambda value: value if " " in str(value) else None)
-def test_a_year_inside_the_known_range_does_not_warn(calendar, day, reason):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        calendar.is_working_day(D(day))
-        calendar.last_working_day_on_or_before(D(day))
 
 
 def test_plain_gb_holidays_lack_easter_monday_and_late_summer_so_the_project_uses_eng(calendar):
