@@ -63,16 +63,25 @@ def event_from_options(app: App, reference: str, event_type: str, on: date, opti
                 raise FieldProblems.one(name, problems) from error
     if event_type == "advice_requested":
         with app.unit_of_work() as work:
+            if payload.get("contributor"):
+                payload["agency"] = _contributors_agency(payload["contributor"], payload.get("agency"),
+                                                         work.cases.contributor(payload["contributor"]).agency)
             if payload.get("agency") == Agency.EDUCATION:
                 payload["setting"] = payload.get("setting") or work.cases.get(reference).setting
                 payload["setting_kind"] = (payload.get("setting_kind") or app.la.setting_kind(payload["setting"])
                                            or SettingKind.SCHOOL)
-            if payload.get("contributor") and not payload.get("agency"):
-                payload["agency"] = work.cases.contributor(payload["contributor"]).agency
     try:
         return parse_event(event_type, on, payload)
     except ValidationError as error:
         raise FieldProblems(field_problems(error, skip=(event_type,))) from error
+
+
+def _contributors_agency(contributor: str, given: str | None, directory: str) -> str:
+    """The agency of advice asked of ``contributor``: the directory's, unless ``given`` names another."""
+    if given is not None and given in tuple(Agency) and given != directory:
+        raise FieldProblems.one("agency", f"{given} contradicts the agency of contributor {contributor}, "
+                                          f"{directory} (in the contributor directory)")
+    return given or directory
 
 
 def record_event(app: App, reference: str, event: CaseEvent, actor: str) -> Recorded:

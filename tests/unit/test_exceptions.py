@@ -174,10 +174,10 @@ def test_a_reg_8_2_exception_naming_no_request_covers_the_requests_whose_six_wee
 
 # --- Reg 10(4)(a)/(b) found from closure data ----------------------------------------------------
 
-def test_a_closure_window_runs_from_a_week_before_closing_to_the_day_before_a_week_before_reopening():
+def test_a_closure_window_runs_from_a_week_before_closing_to_a_week_before_reopening_both_included():
     # Closed Wed 22 Jul, re-opens Wed 2 Sep 2026.
     assert LA_SUMMER_2026.length_days == 42 and LA_SUMMER_2026.is_long
-    assert LA_SUMMER_2026.exception_window == (D("2026-07-15"), D("2026-08-25"))
+    assert LA_SUMMER_2026.exception_window == (D("2026-07-15"), D("2026-08-26"))
 
 
 def test_a_closure_that_reopens_on_or_before_it_starts_is_refused():
@@ -203,12 +203,14 @@ DETECTION = [
     (SUMMER_42, "2026-07-14", False, "42 days, asked Tue 14 Jul = F-8: before the window"),
     (SUMMER_42, "2026-07-15", True, "42 days, asked Wed 15 Jul = F-7: first day of the window"),
     (SUMMER_42, "2026-07-22", True, "42 days, asked Wed 22 Jul = F: the first day closed"),
-    (SUMMER_42, "2026-08-25", True, "42 days, asked Tue 25 Aug = R-8: last day of the window"),
-    (SUMMER_42, "2026-08-26", False, "42 days, asked Wed 26 Aug = R-7: a week before re-opening, outside"),
+    (SUMMER_42, "2026-08-25", True, "42 days, asked Tue 25 Aug = R-8"),
+    (SUMMER_42, "2026-08-26", True, "42 days, asked Wed 26 Aug = R-7: a week before re-opening, the last day"),
+    (SUMMER_42, "2026-08-27", False, "42 days, asked Thu 27 Aug = R-6: after the window"),
     (SUMMER_28, "2026-07-14", False, "28 days, asked Tue 14 Jul = F-8"),
     (SUMMER_28, "2026-07-15", True, "28 days (exactly 4 weeks), asked Wed 15 Jul = F-7"),
     (SUMMER_28, "2026-08-11", True, "28 days, asked Tue 11 Aug = R-8"),
-    (SUMMER_28, "2026-08-12", False, "28 days, asked Wed 12 Aug = R-7"),
+    (SUMMER_28, "2026-08-12", True, "28 days, asked Wed 12 Aug = R-7: the last day"),
+    (SUMMER_28, "2026-08-13", False, "28 days, asked Thu 13 Aug = R-6"),
     (SUMMER_27, "2026-07-15", False, "27 days never triggers: asked Wed 15 Jul = F-7"),
     (SUMMER_27, "2026-07-22", False, "27 days never triggers: asked Wed 22 Jul = F"),
     (SUMMER_27, "2026-08-10", False, "27 days never triggers: asked Mon 10 Aug = R-8"),
@@ -259,8 +261,8 @@ def test_advice_asked_of_health_during_the_summer_is_not_a_closure_exception(cal
 OVERRIDES = [
     (TRUST_SCHOOL, "2026-07-10", D("2026-07-08"), "trust school, Fri 10 Jul: in its own window (from Wed 8 Jul)"),
     ("Oakfield Primary", "2026-07-10", None, "LA school, Fri 10 Jul: LA window starts Wed 15 Jul"),
-    (TRUST_SCHOOL, "2026-08-24", None, "trust school, Mon 24 Aug: its window ended Wed 19 Aug"),
-    ("Oakfield Primary", "2026-08-24", D("2026-07-15"), "LA school, Mon 24 Aug: LA window runs to Tue 25 Aug"),
+    (TRUST_SCHOOL, "2026-08-24", None, "trust school, Mon 24 Aug: its window ended Thu 20 Aug"),
+    ("Oakfield Primary", "2026-08-24", D("2026-07-15"), "LA school, Mon 24 Aug: LA window runs to Wed 26 Aug"),
 ]
 
 
