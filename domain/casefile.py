@@ -125,9 +125,9 @@ def fold(events: Iterable[CaseEvent]) -> CaseFile:
     if received is None:
         raise EventRejected("a case's history must start with the date the request was received")
     case = CaseFile(received=received.on)
-    for event in ordered:
+    for position, event in enumerate(ordered):
         if event is not received:
-            _apply(case, event)
+            _apply(case, event, ordered[position + 1:] if isinstance(event, ExceptionEnded) else ())
     return case
 
 
@@ -212,7 +212,9 @@ def _fold_with_void(history: Sequence[CaseEvent], void: EventVoided) -> CaseFile
     return after
 
 
-def _apply(case: CaseFile, event: CaseEvent) -> None:
+def _apply(case: CaseFile, event: CaseEvent, later: Sequence[CaseEvent] = ()) -> None:
+    """Apply one event; ``later`` are the events that follow it in date order (only an exception's end
+    looks at them, to name its start when it comes first)."""
     label = event.type.replace("_", " ")
     if isinstance(event, Received):
         raise EventRejected(f"the request was already received on {case.received}")
@@ -222,6 +224,9 @@ def _apply(case: CaseFile, event: CaseEvent) -> None:
     if closure and not isinstance(event, (ExceptionEnded, Mediation, Tribunal)):  # appeals follow decisions
         reason, closed_on = closure
         raise EventRejected(f"{label} on {event.on} comes after the case closed ({reason} on {closed_on})")
+    if isinstance(event, ExceptionEnded):
+        _exception_ended(case, event, later)
+        return
     handler = _HANDLERS[type(event)]
     handler(case, event)
 
@@ -329,11 +334,35 @@ def _exception_started(case: CaseFile, event: ExceptionStarted) -> None:
     case.exceptions.append(ExceptionRecord(event.limb, event.on, advice=event.advice, evidence=event.evidence))
 
 
-def _exception_ended(case: CaseFile, event: ExceptionEnded) -> None:
+def _exception_ended(case: CaseFile, event: ExceptionEnded, later: Sequence[CaseEvent]) -> None:
     record = _open_exception(case, event.limb, event.advice)
     if record is None:
-        raise EventRejected(f"there is no open exception {event.limb} to end")
+        raise EventRejected(_no_open_exception(case, event, later))
     record.end = event.on
+
+
+def _no_open_exception(case: CaseFile, event: ExceptionEnded, later: Sequence[CaseEvent]) -> str:
+    """Why ``event`` ends nothing, naming the real conflict."""
+    limb, advice = event.limb, event.advice
+    starts = (start for start in later
+              if isinstance(start, ExceptionStarted) and (start.limb, start.advice) == (limb, advice))
+    start = next(starts, None)
+    if start is not None:
+        return f"exception {limb} cannot end on {event.on}: that is before it started on {start.on}"
+    open_for = [record.advice for record in case.exceptions
+                if record.limb is limb and record.end is None and record.advice != advice]
+    if open_for and advice is None:
+        keys = ", ".join(str(key) for key in open_for)
+        return (f"exception {limb} is open for advice request{'s' if len(open_for) > 1 else ''} {keys}: "
+                f"name the one it ends for with --advice KEY")
+    if open_for:
+        named = ", ".join("every advice request (none named)" if key is None else f"advice request {key}"
+                          for key in open_for)
+        return f"exception {limb} is open for {named}, not for advice request {advice}"
+    ended = [record.end for record in case.exceptions if (record.limb, record.advice) == (limb, advice)]
+    if ended:
+        return f"there is no open exception {limb} to end on {event.on}: it already ended on {ended[-1]}"
+    return f"there is no open exception {limb} to end"
 
 
 def _mediation(case: CaseFile, event: Mediation) -> None:
@@ -356,7 +385,6 @@ _HANDLERS = {
     NoPlanNotice: _no_plan_notice,
     Withdrawn: _withdrawn,
     ExceptionStarted: _exception_started,
-    ExceptionEnded: _exception_ended,
     Mediation: _mediation,
     Tribunal: _tribunal,
 }

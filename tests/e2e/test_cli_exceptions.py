@@ -54,3 +54,27 @@ def test_an_agency_that_contradicts_the_contributors_is_refused_naming_both(ehc,
     assert ran.json["error"] == ("--agency: health contradicts the agency of contributor SCH1, education "
                                  "(in the contributor directory)")
     assert dump_tables() == before
+
+
+REFUSED_ENDS = [
+    (["exception-started", "2026-05-10", "--limb", "10(4)(d)"], ["exception-ended", "2026-05-05", "--limb", "10(4)(d)"],
+     "exception 10(4)(d) cannot end on 2026-05-05: that is before it started on 2026-05-10", "end before the start"),
+    (["exception-started", "2026-05-05", "--limb", "8(2)(c)", "--advice", "health"],
+     ["exception-ended", "2026-05-20", "--limb", "8(2)(c)"],
+     "exception 8(2)(c) is open for advice request health: name the one it ends for with --advice KEY",
+     "8(2)(c) ended without --advice"),
+]
+
+
+@pytest.mark.parametrize(("start", "end", "message", "reason"), REFUSED_ENDS, ids=[row[-1] for row in REFUSED_ENDS])
+def test_an_exception_end_that_ends_nothing_is_refused_naming_the_conflict(ehc, dump_tables, start, end, message,
+                                                                           reason):
+    decided_case(ehc)
+    record(ehc, REF, "advice-requested", "2026-04-13", "--agency", "health")
+    record(ehc, REF, start[0], start[1], *start[2:])
+    before = dump_tables()
+
+    ran = record(ehc, REF, end[0], end[1], *end[2:], expect=2)
+
+    assert ran.json["error"] == message
+    assert dump_tables() == before

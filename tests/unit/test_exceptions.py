@@ -18,6 +18,7 @@ import pytest
 
 import config.la
 from config.la import LaConfigError, load_la_config
+from domain.casefile import EventRejected, fold_with
 from domain.closures import Closure, ClosureCalendar, SettingKind
 from domain.events import (
     AdviceRequested, Agency, Decision, DecisionOutcome, DraftServed, ExceptionEnded, ExceptionStarted, FinalIssued,
@@ -147,6 +148,37 @@ def test_a_late_final_plan_keeps_its_adjusted_target_and_its_late_status(calenda
 
 def test_no_adjusted_target_without_an_exception(calendar):
     assert timeline_for(CASE, calendar, as_of=AS_OF).adjusted_targets == ()
+
+
+# --- ending an exception: refusals that name the real conflict ----------------------------------
+
+WITH_HEALTH_APPOINTMENT = [*CASE, started("2026-05-05", Limb.ADVICE_MISSED_APPOINTMENT, advice="health")]
+BAD_ENDS = [
+    ([*CASE, started("2026-05-10", Limb.ABSENT_FROM_AREA)], ended("2026-05-05", Limb.ABSENT_FROM_AREA),
+     "exception 10(4)(d) cannot end on 2026-05-05: that is before it started on 2026-05-10",
+     "ended before it started"),
+    (WITH_HEALTH_APPOINTMENT, ended("2026-05-20", Limb.ADVICE_MISSED_APPOINTMENT),
+     "exception 8(2)(c) is open for advice request health: name the one it ends for with --advice KEY",
+     "8(2)(c) ended without naming the advice"),
+    ([*WITH_HEALTH_APPOINTMENT, started("2026-05-06", Limb.ADVICE_MISSED_APPOINTMENT, advice="education")],
+     ended("2026-05-20", Limb.ADVICE_MISSED_APPOINTMENT),
+     "exception 8(2)(c) is open for advice requests health, education: name the one it ends for with --advice KEY",
+     "8(2)(c) open for two requests, ended without naming either"),
+    (WITH_HEALTH_APPOINTMENT, ended("2026-05-20", Limb.ADVICE_MISSED_APPOINTMENT, advice="education"),
+     "exception 8(2)(c) is open for advice request health, not for advice request education",
+     "8(2)(c) ended for another request"),
+    ([*CASE, *FOURTEEN_DAYS], ended("2026-05-20", Limb.PERSONAL_CIRCUMSTANCES),
+     "there is no open exception 10(4)(c) to end on 2026-05-20: it already ended on 2026-05-14", "ended twice"),
+    (CASE, ended("2026-05-20", Limb.PERSONAL_CIRCUMSTANCES), "there is no open exception 10(4)(c) to end",
+     "never started"),
+]
+
+
+@pytest.mark.parametrize(("history", "end", "message", "reason"), BAD_ENDS, ids=[row[-1] for row in BAD_ENDS])
+def test_an_exception_end_that_ends_nothing_is_refused_naming_the_conflict(history, end, message, reason):
+    with pytest.raises(EventRejected) as refused:
+        fold_with(history, end)
+    assert str(refused.value) == message
 
 
 # --- Reg 8(2): exceptions for one piece of advice ------------------------------------------------
