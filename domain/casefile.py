@@ -16,7 +16,7 @@ Reassignments change no statutory step and are left out of the fold.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Iterable, Sequence
 
 from domain.closures import SettingKind
@@ -25,7 +25,7 @@ from domain.events import (
     ConsultationAnswered, ConsultationSent, Decision, DecisionOutcome, DraftServed, EventVoided, ExceptionEnded,
     ExceptionStarted, FinalIssued, Mediation, NoPlanNotice, Received, RepresentationsReceived, Tribunal, Withdrawn,
 )
-from domain.rules import Limb
+from domain.rules import MINIMUM_DAYS, Limb
 
 
 class EventRejected(ValueError):
@@ -60,6 +60,28 @@ class ExceptionRecord:
     advice: str | None = None
     evidence: str | None = None
     detected: bool = False
+
+    def why_not_qualifying(self, as_of: date) -> str | None:
+        """Why, as of ``as_of``, the exception excuses nothing; None when it qualifies.
+
+        Only an absence from the area has a minimum length (``MINIMUM_DAYS``): both ends count, and an
+        absence still open has lasted until ``as_of``.
+        """
+        minimum = MINIMUM_DAYS.get(self.limb)
+        lasted = ((self.end or as_of) - self.start).days + 1
+        if minimum is None or lasted >= minimum:
+            return None
+        needed = f"an absence must last at least {minimum // 7} weeks ({minimum} days) to qualify"
+        if self.end is not None:
+            return (f"exception {self.limb} lasted {_days(lasted)} ({self.start} to {self.end}): {needed}, "
+                    f"so it excuses nothing")
+        qualifies_on = self.start + timedelta(days=minimum - 1)
+        return (f"exception {self.limb} has lasted {_days(lasted)} so far (from {self.start}, still open on "
+                f"{as_of}): {needed}; it excuses nothing unless it goes on to {qualifies_on}")
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
 
 
 @dataclass

@@ -16,7 +16,8 @@ import pytest
 from domain.casefile import EventRejected
 from domain.closures import SettingKind
 from domain.events import (
-    AdviceReceived, AdviceRequested, Agency, Decision, DraftServed, FinalIssued, NotificationSent, Received,
+    AdviceReceived, AdviceRequested, Agency, Decision, DraftServed, ExceptionEnded, ExceptionStarted, FinalIssued,
+    NotificationSent, Received,
 )
 from domain.intake import NewRequest
 from domain.rules import Limb, Step
@@ -320,6 +321,29 @@ def test_an_agency_that_contradicts_the_contributors_is_refused_naming_both(app,
     assert refused.value.problems == (
         ("agency", "health contradicts the agency of contributor SCH1, education (in the contributor directory)"),)
     assert stored_events(app) == (Received(on=RECEIVED),)
+
+
+ABSENCE_ENDS = [
+    ("2026-03-10", ("exception 10(4)(d) lasted 1 day (2026-03-10 to 2026-03-10): an absence must last at least "
+                    "4 weeks (28 days) to qualify, so it excuses nothing",), False, "Tue 10 Mar to Tue 10 Mar: 1 day"),
+    ("2026-04-05", ("exception 10(4)(d) lasted 27 days (2026-03-10 to 2026-04-05): an absence must last at least "
+                    "4 weeks (28 days) to qualify, so it excuses nothing",), False, "Tue 10 Mar to Sun 5 Apr: 27 days"),
+    ("2026-04-06", (), True, "Tue 10 Mar to Mon 6 Apr: 28 days"),
+]
+
+
+@pytest.mark.parametrize(("ended_on", "warnings", "applies", "reason"), ABSENCE_ENDS,
+                         ids=[row[-1] for row in ABSENCE_ENDS])
+def test_ending_an_absence_before_4_weeks_is_recorded_with_a_warning_that_it_excuses_nothing(
+        app, ended_on, warnings, applies, reason):
+    intake(app)
+    record(app, ExceptionStarted(on=d("2026-03-10"), limb=Limb.ABSENT_FROM_AREA, evidence="family abroad"))
+
+    done = casework.record_event(app, REF, ExceptionEnded(on=d(ended_on), limb=Limb.ABSENT_FROM_AREA), ACTOR)
+
+    assert done.warnings == warnings
+    assert done.timeline.exceptions_apply is applies
+    assert stored_events(app)[-1] == ExceptionEnded(on=d(ended_on), limb=Limb.ABSENT_FROM_AREA)
 
 
 def test_an_advice_request_naming_an_unknown_contributor_is_refused_before_anything_is_recorded(app, orchestrator):
