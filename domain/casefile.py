@@ -16,7 +16,7 @@ Reassignments change no statutory step and are left out of the fold.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Iterable, Sequence
 
 from domain.closures import SettingKind
@@ -25,7 +25,7 @@ from domain.events import (
     ConsultationAnswered, ConsultationSent, Decision, DecisionOutcome, DraftServed, EventVoided, ExceptionEnded,
     ExceptionStarted, FinalIssued, Mediation, NoPlanNotice, Received, RepresentationsReceived, Tribunal, Withdrawn,
 )
-from domain.rules import Limb
+from domain.rules import MINIMUM_DAYS, Limb
 
 
 class EventRejected(ValueError):
@@ -60,6 +60,28 @@ class ExceptionRecord:
     advice: str | None = None
     evidence: str | None = None
     detected: bool = False
+
+    def why_not_qualifying(self, as_of: date) -> str | None:
+        """Why, as of ``as_of``, the exception excuses nothing; None when it qualifies.
+
+        Only an absence from the area has a minimum length (``MINIMUM_DAYS``): both ends count, and an
+        absence still open has lasted until ``as_of``.
+        """
+        minimum = MINIMUM_DAYS.get(self.limb)
+        lasted = ((self.end or as_of) - self.start).days + 1
+        if minimum is None or lasted >= minimum:
+            return None
+        needed = f"an absence must last at least {minimum // 7} weeks ({minimum} days) to qualify"
+        if self.end is not None:
+            return (f"exception {self.limb} lasted {_days(lasted)} ({self.start} to {self.end}): {needed}, "
+                    f"so it excuses nothing")
+        qualifies_on = self.start + timedelta(days=minimum - 1)
+        return (f"exception {self.limb} has lasted {_days(lasted)} so far (from {self.start}, still open on "
+                f"{as_of}): {needed}; it excuses nothing unless it goes on to {qualifies_on}")
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
 
 
 @dataclass
@@ -132,11 +154,11 @@ def fold(events: Iterable[CaseEvent], recorded: CaseEvent | None = None) -> Case
         raise EventRejected("a case's history must start with the date the request was received")
     case = CaseFile(received=received.on)
     recorded_applied = False
-    for event in ordered:
+    for position, event in enumerate(ordered):
         if event is received:
             continue
         try:
-            _apply(case, event)
+            _apply(case, event, ordered[position + 1:] if isinstance(event, ExceptionEnded) else ())
         except EventRejected as rejection:
             if not recorded_applied:
                 raise
@@ -251,7 +273,9 @@ def _fold_with_void(history: Sequence[CaseEvent], void: EventVoided) -> CaseFile
     return after
 
 
-def _apply(case: CaseFile, event: CaseEvent) -> None:
+def _apply(case: CaseFile, event: CaseEvent, later: Sequence[CaseEvent] = ()) -> None:
+    """Apply one event; ``later`` are the events that follow it in date order (only an exception's end
+    looks at them, to name its start when it comes first)."""
     if isinstance(event, Received):
         raise EventRejected(f"the request was already received on {case.received}")
     if event.on < case.received:
@@ -260,6 +284,9 @@ def _apply(case: CaseFile, event: CaseEvent) -> None:
     if closure and not isinstance(event, (ExceptionEnded, Mediation, Tribunal)):  # appeals follow decisions
         reason, closed_on = closure
         raise EventRejected(f"{_named(event)} comes after the case closed ({reason} on {closed_on})")
+    if isinstance(event, ExceptionEnded):
+        _exception_ended(case, event, later)
+        return
     handler = _HANDLERS[type(event)]
     handler(case, event)
 
@@ -382,11 +409,35 @@ def _exception_started(case: CaseFile, event: ExceptionStarted) -> None:
     case.exceptions.append(ExceptionRecord(event.limb, event.on, advice=event.advice, evidence=event.evidence))
 
 
-def _exception_ended(case: CaseFile, event: ExceptionEnded) -> None:
+def _exception_ended(case: CaseFile, event: ExceptionEnded, later: Sequence[CaseEvent]) -> None:
     record = _open_exception(case, event.limb, event.advice)
     if record is None:
-        raise EventRejected(f"there is no open exception {event.limb} to end")
+        raise EventRejected(_no_open_exception(case, event, later))
     record.end = event.on
+
+
+def _no_open_exception(case: CaseFile, event: ExceptionEnded, later: Sequence[CaseEvent]) -> str:
+    """Why ``event`` ends nothing, naming the real conflict."""
+    limb, advice = event.limb, event.advice
+    starts = (start for start in later
+              if isinstance(start, ExceptionStarted) and (start.limb, start.advice) == (limb, advice))
+    start = next(starts, None)
+    if start is not None:
+        return f"exception {limb} cannot end on {event.on}: that is before it started on {start.on}"
+    open_for = [record.advice for record in case.exceptions
+                if record.limb is limb and record.end is None and record.advice != advice]
+    if open_for and advice is None:
+        keys = ", ".join(str(key) for key in open_for)
+        return (f"exception {limb} is open for advice request{'s' if len(open_for) > 1 else ''} {keys}: "
+                f"name the one it ends for with --advice KEY")
+    if open_for:
+        named = ", ".join("every advice request (none named)" if key is None else f"advice request {key}"
+                          for key in open_for)
+        return f"exception {limb} is open for {named}, not for advice request {advice}"
+    ended = [record.end for record in case.exceptions if (record.limb, record.advice) == (limb, advice)]
+    if ended:
+        return f"there is no open exception {limb} to end on {event.on}: it already ended on {ended[-1]}"
+    return f"there is no open exception {limb} to end"
 
 
 def _mediation(case: CaseFile, event: Mediation) -> None:
@@ -409,7 +460,6 @@ _HANDLERS = {
     NoPlanNotice: _no_plan_notice,
     Withdrawn: _withdrawn,
     ExceptionStarted: _exception_started,
-    ExceptionEnded: _exception_ended,
     Mediation: _mediation,
     Tribunal: _tribunal,
 }

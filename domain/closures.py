@@ -51,11 +51,13 @@ class Closure:
 
     @property
     def exception_window(self) -> tuple[date, date]:
-        """Reg 10(4)(a)/(b): from one week before the closure until one week before re-opening.
+        """Reg 10(4)(a)/(b): "the period beginning one week before ... and ending one week before the date on
+        which it re-opens".
 
-        Returned as (first day, last day), both included: [first_day - 7, reopens - 7).
+        Returned as (first day, last day), both included: ``first_day - 7`` to ``reopens - 7``. A period
+        ending on a day includes that day (docs/RULES.md, "How the closure window is read").
         """
-        return self.first_day - WEEK, self.reopens - WEEK - timedelta(days=1)
+        return self.first_day - WEEK, self.reopens - WEEK
 
     def exception_window_contains(self, day: date) -> bool:
         first, last = self.exception_window

@@ -75,6 +75,13 @@ LIMB_DESCRIPTIONS: dict[Limb, str] = {
     Limb.ADVICE_MISSED_APPOINTMENT: "an appointment for an examination or test was not kept",
 }
 
+# Reg 10(4)(d) and Reg 8(2)(b): the absence from the area must be "for a continuous period of not less than
+# 4 weeks". A shorter absence is recorded but excuses nothing (docs/RULES.md, "An absence must last 4 weeks").
+MINIMUM_DAYS: dict[Limb, int] = {
+    Limb.ABSENT_FROM_AREA: 4 * 7,
+    Limb.ADVICE_ABSENT_FROM_AREA: 4 * 7,
+}
+
 CASE_LIMBS = tuple(limb for limb in Limb if limb.is_case_exception)
 ADVICE_LIMBS = tuple(limb for limb in Limb if not limb.is_case_exception)
 

@@ -51,6 +51,10 @@ class Stage(StrEnum):
 
 OPEN_STAGES = (Stage.AWAITING_DECISION, Stage.ASSESSMENT, Stage.DRAFT)
 
+CASE_STEPS = (Step.DECISION_TO_ASSESS, Step.NO_PLAN_NOTICE, Step.FINAL_PLAN)
+"""The case's own steps that Reg 10(4) exceptions excuse (with Reg 5(4) and 13(3)): what "exceptions apply" is
+about."""
+
 
 class _View(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -94,6 +98,13 @@ class ExceptionView(_View):
     advice: str | None
     evidence: str | None
     detected_from_closures: bool
+    not_qualifying_because: str | None = None  # set when it excuses nothing (an absence under 4 weeks)
+    steps: tuple[Step, ...] = ()  # the steps it excuses (overlapping their statutory period); ADVICE for advice
+    advice_requests: tuple[str, ...] = ()  # which advice requests (their keys) it excuses
+
+    @property
+    def qualifies(self) -> bool:
+        return self.not_qualifying_because is None
 
 
 class AdjustedTarget(_View):
@@ -153,19 +164,19 @@ def timeline_for(
 def build_timeline(case: CaseFile, calendar: WorkingCalendar, as_of: date, closures: ClosureCalendar) -> Timeline:
     """The timeline of an already-folded case file (``timeline_for`` folds events first)."""
     exceptions = [*case.exceptions, *_closure_exceptions(case, closures)]
-    case_exceptions = [record for record in exceptions if record.limb.is_case_exception]
     ended = case.closure is not None
     assess_refused = case.decision is not None and case.decision.outcome is DecisionOutcome.NOT_ASSESS
     plan_settled = bool(case.final_issued or case.no_plan_notice or assess_refused or case.withdrawn)
+    excused_by = _excused_case_steps(case, exceptions, as_of)
 
     def deadline(limit: TimeLimit, anchor: date, done_on: date | None, not_required: bool) -> Deadline:
         due = limit.due(anchor)
         status = _status(due, done_on, not_required, as_of)
-        limbs = tuple(sorted({e.limb for e in _relevant(case_exceptions, done_on or as_of)})) if limit.exceptions else ()
         return Deadline(
             step=limit.step, title=limit.title, regulation=limit.regulation, statutory=due,
             last_working_day=calendar.last_working_day_on_or_before(due), status=status,
-            days_remaining=_days_remaining(due, status, as_of), done_on=done_on, exceptions=limbs,
+            days_remaining=_days_remaining(due, status, as_of), done_on=done_on,
+            exceptions=_limbs(excused_by[limit.step]),
         )
 
     deadlines = {
@@ -190,8 +201,13 @@ def build_timeline(case: CaseFile, calendar: WorkingCalendar, as_of: date, closu
                 f"final plan issued on {case.final_issued}, before the representation window closed "
                 f"and with no response recorded (Reg 13(1)(a))")
 
+    advice_excused_by: dict[str, list[ExceptionRecord]] = {}
+    for record in case.advice.values():
+        named = [exception for exception in exceptions if exception.advice in (None, record.key)]
+        advice_excused_by[record.key] = excusing(named, ADVICE, record.requested_on, record.received_on, as_of)
     advice = tuple(
-        _advice_deadline(record, exceptions, calendar, as_of, not_required=ended and record.received_on is None)
+        _advice_deadline(record, advice_excused_by[record.key], calendar, as_of,
+                         not_required=ended and record.received_on is None)
         for record in sorted(case.advice.values(), key=lambda record: (record.requested_on, record.key))
     )
     consultations = tuple(
@@ -199,9 +215,9 @@ def build_timeline(case: CaseFile, calendar: WorkingCalendar, as_of: date, closu
         for record in sorted(case.consultations.values(), key=lambda record: record.sent_on)
     )
     adjusted = tuple(
-        _adjusted_target(deadlines[step], _relevant(case_exceptions, deadlines[step].done_on or as_of))
-        for step in (Step.DECISION_TO_ASSESS, Step.NO_PLAN_NOTICE, Step.FINAL_PLAN)
-        if deadlines[step].exceptions and deadlines[step].status in (*PENDING, Status.LATE)
+        _adjusted_target(deadlines[step], excused_by[step])
+        for step in CASE_STEPS
+        if excused_by[step] and deadlines[step].status in (*PENDING, Status.LATE)
     )
     coverage = calendar.coverage_warning(
         [*(deadline.statutory for deadline in (*deadlines.values(), *advice)), *(c.target for c in consultations)])
@@ -212,11 +228,11 @@ def build_timeline(case: CaseFile, calendar: WorkingCalendar, as_of: date, closu
         as_of=as_of,
         stage=stage_of(case),
         week=(as_of - case.received).days // 7 + 1,
-        exceptions_apply=bool(case_exceptions),
+        exceptions_apply=any(excused_by[step] for step in CASE_STEPS),
         deadlines=deadlines,
         advice=advice,
         consultations=consultations,
-        exceptions=tuple(_exception_view(record) for record in exceptions),
+        exceptions=tuple(_exception_view(record, as_of, excused_by, advice_excused_by) for record in exceptions),
         adjusted_targets=adjusted,
         warnings=tuple(warnings),
     )
@@ -247,14 +263,41 @@ def next_statutory_date(case: CaseFile, as_of: date) -> date | None:
     return min(pending, default=None)
 
 
-def case_exceptions_apply(case: CaseFile, closures: ClosureCalendar) -> bool:
-    """``build_timeline(...).exceptions_apply``: a Reg 10(4) exception, recorded or from closure data."""
-    return any(record.limb.is_case_exception for record in (*case.exceptions, *_closure_exceptions(case, closures)))
+def case_exceptions_apply(case: CaseFile, closures: ClosureCalendar, as_of: date) -> bool:
+    """``build_timeline(...).exceptions_apply``: a qualifying Reg 10(4) exception, recorded or from closure data,
+    excuses the decision, the notice not to issue or the final plan."""
+    excused_by = _excused_case_steps(case, [*case.exceptions, *_closure_exceptions(case, closures)], as_of)
+    return any(excused_by.values())
 
 
-def _relevant(exceptions: list[ExceptionRecord], by: date) -> list[ExceptionRecord]:
-    """Exceptions that had begun by ``by``: the day the step was done, or as_of while it is pending."""
-    return [record for record in exceptions if record.start <= by]
+def _excused_case_steps(case: CaseFile, exceptions: list[ExceptionRecord],
+                        as_of: date) -> dict[Step, list[ExceptionRecord]]:
+    """For each of ``CASE_STEPS``, the exceptions that excuse it."""
+    done = {Step.DECISION_TO_ASSESS: case.decision.on if case.decision else None,
+            Step.NO_PLAN_NOTICE: case.no_plan_notice, Step.FINAL_PLAN: case.final_issued}
+    return {limit.step: excusing(exceptions, limit, case.received, done[limit.step], as_of)
+            for limit in (DECISION_TO_ASSESS, NO_PLAN_NOTICE, FINAL_PLAN)}
+
+
+def excusing(exceptions: Iterable[ExceptionRecord], limit: TimeLimit, anchor: date, done_on: date | None,
+             as_of: date) -> list[ExceptionRecord]:
+    """The exceptions that excuse the step ``limit`` counted from ``anchor``: of a limb that can excuse it,
+    qualifying as of ``as_of``, and overlapping the step's statutory period (from ``anchor`` to its statutory
+    date, both included) and begun by the day the step was done (``as_of`` while it is not done).
+
+    An exception that began after the statutory date could not have made meeting it impractical, one that
+    ended before the period began had nothing to excuse, and one that began after the step was done did not
+    delay it (docs/RULES.md, "Which steps an exception excuses").
+    """
+    due = limit.due(anchor)
+    by = min(due, done_on or as_of)
+    return [record for record in exceptions
+            if record.limb in limit.exceptions and record.start <= by
+            and (record.end is None or record.end >= anchor) and record.why_not_qualifying(as_of) is None]
+
+
+def _limbs(exceptions: Iterable[ExceptionRecord]) -> tuple[Limb, ...]:
+    return tuple(sorted({record.limb for record in exceptions}))
 
 
 def _status(due: date, done_on: date | None, not_required: bool, as_of: date) -> Status:
@@ -301,24 +344,15 @@ def _representations(case: CaseFile, calendar: WorkingCalendar, as_of: date) -> 
     )
 
 
-def _applies_to_advice(record: ExceptionRecord, advice: AdviceRecord, due: date) -> bool:
-    """A Reg 8(2) exception excuses the request it names, or every request whose period it overlaps."""
-    if record.limb.is_case_exception:
-        return False
-    if record.advice is not None:
-        return record.advice == advice.key
-    return record.start <= due and (record.end is None or record.end >= advice.requested_on)
-
-
-def _advice_deadline(record: AdviceRecord, exceptions: list[ExceptionRecord], calendar: WorkingCalendar,
+def _advice_deadline(record: AdviceRecord, excused_by: list[ExceptionRecord], calendar: WorkingCalendar,
                      as_of: date, not_required: bool) -> AdviceDeadline:
     due = ADVICE.due(record.requested_on)
     status = _status(due, record.received_on, not_required, as_of)
-    limbs = tuple(sorted({e.limb for e in exceptions if _applies_to_advice(e, record, due)}))
     return AdviceDeadline(
         step=Step.ADVICE, title=f"{ADVICE.title}: {record.key}", regulation=ADVICE.regulation, statutory=due,
         last_working_day=calendar.last_working_day_on_or_before(due), status=status,
-        days_remaining=_days_remaining(due, status, as_of), done_on=record.received_on, exceptions=limbs,
+        days_remaining=_days_remaining(due, status, as_of), done_on=record.received_on,
+        exceptions=_limbs(excused_by),
         key=record.key, agency=record.agency.value, contributor=record.contributor,
         requested=record.requested_on,
     )
@@ -392,8 +426,18 @@ def _merged_length(records: list[ExceptionRecord]) -> int:
     return total
 
 
-def _exception_view(record: ExceptionRecord) -> ExceptionView:
+def _exception_view(record: ExceptionRecord, as_of: date, excused_by: dict[Step, list[ExceptionRecord]],
+                    advice_excused_by: dict[str, list[ExceptionRecord]]) -> ExceptionView:
+    advice_requests = tuple(key for key, excused in sorted(advice_excused_by.items()) if _among(record, excused))
     return ExceptionView(
         limb=record.limb, start=record.start, end=record.end, advice=record.advice,
         evidence=record.evidence, detected_from_closures=record.detected,
+        not_qualifying_because=record.why_not_qualifying(as_of),
+        steps=(*(step for step, excused in excused_by.items() if _among(record, excused)),
+               *((Step.ADVICE,) if advice_requests else ())),
+        advice_requests=advice_requests,
     )
+
+
+def _among(record: ExceptionRecord, exceptions: list[ExceptionRecord]) -> bool:
+    return any(exception is record for exception in exceptions)

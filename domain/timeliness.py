@@ -14,8 +14,9 @@ Counting rules, all calendar days (Europe/London dates):
   is *within 6 weeks* when made on or before ``received + 42 days`` (Reg 5(1));
 - advice is counted in the period it was returned in and is *within 6 weeks*
   when returned on or before ``requested + 42 days`` (Reg 8(1));
-- "excluding exceptions" removes every plan whose case had a Reg 10(4)
-  exception (also 13(3)) from numerator **and** denominator;
+- "excluding exceptions" removes every plan whose case has "exception
+  applies" (a qualifying Reg 10(4) exception, also 13(3), that excuses the
+  final plan: ``domain.timeline.excusing``) from numerator **and** denominator;
 - a notice that no plan will be issued is counted in the period it was given
   in, and is *within 16 weeks* when given on or before ``received + 112 days``
   (Reg 10(1));

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from domain.timeline import AdviceDeadline, Deadline, Timeline
+from domain.rules import Step
+from domain.timeline import AdviceDeadline, Deadline, ExceptionView, Timeline
 
 if TYPE_CHECKING:
     from domain.rag import Rag
@@ -50,7 +51,9 @@ def timeline_json(timeline: Timeline) -> dict:
         ],
         "exceptions": [
             {"limb": e.limb.value, "start": _iso(e.start), "end": _iso(e.end), "advice": e.advice,
-             "evidence": e.evidence, "detected_from_closures": e.detected_from_closures}
+             "evidence": e.evidence, "detected_from_closures": e.detected_from_closures,
+             "qualifies": e.qualifies, "not_qualifying_because": e.not_qualifying_because,
+             "steps": [step.value for step in e.steps], "advice_requests": list(e.advice_requests)}
             for e in timeline.exceptions
         ],
         "non_statutory_adjusted_targets": {
@@ -128,6 +131,14 @@ STATUS_MARK = {
 }
 
 
+def _what_it_excuses(exception: ExceptionView) -> str:
+    if not exception.qualifies:
+        return f"does not qualify - {exception.not_qualifying_because}"
+    covered = [step.replace("_", " ") for step in exception.steps if step is not Step.ADVICE]
+    covered += [f"advice from {key}" for key in exception.advice_requests]
+    return "covers: " + (", ".join(covered) or "no step (it overlaps no step's statutory period)")
+
+
 def timeline_text(timeline: Timeline) -> str:
     lines = [f"Received {timeline.received} - week {timeline.week} as of {timeline.as_of} - stage: {timeline.stage}"]
     if timeline.exceptions_apply:
@@ -146,7 +157,8 @@ def timeline_text(timeline: Timeline) -> str:
                      f"{consultation.last_working_day!s:<11} {STATUS_MARK[consultation.status]}")
     for exception in timeline.exceptions:
         source = "detected from closures" if exception.detected_from_closures else "recorded"
-        lines.append(f"  Exception {exception.limb} from {exception.start} to {exception.end or '(open)'} ({source})")
+        lines.append(f"  Exception {exception.limb} from {exception.start} to {exception.end or '(open)'} ({source}): "
+                     f"{_what_it_excuses(exception)}")
     for target in timeline.adjusted_targets:
         lines.append(f"  Adjusted target (NOT statutory) for {target.step}: {target.target or 'unknown'} - {target.basis}")
     lines += [f"  Warning: {warning}" for warning in timeline.warnings]

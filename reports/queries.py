@@ -15,20 +15,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import groupby
 from typing import Iterator
 
 from sqlalchemy import Connection, Date, Integer, and_, case, exists, func, literal_column, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from domain.events import DecisionOutcome
+from domain.casefile import fold
+from domain.events import AUDIT_EVENT_TYPES, DecisionOutcome, Received, parse_event
 from domain.rules import DECISION_TO_ASSESS, FINAL_PLAN, NO_PLAN_NOTICE, Limb
 from domain.initials import caseworker_label
 from domain.timeliness import (
     CLOSURE_DETECTED, AdviceDay, DecisionDay, ExceptionDay, NoticeDay, NoticeTally, OnTimeTally, OpenRequest, OpenTally,
     PlanDay, PlanTally,
 )
-from domain.timeline import OPEN_STAGES
+from domain.timeline import OPEN_STAGES, excusing
 from store.models import AdviceRequest, Case, CaseEvent, Contributor
 
 # -- calendar arithmetic in SQL, one spelling per database -----------------------------------------------
@@ -195,30 +197,42 @@ def event_days(connection: Connection, start: date, end: date, limbs: bool = Tru
 
 
 def _exception_days(connection: Connection, start: date, end: date) -> list[ExceptionDay]:
-    """Plans issued on each day whose case had each Reg 10(4) limb (a plan with two limbs counts under both).
+    """Plans issued on each day with each Reg 10(4) limb that excuses the final plan (a plan with two limbs
+    counts under both).
 
-    Starts from the few cases marked ``exceptions_apply`` with an issued plan
-    and reads only their events (by the case index). A case so marked with no
-    recorded 10(4) event had its exception found from closure data
-    (10(4)(a)/(b)): counted under CLOSURE_DETECTED.
+    Starts from the few cases marked ``exceptions_apply`` with an issued plan and reads only their recorded
+    Reg 10(4) events (by the case index). Which of those excuse the final plan is the domain's rule
+    (``domain.timeline.excusing``: qualifying, and overlapping the 20 weeks), judged as of the case's latest
+    event other than a notification note, as the stored flag is (``store.cases.projection_of``). A case so
+    marked with no recorded exception that does had its exception found from closure data (10(4)(a)/(b)):
+    counted under CLOSURE_DETECTED.
     """
     final = CaseEvent.__table__.alias("final")
     excepted = CaseEvent.__table__.alias("excepted")
-    limb = excepted.c.payload["limb"].as_string()
-    label = func.coalesce(limb, CLOSURE_DETECTED)
+    latest = CaseEvent.__table__.alias("latest")
+    latest_day = (select(func.max(latest.c.event_date))
+                  .where(latest.c.case_id == Case.id, latest.c.type.not_in(AUDIT_EVENT_TYPES)).scalar_subquery())
     query = (
-        select(final.c.event_date, label, func.count(func.distinct(Case.id)))
+        select(Case.id, Case.received, final.c.event_date, latest_day,
+               excepted.c.type, excepted.c.event_date, excepted.c.payload)
         .select_from(Case)
         .join(final, and_(final.c.case_id == Case.id, final.c.type == "final_issued",
                           _not_voided(final.c.case_id, final.c.sequence)))
-        .outerjoin(excepted, and_(excepted.c.case_id == Case.id, excepted.c.type == "exception_started",
-                                  limb.in_(CASE_LIMBS), _not_voided(excepted.c.case_id, excepted.c.sequence)))
+        .outerjoin(excepted, and_(excepted.c.case_id == Case.id,
+                                  excepted.c.type.in_(("exception_started", "exception_ended")),
+                                  excepted.c.payload["limb"].as_string().in_(CASE_LIMBS),
+                                  _not_voided(excepted.c.case_id, excepted.c.sequence)))
         .where(Case.exceptions_apply.is_(True), Case.stage == "issued", _between(final.c.event_date, start, end),
                Case.id.not_in(_appealed_cases()))
-        .group_by(final.c.event_date, label)
-        .order_by(final.c.event_date, label)
+        .order_by(Case.id, excepted.c.sequence)
     )
-    return [ExceptionDay(on, str(name), int(plans)) for on, name, plans in connection.execute(query)]
+    plans: dict[tuple[date, str], int] = {}
+    for (_, received, issued, as_of), rows in groupby(connection.execute(query), key=lambda row: tuple(row[:4])):
+        recorded = [parse_event(kind, on, payload) for *_, kind, on, payload in rows if kind is not None]
+        excused = excusing(fold([Received(on=received), *recorded]).exceptions, FINAL_PLAN, received, issued, as_of)
+        for limb in {record.limb.value for record in excused} or {CLOSURE_DETECTED}:
+            plans[issued, limb] = plans.get((issued, limb), 0) + 1
+    return [ExceptionDay(on, limb, count) for (on, limb), count in sorted(plans.items())]
 
 
 def plan_days(connection: Connection, start: date, end: date) -> list[PlanDay]:

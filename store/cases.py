@@ -19,8 +19,8 @@ from domain.calendar import WorkingCalendar
 from domain.casefile import AdviceRecord, CaseFile, EventRejected, fold, fold_with
 from domain.closures import ClosureCalendar
 from domain.events import (
-    AUDIT_EVENT_TYPES, CORRECTION_MODELS, AdviceRequested, CaseEvent, CaseReassigned, Received, event_payload,
-    parse_event,
+    AUDIT_EVENT_TYPES, AUDIT_MODELS, CORRECTION_MODELS, AdviceRequested, CaseEvent, CaseReassigned, Received,
+    event_payload, parse_event,
 )
 from domain.initials import initials
 from domain.intake import NewRequest
@@ -88,9 +88,16 @@ class Projection:
 
 
 def projection_of(case_file: CaseFile, events: Sequence[CaseEvent], closures: ClosureCalendar) -> Projection:
-    """The projection of a folded history; ``as_of`` is its last event, so nothing is hidden."""
+    """The projection of a folded history; ``as_of`` is its last event, so nothing is hidden.
+
+    Whether exceptions apply is judged as of the last event that is not a notification note (those are
+    appended without a new projection), so the report's SQL can find the same day (``reports.queries``): an
+    absence still open then counts for as long as it had lasted by that day (docs/RULES.md, "An absence must
+    last 4 weeks").
+    """
+    casework_day = max(event.on for event in events if not isinstance(event, AUDIT_MODELS))
     return Projection(stage_of(case_file), next_statutory_date(case_file, max(event.on for event in events)),
-                      case_exceptions_apply(case_file, closures), tuple(case_file.advice.values()))
+                      case_exceptions_apply(case_file, closures, casework_day), tuple(case_file.advice.values()))
 
 
 @dataclass(frozen=True)

@@ -108,9 +108,9 @@ def case_record(
         new_event = casework.event_from_options(app_, reference, event_type, day, options)
         done = casework.record_event(app_, reference, new_event, actor_name(app_.actor, actor))
         row = case_summary_json(done.record, done.timeline, rag_of(done.timeline, app_.policy, app_.calendar))
-        emit(json_output, {**row, "orchestration": done.orchestration},
-              f"{reference}: recorded {event_type.replace('_', ' ')} on {day}; stage {done.timeline.stage}\n"
-              f"{done.orchestration}")
+        emit(json_output, {**row, "orchestration": done.orchestration, "warnings": list(done.warnings)},
+              "\n".join([f"{reference}: recorded {event_type.replace('_', ' ')} on {day}; stage {done.timeline.stage}",
+                         *(f"Warning: {warning}" for warning in done.warnings), done.orchestration]))
 
 
 @case_app.command("resync")

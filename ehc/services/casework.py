@@ -14,7 +14,9 @@ from typing import Callable, Sequence
 from pydantic import TypeAdapter, ValidationError
 
 from domain.closures import SettingKind
-from domain.events import Agency, CaseEvent, CaseReassigned, EventVoided, ShortText, parse_event
+from domain.events import (
+    Agency, CaseEvent, CaseReassigned, EventVoided, ExceptionEnded, ExceptionStarted, ShortText, parse_event,
+)
 from domain.intake import NewRequest
 from domain.progress import Progress, progress_of
 from domain.timeline import Stage, Timeline
@@ -32,6 +34,7 @@ class Recorded:
     record: CaseRecord
     timeline: Timeline
     orchestration: str
+    warnings: tuple[str, ...] = ()  # what the person recording should know: stored, but it changes nothing
 
 
 def not_after_today(app: App, field: str, on: date) -> None:
@@ -65,21 +68,50 @@ def event_from_options(app: App, reference: str, event_type: str, on: date, opti
                 raise FieldProblems.one(name, problems) from error
     if event_type == "advice_requested":
         with app.unit_of_work() as work:
+            if payload.get("contributor"):
+                payload["agency"] = _contributors_agency(payload["contributor"], payload.get("agency"),
+                                                         work.cases.contributor(payload["contributor"]).agency)
             if payload.get("agency") == Agency.EDUCATION:
                 payload["setting"] = payload.get("setting") or work.cases.get(reference).setting
                 payload["setting_kind"] = (payload.get("setting_kind") or app.la.setting_kind(payload["setting"])
                                            or SettingKind.SCHOOL)
-            if payload.get("contributor") and not payload.get("agency"):
-                payload["agency"] = work.cases.contributor(payload["contributor"]).agency
     try:
         return parse_event(event_type, on, payload)
     except ValidationError as error:
         raise FieldProblems(field_problems(error, skip=(event_type,))) from error
 
 
+def _contributors_agency(contributor: str, given: str | None, directory: str) -> str:
+    """The agency of advice asked of ``contributor``: the directory's, unless ``given`` names another."""
+    if given is not None and given in tuple(Agency) and given != directory:
+        raise FieldProblems.one("agency", f"{given} contradicts the agency of contributor {contributor}, "
+                                          f"{directory} (in the contributor directory)")
+    return given or directory
+
+
 def record_event(app: App, reference: str, event: CaseEvent, actor: str) -> Recorded:
     not_after_today(app, "on", event.on)
-    return _record(app, reference, lambda work: event, actor)
+    done = _record(app, reference, lambda work: event, actor)
+    done.warnings = _exception_warnings(event, done.timeline)
+    return done
+
+
+def _exception_warnings(event: CaseEvent, timeline: Timeline) -> tuple[str, ...]:
+    """For an exception's start or end: that it does not qualify, or that it excuses no step."""
+    if not isinstance(event, (ExceptionStarted, ExceptionEnded)):
+        return ()
+    warnings: list[str] = []
+    for exception in timeline.exceptions:
+        day = exception.start if isinstance(event, ExceptionStarted) else exception.end
+        if exception.detected_from_closures or (exception.limb, exception.advice, day) != (
+                event.limb, event.advice, event.on):
+            continue
+        if exception.not_qualifying_because is not None:
+            warnings.append(exception.not_qualifying_because)
+        elif not exception.steps:
+            warnings.append(f"exception {exception.limb} from {exception.start} overlaps the statutory period of "
+                            f"no step it could excuse, so it excuses nothing")
+    return tuple(warnings)
 
 
 def void_event(app: App, reference: str, sequence: int, reason: str, actor: str) -> Recorded:

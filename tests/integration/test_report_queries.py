@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import text
 
 from config.policy import PACKAGED_POLICY, load_policy
 from domain.casefile import fold
 from domain.events import (
     AdviceReceived, AdviceRequested, Agency, Decision, DecisionOutcome, DraftServed, EventVoided,
-    ExceptionStarted, FinalIssued, Mediation, NoPlanNotice, Received, Tribunal, Withdrawn,
+    ExceptionEnded, ExceptionStarted, FinalIssued, Mediation, NoPlanNotice, Received, Tribunal, Withdrawn,
 )
 from domain.intake import NewRequest
 from domain.rag import rag_of
@@ -99,6 +100,50 @@ def test_exceptions_by_limb_count_plans_with_each_recorded_limb(unit_of_work, ca
         found = exceptions_in(period, queries.exception_days(connection, period.start, period.end))
 
     assert found == {"10(4)(a)": 0, "10(4)(b)": 0, "10(4)(c)": 1, "10(4)(d)": 1}
+
+
+def plan_with(received: str, final: str, *exceptions: tuple[Limb, str, str | None]) -> list:
+    """A plan issued on ``final`` with exceptions (limb, first day, last day or None while open)."""
+    events = issued(received, final)
+    for limb, first, last in exceptions:
+        events[-1:-1] = [ExceptionStarted(on=D(first), limb=limb),
+                         *([ExceptionEnded(on=D(last), limb=limb)] if last else [])]
+    return events
+
+
+# Received Mon 5 Jan 2026: the final plan is due Mon 25 May (day 140); each plan is issued in June.
+EXCUSING = [
+    ("X-ABSENT-1-DAY", plan_with("2026-01-05", "2026-06-01", (Limb.ABSENT_FROM_AREA, "2026-02-10", "2026-02-10")),
+     None, "an absence of 1 day excuses nothing"),
+    ("X-ABSENT-28", plan_with("2026-01-05", "2026-06-02", (Limb.ABSENT_FROM_AREA, "2026-02-10", "2026-03-09")),
+     {"10(4)(d)"}, "an absence of 28 days excuses the plan"),
+    ("X-ABSENT-OPEN", plan_with("2026-01-05", "2026-06-03", (Limb.ABSENT_FROM_AREA, "2026-05-20", None)),
+     None, "an absence open from Wed 20 May has lasted 15 days when the plan is issued: it excuses nothing"),
+    ("X-BOTH", plan_with("2026-01-05", "2026-06-04", (Limb.PERSONAL_CIRCUMSTANCES, "2026-02-10", "2026-02-20"),
+                         (Limb.ABSENT_FROM_AREA, "2026-03-10", "2026-03-10")),
+     {"10(4)(c)"}, "10(4)(c) excuses it, the 1-day absence does not"),
+    ("X-AFTER-DUE", plan_with("2026-01-05", "2026-06-05", (Limb.PERSONAL_CIRCUMSTANCES, "2026-05-26", "2026-06-01")),
+     None, "10(4)(c) from Tue 26 May, the day after the plan was due, excuses nothing"),
+    ("X-ON-DUE", plan_with("2026-01-05", "2026-06-08", (Limb.PERSONAL_CIRCUMSTANCES, "2026-05-25", "2026-06-01")),
+     {"10(4)(c)"}, "10(4)(c) from Mon 25 May, the day the plan was due"),
+]
+
+
+def test_only_exceptions_that_excuse_the_final_plan_take_it_out_of_the_count_and_into_the_limbs(
+        unit_of_work, case_database, engine):
+    seed(unit_of_work, [(ref, events) for ref, events, _, _ in EXCUSING])
+
+    with case_database.read_connection() as connection:
+        days = queries.event_days(connection, JUNE.start, JUNE.end)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT reference, exceptions_apply FROM cases"))
+        flags = {ref: bool(flag) for ref, flag in rows}
+
+    excused = {ref: limbs for ref, _, limbs, _ in EXCUSING if limbs}
+    assert flags == {ref: ref in excused for ref, _, _, _ in EXCUSING}
+    assert plans_in(JUNE, days.plans).plans_excl_exceptions == len(EXCUSING) - len(excused)
+    by_limb = {limb: sum(limb in limbs for limbs in excused.values()) for limb in ("10(4)(c)", "10(4)(d)")}
+    assert exceptions_in(JUNE, days.exceptions) == {"10(4)(a)": 0, "10(4)(b)": 0, **by_limb}
 
 
 DECISIONS = [

@@ -16,10 +16,11 @@ import pytest
 from domain.casefile import EventRejected
 from domain.closures import SettingKind
 from domain.events import (
-    AdviceReceived, AdviceRequested, Agency, Decision, DraftServed, FinalIssued, NotificationSent, Received,
+    AdviceReceived, AdviceRequested, Agency, Decision, DraftServed, ExceptionEnded, ExceptionStarted, FinalIssued,
+    NotificationSent, Received,
 )
 from domain.intake import NewRequest
-from domain.rules import Step
+from domain.rules import Limb, Step
 from domain.timeline import Stage
 from ehc.orchestration.orchestrator import NoOrchestration, OrchestrationUnavailable
 from ehc.parse import FieldProblems
@@ -295,6 +296,60 @@ def test_an_advice_request_of_the_childs_school_takes_the_setting_from_the_case(
 
     assert event == AdviceRequested(on=d("2026-04-13"), agency=Agency.EDUCATION, setting="URN-100001",
                                     setting_kind=SettingKind.SCHOOL)
+
+
+@pytest.mark.parametrize("agency", [None, "education"], ids=["no agency given", "agency education given"])
+def test_advice_asked_of_a_school_contributor_in_the_summer_window_is_a_10_4_a_exception(app, agency):
+    # The summer closure (Wed 22 Jul to Wed 2 Sep 2026) puts Mon 20 Jul in its window (Wed 15 Jul to Wed 26 Aug).
+    intake(app, setting="URN-100001")
+    add_contributor(app, "SCH1", "Oakfield Primary SENCo", "education")
+    record(app, ASSESS)
+
+    event = casework.event_from_options(app, REF, "advice_requested", d("2026-07-20"),
+                                        {"contributor": "SCH1", "agency": agency})
+    done = casework.record_event(app, REF, event, ACTOR)
+
+    assert event == AdviceRequested(on=d("2026-07-20"), agency=Agency.EDUCATION, contributor="SCH1",
+                                    setting="URN-100001", setting_kind=SettingKind.SCHOOL)
+    assert [(e.limb, e.start, e.end, e.detected_from_closures) for e in done.timeline.exceptions] == [
+        (Limb.SCHOOL_CLOSURE, d("2026-07-15"), d("2026-08-26"), True)]
+    assert done.timeline.exceptions_apply
+
+
+def test_an_agency_that_contradicts_the_contributors_is_refused_naming_both(app, orchestrator):
+    intake(app, setting="URN-100001")
+    add_contributor(app, "SCH1", "Oakfield Primary SENCo", "education")
+
+    with pytest.raises(FieldProblems) as refused:
+        casework.event_from_options(app, REF, "advice_requested", d("2026-04-13"),
+                                    {"contributor": "SCH1", "agency": "health"})
+
+    assert refused.value.problems == (
+        ("agency", "health contradicts the agency of contributor SCH1, education (in the contributor directory)"),)
+    assert stored_events(app) == (Received(on=RECEIVED),)
+
+
+ABSENCE_ENDS = [
+    ("2026-03-10", ("exception 10(4)(d) lasted 1 day (2026-03-10 to 2026-03-10): an absence must last at least "
+                    "4 weeks (28 days) to qualify, so it excuses nothing",), False, "Tue 10 Mar to Tue 10 Mar: 1 day"),
+    ("2026-04-05", ("exception 10(4)(d) lasted 27 days (2026-03-10 to 2026-04-05): an absence must last at least "
+                    "4 weeks (28 days) to qualify, so it excuses nothing",), False, "Tue 10 Mar to Sun 5 Apr: 27 days"),
+    ("2026-04-06", (), True, "Tue 10 Mar to Mon 6 Apr: 28 days"),
+]
+
+
+@pytest.mark.parametrize(("ended_on", "warnings", "applies", "reason"), ABSENCE_ENDS,
+                         ids=[row[-1] for row in ABSENCE_ENDS])
+def test_ending_an_absence_before_4_weeks_is_recorded_with_a_warning_that_it_excuses_nothing(
+        app, ended_on, warnings, applies, reason):
+    intake(app)
+    record(app, ExceptionStarted(on=d("2026-03-10"), limb=Limb.ABSENT_FROM_AREA, evidence="family abroad"))
+
+    done = casework.record_event(app, REF, ExceptionEnded(on=d(ended_on), limb=Limb.ABSENT_FROM_AREA), ACTOR)
+
+    assert done.warnings == warnings
+    assert done.timeline.exceptions_apply is applies
+    assert stored_events(app)[-1] == ExceptionEnded(on=d(ended_on), limb=Limb.ABSENT_FROM_AREA)
 
 
 def test_an_advice_request_naming_an_unknown_contributor_is_refused_before_anything_is_recorded(app, orchestrator):
