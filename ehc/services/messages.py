@@ -83,7 +83,7 @@ def _planned_batches(app: App, as_of: date, batch_size: int = BATCH_SIZE, refere
 
 
 def _branding(app: App) -> Branding:
-    return Branding(authority=app.la.authority.name, base_url=app.settings.public_base_url,
+    return Branding(authority=app.la.authority.name, base_url=app.settings.public_url,
                     mail_from=app.settings.mail_from)
 
 

@@ -1,0 +1,5 @@
+"""(filled in next)"""
+
+from fastapi import APIRouter
+
+router = APIRouter()
