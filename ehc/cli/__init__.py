@@ -22,6 +22,7 @@ from ehc.cli.orchestration import deploy, run_flow, serve
 from ehc.cli.qa import qa_app
 from ehc.cli.reminders import outbox_app, reminders_app
 from ehc.cli.report import report_app
+from ehc.cli.users import users_app
 from ehc.cli.web import web
 
 app = typer.Typer(help="Statutory EHC needs assessment timelines for a local authority's SEND service.",
@@ -41,6 +42,7 @@ app.command("demo")(demo)
 app.command("serve")(serve)
 app.command("deploy")(deploy)
 app.command("run")(run_flow)
+app.add_typer(users_app, name="users")
 app.command("web")(web)
 
 
