@@ -24,7 +24,7 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from domain.rag import RAG_STEPS
 from domain.rules import DECISION_TO_ASSESS, FINAL_PLAN, NO_PLAN_NOTICE, Step
 from domain.timeline import OPEN_STAGES, Stage
-from store.models import AdviceRequest, Case
+from store.models import AdviceRequest, Case, Contributor
 
 
 class days_after(FunctionElement):
@@ -149,6 +149,33 @@ class Caseload:
         if teams is not None:
             query = query.where(Case.team.in_(sorted(teams)))
         return list(self._session.scalars(query))
+
+
+    def workload(self, as_of: date, teams: frozenset[str] | None) -> list[tuple[str | None, int, int]]:
+        """Per caseworker (None: no caseworker named): open cases, and how many of them are overdue."""
+        overdue = func.sum(case((next_statutory_expression(as_of) < as_of, 1), else_=0))
+        query = (select(Case.caseworker, func.count(), overdue).where(*_open_in(as_of, teams))
+                 .group_by(Case.caseworker).order_by(Case.caseworker.asc().nulls_last()))
+        return [(caseworker, int(cases), int(late or 0)) for caseworker, cases, late in self._session.execute(query)]
+
+    def overdue_advice(self, as_of: date, teams: frozenset[str] | None) -> list[tuple[str, str | None, int]]:
+        """Advice past its statutory date (Reg 8(1)) and not received, on open cases: (agency, contributor's name
+        or None when the request named none, how many), most first."""
+        count = func.count()
+        query = (select(AdviceRequest.agency, Contributor.name, count)
+                 .join(Case, Case.id == AdviceRequest.case_id)
+                 .outerjoin(Contributor, Contributor.id == AdviceRequest.contributor_id)
+                 .where(*_open_in(as_of, teams), AdviceRequest.received_on.is_(None), AdviceRequest.due_on < as_of)
+                 .group_by(AdviceRequest.agency, Contributor.name)
+                 .order_by(count.desc(), AdviceRequest.agency, Contributor.name))
+        return [(agency, name, int(n)) for agency, name, n in self._session.execute(query)]
+
+
+def _open_in(as_of: date, teams: frozenset[str] | None) -> list[ColumnElement]:
+    conditions = [Case.received <= as_of, Case.stage.in_([stage.value for stage in OPEN_STAGES])]
+    if teams is not None:
+        conditions.append(Case.team.in_(sorted(teams)))
+    return conditions
 
 
 def _conditions(as_of: date, wanted: CaseloadFilter, boundaries: dict[Stage, RagBoundaries],

@@ -51,6 +51,14 @@ class CaseScope:
     def sees_cases(self) -> bool:
         return self.all_teams or bool(self.teams)
 
+    @property
+    def described(self) -> str:
+        if self.all_teams:
+            return "Every team's cases"
+        if self.teams:
+            return " and ".join(sorted(self.teams)) + (" team's cases" if len(self.teams) == 1 else " teams' cases")
+        return "No cases"
+
 
 NO_CASES = CaseScope(all_teams=False, teams=frozenset())
 

@@ -17,6 +17,17 @@ from ehc.clock import LONDON
 
 TEMPLATES = Path(__file__).parent / "templates"
 SERVICE_NAME = "EHC timelines"
+# How pages name each stage (domain.timeline.Stage).
+STAGE_NAMES = {
+    "awaiting_decision": "Awaiting decision", "assessment": "Assessment", "draft": "Draft plan",
+    "issued": "Plan issued", "no_plan": "Notice not to issue", "not_assessed": "Not assessed",
+    "withdrawn": "Withdrawn",
+}
+# How pages name each status of a statutory step (domain.timeline.Status).
+STATUS_NAMES = {
+    "done_on_time": "Done on time", "done_late": "Done late", "open": "Open", "overdue": "Overdue",
+    "not_required": "Not required", "closed": "Closed",
+}
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 
@@ -45,6 +56,17 @@ def govuk_time(moment: datetime | str | None) -> str:
     return f"{govuk_date(local.date())}, {hour}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
 
 
+def days_left(days: int | None) -> str:
+    """Days remaining as a person says them: "12 days", "1 day", "due today", "3 days overdue"."""
+    if days is None:
+        return ""
+    if days == 0:
+        return "due today"
+    count = abs(days)
+    words = f"{count} day{'s' if count != 1 else ''}"
+    return words if days > 0 else f"{words} overdue"
+
+
 def navigation_for(viewer) -> tuple[tuple[str, str], ...]:
     """The service navigation's links (path, label) for a role: an admin's pages are about accounts only."""
     from ehc.services.access import Role
@@ -59,6 +81,9 @@ def build_environment() -> Environment:
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     environment.filters["govuk_date"] = govuk_date
     environment.filters["govuk_time"] = govuk_time
+    environment.filters["stage_name"] = lambda stage: STAGE_NAMES.get(str(stage), str(stage))
+    environment.filters["status_name"] = lambda status: STATUS_NAMES.get(str(status), str(status))
+    environment.filters["days_left"] = days_left
     environment.globals["service_name"] = SERVICE_NAME
     return environment
 
