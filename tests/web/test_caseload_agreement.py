@@ -18,7 +18,7 @@ from ehc.clock import now_utc
 from ehc.demo.synthetic import SYNTHETIC_CONTRIBUTORS, synthetic_caseload
 from ehc.services.caseload import rag_boundaries
 from store.caseload import CaseloadFilter
-from tests.web.conftest import TODAY, web_app_for
+from tests.web.support import TODAY, web_app_for
 
 
 @pytest.fixture
