@@ -22,10 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from ehc.clock import now_utc
-from ehc.demo.synthetic import SYNTHETIC_CONTRIBUTORS, synthetic_caseload
 from tests.browser.support import CHROMIUM, SCREENSHOTS
-from tests.web.support import TODAY, add_accounts, web_app_for
+from tests.web.support import add_accounts, add_synthetic_caseload, web_app_for
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra")
 
@@ -44,11 +42,7 @@ def live_app(tmp_path_factory):
 
     upgrade(app.engine)
     add_accounts(app)
-    with app.unit_of_work() as work:
-        for contributor in SYNTHETIC_CONTRIBUTORS:
-            work.cases.add_contributor(contributor.code, contributor.name, contributor.agency.value)
-    with app.unit_of_work() as work:
-        work.cases.import_caseload(synthetic_caseload(300, TODAY, weeks=30, seed=14), "test", now_utc())
+    add_synthetic_caseload(app, 300)
     yield app
     app.engine.dispose()
 

@@ -16,6 +16,8 @@ from fastapi.testclient import TestClient
 
 from config.settings import Settings
 from ehc.bootstrap import App, bootstrap
+from ehc.clock import now_utc
+from ehc.demo.synthetic import SYNTHETIC_CONTRIBUTORS, synthetic_caseload
 from ehc.services.users import add_user
 from tests.fakes import FixedClock, RecordingOrchestrator
 
@@ -46,6 +48,16 @@ def web_app_for(database_url: str, state_dir, clock=None, **overrides) -> App:
 def add_accounts(app: App) -> None:
     for username, (role, team, name) in ACCOUNTS.items():
         add_user(app, username, role, PASSWORD, team=team, display_name=name)
+
+
+def add_synthetic_caseload(app: App, count: int, seed: int = 14) -> None:
+    """``count`` synthetic requests received over the 30 weeks before TODAY (ehc/demo/synthetic.py), with the
+    contributors they ask for advice."""
+    with app.unit_of_work() as work:
+        for contributor in SYNTHETIC_CONTRIBUTORS:
+            work.cases.add_contributor(contributor.code, contributor.name, contributor.agency.value)
+    with app.unit_of_work() as work:
+        work.cases.import_caseload(synthetic_caseload(count, TODAY, weeks=30, seed=seed), "test", now_utc())
 
 
 def form_token(client: TestClient, path: str = "/sign-in") -> str:

@@ -14,21 +14,15 @@ import pytest
 
 from domain.rag import rag_of
 from domain.timeline import OPEN_STAGES
-from ehc.clock import now_utc
-from ehc.demo.synthetic import SYNTHETIC_CONTRIBUTORS, synthetic_caseload
 from ehc.services.caseload import rag_boundaries
 from store.caseload import CaseloadFilter
-from tests.web.support import TODAY, web_app_for
+from tests.web.support import TODAY, add_synthetic_caseload, web_app_for
 
 
 @pytest.fixture
 def caseload_app(database_url, tmp_path):
     app = web_app_for(database_url, tmp_path / "state")
-    with app.unit_of_work() as work:
-        for contributor in SYNTHETIC_CONTRIBUTORS:
-            work.cases.add_contributor(contributor.code, contributor.name, contributor.agency.value)
-    with app.unit_of_work() as work:
-        work.cases.import_caseload(synthetic_caseload(600, TODAY, weeks=30, seed=14), "test", now_utc())
+    add_synthetic_caseload(app, 600)
     yield app
     app.engine.dispose()
 
