@@ -49,10 +49,20 @@ class Settings(BaseSettings):
     sign_in_attempts_per_account: int = Field(5, ge=1)
     sign_in_attempts_per_address: int = Field(20, ge=1)
     sign_in_window_minutes: int = Field(15, ge=1)
+    # The contributor portal and the parent's view (docs/WEB.md, "The portal"): how long a link works, the largest
+    # advice file a contributor may upload, and where uploads are kept (default {state_dir}/advice-files).
+    portal_link_days: int = Field(56, ge=1, le=366)  # 8 weeks: an advice request's 6 weeks, and some
+    parent_link_days: int = Field(56, ge=1, le=366)
+    advice_upload_max_mb: int = Field(20, ge=1, le=500)
+    advice_files_dir: Path | None = None
     # The LA's own OpenID Connect provider: room for it, not used yet (local accounts only; docs/WEB.md).
     oidc_issuer: str = ""
     oidc_client_id: str = ""
     oidc_client_secret: SecretStr = SecretStr("")
+
+    @property
+    def effective_advice_files_dir(self) -> Path:
+        return self.advice_files_dir or Path(self.state_dir) / "advice-files"
 
     @property
     def effective_database_url(self) -> str:

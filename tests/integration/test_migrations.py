@@ -19,9 +19,9 @@ from store.db import (
 from store.models import Base
 
 TABLES = {"cases", "case_events", "contributors", "advice_requests", "outbox", "qa_plan_documents",
-          "qa_automatic_reviews", "qa_reviewer_scores", "qa_moderations", "qa_grade_history", "users",
-          "web_sessions", "audit_log", "alembic_version"}
-HEAD = "0006_web"  # the web app's accounts, sessions and audit log, after the service messages outbox change
+          "qa_automatic_reviews", "qa_reviewer_scores", "qa_moderations", "qa_grade_history", "users", "web_sessions",
+          "audit_log", "portal_links", "advice_documents", "alembic_version"}
+HEAD = "0007_portal"  # the web app's accounts and audit log (0006_web), then the portal's links and advice files
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def triggers(engine) -> list[str]:
         return list(connection.execute(text(query)).scalars())
 
 
-def test_the_head_revision_is_the_web_apps_accounts_sessions_and_audit_log():
+def test_the_head_revision_is_the_portal():
     assert head_revision() == HEAD
 
 
