@@ -19,6 +19,7 @@ from ehc.cli.db import db_app
 from ehc.cli.demo import demo
 from ehc.cli.imports import import_app
 from ehc.cli.orchestration import deploy, run_flow, serve
+from ehc.cli.portal import portal_app
 from ehc.cli.qa import qa_app
 from ehc.cli.reminders import outbox_app, reminders_app
 from ehc.cli.report import report_app
@@ -43,6 +44,7 @@ app.command("serve")(serve)
 app.command("deploy")(deploy)
 app.command("run")(run_flow)
 app.add_typer(users_app, name="users")
+app.add_typer(portal_app, name="portal")
 app.command("web")(web)
 
 
