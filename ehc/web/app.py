@@ -19,22 +19,25 @@ from ehc.services.users import record_refusal
 from ehc.web.security import CsrfRefused, SecurityHeaders, protect_forms
 from ehc.web.sessions import NotAllowed, SignInRequired, client_address, current_session
 from ehc.web.templating import build_environment, render
+from ehc.web.uploads import UploadLimit, UploadTooLarge
 
 STATIC = Path(__file__).parent / "static"
 
 
 def create_web_app(app: App) -> FastAPI:
-    from ehc.web.routes import admin_users, auth, cases, caseload, team
+    from ehc.web.routes import admin_users, advice_documents, auth, cases, caseload, portal, team
 
     web = FastAPI(title="EHC timelines", docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(protect_forms)])
     web.state.app = app
     web.state.templates = build_environment()
     web.add_middleware(SecurityHeaders)
+    web.add_middleware(UploadLimit, max_file_bytes=app.settings.advice_upload_max_mb * 1024 * 1024)
+    web.add_exception_handler(UploadTooLarge, portal.upload_too_large)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     # GOV.UK Frontend's CSS asks for its fonts and images at /assets/...
     web.mount("/assets", StaticFiles(directory=STATIC / "govuk-frontend" / "assets"), name="govuk-assets")
-    for area in (auth, caseload, cases, team, admin_users):
+    for area in (auth, caseload, cases, team, admin_users, portal, advice_documents):
         web.include_router(area.router)
 
     @web.get("/", include_in_schema=False)

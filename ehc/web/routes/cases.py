@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from ehc.case_views import audit_trail
 from ehc.services.case_page import CaseHidden, case_page
+from ehc.services.portal import advice_documents
 from ehc.services.users import SignedIn
 from ehc.web.sessions import NotAllowed, case_worker_or_manager
 from ehc.web.templating import render
@@ -30,4 +31,5 @@ def case(request: Request, reference: str, session: SignedIn = Depends(case_work
     except CaseHidden:
         raise NotAllowed(reference, "a case of a team this account may not see") from None
     trail = audit_trail(page.record)
-    return render(request, "case.html", {"page": page, "bar": timeline_bar(page.timeline, trail), "trail": trail})
+    return render(request, "case.html", {"page": page, "bar": timeline_bar(page.timeline, trail), "trail": trail,
+                                         "advice_documents": advice_documents(app, reference)})
