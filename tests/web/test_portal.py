@@ -21,7 +21,7 @@ from domain.intake import NewRequest
 from ehc.services.casework import add_request, record_event, show_case
 from ehc.services.messages import deadline_watch
 from ehc.services.portal_links import contributor_link, parent_link
-from tests.web.conftest import CSRF, TODAY, sign_in
+from tests.web.support import CSRF, TODAY, sign_in
 
 CONTRIBUTORS = (("DCO-N", "Dr P Shah", "health", "p.shah@nhs.example.uk"),
                 ("SW-1", "S Khan", "social_care", "s.khan@example.gov.uk"))
@@ -99,7 +99,7 @@ def test_ehc_portal_link_prints_only_the_url_and_the_link_opens_that_request(dat
     from ehc.web.app import create_web_app
     from fastapi.testclient import TestClient
     from tests.cli_run import ehc_runner
-    from tests.web.conftest import web_app_for
+    from tests.web.support import web_app_for
 
     app = web_app_for(database_url, tmp_path / "state", clock=SystemClock())  # the CLI reads the real clock too
     build_cases(app)
@@ -250,7 +250,7 @@ def test_a_file_that_is_not_advice_is_refused_with_a_message_and_nothing_is_stor
         database_url, tmp_path, name, content, status, message):
     from ehc.web.app import create_web_app
     from fastapi.testclient import TestClient
-    from tests.web.conftest import web_app_for
+    from tests.web.support import web_app_for
 
     app = web_app_for(database_url, tmp_path / "state", advice_upload_max_mb=1)
     build_cases(app)
@@ -332,7 +332,9 @@ def test_the_parent_page_shows_that_child_only_and_no_contributor(cases, client)
     for shown in ("EHC-1", "AZ", "5 October 2026", "We are carrying out the EHC needs assessment",
                   "Met", "Done on 26 October 2026",  # the decision (Reg 5(1)) by 16 November 2026
                   "Social care: arrived on 20 November 2026", "Health: not arrived yet (due by 14 December 2026)",
-                  "We issue the final EHC plan, by 22 February 2027", "A Okafor is your caseworker",
+                  "We issue the final EHC plan, by 22 February 2027",
+                  "We are waiting for advice from professionals. They should send it by 14 December 2026",
+                  "Then, by 25 January 2027, we decide whether to issue an EHC plan", "A Okafor is your caseworker",
                   "send.assessment@example.gov.uk"):
         assert shown in " ".join(text_only.split()), shown
     for hidden in ("EHC-2", "BY", "Bilal", "Young", "Amelia", "Zebedee", "DCO-N", "SW-1", "Dr P Shah", "S Khan",
