@@ -156,6 +156,17 @@ def test_a_link_that_does_not_open_gets_a_plain_refusal_with_no_case_data_and_an
     assert token not in (entry.detail or "") and token not in (entry.subject or "")
 
 
+def test_a_link_to_a_reference_with_slashes_opens_its_case(web_app, client):
+    add_request(web_app, NewRequest(reference="NE/2026/7", received=date(2026, 10, 5), child_given_name="Cara",
+                                    child_family_name="Diaz", team="North"), "caseworker.alice", start_run=False)
+    link = parent_link(web_app, "NE/2026/7")
+
+    page = client.get(path_of(link.url))
+
+    assert "/portal/NE%2F2026%2F7/parent/" in link.url
+    assert page.status_code == 200 and "Request NE/2026/7 for CD" in page.text
+
+
 def test_a_refused_link_cannot_submit_either_and_nothing_is_stored(cases, client):
     page_path = path_of(contributor_link(cases, "EHC-1", "DCO-N").url)
     token = advice_form(client, page_path)

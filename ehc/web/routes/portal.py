@@ -30,8 +30,11 @@ from ehc.web.uploads import UploadTooLarge
 
 router = APIRouter()
 
-ADVICE_PAGE = "/portal/{reference}/advice/{token}"
-ADVICE_FORM = re.compile(r"/portal/(?P<reference>[^/]+)/advice/(?P<token>[^/]+)/(upload|no-needs)")
+# A reference may hold "/" (domain/intake.py): the link quotes it, the server hands it back decoded, and the
+# token, which never holds one, ends the match.
+ADVICE_PAGE = "/portal/{reference:path}/advice/{token}"
+PARENT_PAGE = "/portal/{reference:path}/parent/{token}"
+ADVICE_FORM = re.compile(r"/portal/(?P<reference>.+)/advice/(?P<token>[^/]+)/(upload|no-needs)")
 
 
 @router.get(ADVICE_PAGE)
@@ -84,7 +87,7 @@ def no_needs(request: Request, reference: str, token: str, reason: str = Form(""
                                                            "contact": app.la.contact})
 
 
-@router.get("/portal/{reference}/parent/{token}")
+@router.get(PARENT_PAGE)
 def parent(request: Request, reference: str, token: str) -> Response:
     app = request.app.state.app
     try:
