@@ -46,8 +46,17 @@ class Authority(_Strict):
     bank_holidays_known_until: int = Field(ge=2014, le=2100)
 
 
+class Contact(_Strict):
+    """How contributors and families reach the SEND service: shown on the portal's pages (docs/WEB.md)."""
+
+    team: str = Field(min_length=1, max_length=120)
+    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    phone: str | None = Field(None, max_length=40)
+
+
 class LaConfig(_Strict):
     authority: Authority
+    contact: Contact | None = None
     closures: tuple[ClosureEntry, ...] = ()
     settings: dict[str, SettingEntry] = Field(default_factory=dict)
 

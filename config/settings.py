@@ -36,8 +36,33 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_timeout_seconds: float = Field(30.0, gt=0)
     mail_from: str = "send.notifications@example.gov.uk"
-    public_base_url: str = "http://localhost:8000"  # links in messages: {public_base_url}/cases/{reference}
+    # The address people reach the web app at (ehc/web/, docs/WEB.md); every link in a message starts with it:
+    # {public_url}/cases/{reference}. An https address also marks the session cookie Secure.
+    public_url: str = "http://localhost:8000"
     apprise_urls: list[str] = Field(default_factory=list)  # Teams/Slack webhooks, as apprise URLs (JSON list)
+    # The web app (docs/WEB.md). Signing key for links and pre-sign-in form tokens: if unset, one is made once
+    # and kept in {state_dir}/web-secret-key (mode 0600), so signed links survive a restart.
+    secret_key: SecretStr | None = None
+    session_idle_minutes: int = Field(30, ge=1, le=24 * 60)
+    manager_sees_all_teams: bool = False  # a manager sees every team's cases, not only their own team's
+    # Failed sign-ins allowed within the window, per username typed and per client address, before refusing more.
+    sign_in_attempts_per_account: int = Field(5, ge=1)
+    sign_in_attempts_per_address: int = Field(20, ge=1)
+    sign_in_window_minutes: int = Field(15, ge=1)
+    # The contributor portal and the parent's view (docs/WEB.md, "The portal"): how long a link works, the largest
+    # advice file a contributor may upload, and where uploads are kept (default {state_dir}/advice-files).
+    portal_link_days: int = Field(56, ge=1, le=366)  # 8 weeks: an advice request's 6 weeks, and some
+    parent_link_days: int = Field(56, ge=1, le=366)
+    advice_upload_max_mb: int = Field(20, ge=1, le=500)
+    advice_files_dir: Path | None = None
+    # The LA's own OpenID Connect provider: room for it, not used yet (local accounts only; docs/WEB.md).
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: SecretStr = SecretStr("")
+
+    @property
+    def effective_advice_files_dir(self) -> Path:
+        return self.advice_files_dir or Path(self.state_dir) / "advice-files"
 
     @property
     def effective_database_url(self) -> str:

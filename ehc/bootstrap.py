@@ -22,6 +22,7 @@ from domain.closures import ClosureCalendar
 from ehc.clock import Clock, SystemClock
 
 if TYPE_CHECKING:
+    from argon2 import PasswordHasher
     from sqlalchemy import Connection, Engine
 
     from domain.quality.rubric import Rubric
@@ -86,6 +87,29 @@ class App:
         from notifications.senders import build_senders
 
         return build_senders(self.settings)
+
+    @cached_property
+    def password_hasher(self) -> PasswordHasher:
+        """argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile); tests may hand in a cheaper one.
+        Each hash carries its own parameters, so a hash made with other ones still verifies."""
+        from argon2 import PasswordHasher
+
+        return PasswordHasher()
+
+    @cached_property
+    def password_hasher_decoy(self) -> str:
+        """A hash of no one's password, checked when a username is unknown so that sign-in takes as long."""
+        import secrets
+
+        return self.password_hasher.hash(secrets.token_urlsafe(16))
+
+    @cached_property
+    def secret_key(self) -> bytes:
+        """The key that signs the web app's form tokens and links: ``EHC_SECRET_KEY``, else one made once and
+        kept in the state directory (config/secret_key.py)."""
+        from config.secret_key import secret_key
+
+        return secret_key(self.settings)
 
     @property
     def actor(self) -> str:

@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from domain.reminders.messages import MessageKind, PlannedMessage
 from domain.reminders.report_mail import ReportMessage
 
+ADVICE_KINDS = (MessageKind.ADVICE_REMINDER, MessageKind.ADVICE_ESCALATION)
 _HEADLINES = {
     "alert/decision-due-soon": "Decision whether to assess due soon",
     "alert/no-draft-by-target-week": "No draft plan by the target week",
@@ -82,8 +83,14 @@ class Renderer:
             auto_reload=False,  # packaged templates: a stat per message was a tenth of the watch's time
         )
 
-    def render(self, message: PlannedMessage, initials: str, as_of: date) -> RenderedMessage:
-        return self._render(MessageKind(message.kind), message.key, self._context(message, initials, as_of))
+    def render(self, message: PlannedMessage, initials: str, as_of: date,
+               advice_url: str | None = None) -> RenderedMessage:
+        """``advice_url``: for a reminder or escalation about an advice request, the portal link to that request
+        (required: the message says where to send the advice)."""
+        kind = MessageKind(message.kind)
+        if kind in ADVICE_KINDS and not advice_url:
+            raise ValueError(f"{message.key}: a message about an advice request needs its portal link")
+        return self._render(kind, message.key, {**self._context(message, initials, as_of), "advice_url": advice_url})
 
     def render_report(self, message: ReportMessage, figures: ReportFigures) -> RenderedMessage:
         """The weekly timeliness report's email: headline figures in the body, the files attached."""

@@ -158,6 +158,12 @@ class CaseStore:
     def get(self, reference: str) -> CaseRecord:
         return self._records([self._case_row(reference)])[0]
 
+    def get_many(self, references: Sequence[str]) -> list[CaseRecord]:
+        """The cases named that exist, in the order named, with their events read in one query per batch."""
+        rows = {case.reference: case for case in self._session.scalars(
+            select(Case).where(Case.reference.in_(list(references))))}
+        return self._records([rows[reference] for reference in references if reference in rows])
+
     def _records(self, cases: Sequence[Case], batch: int = 500) -> list[CaseRecord]:
         """Cases with their events, reading events for a batch of cases per query."""
         records = []

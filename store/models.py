@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import Text
 from sqlalchemy.types import Float
@@ -213,3 +213,94 @@ class GradeHistoryRow(Base):
     reasons: Mapped[list] = mapped_column(JSON)
     recorded_by: Mapped[str] = mapped_column(String(120))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# -- the web app's accounts, sessions and audit log (store/users.py, store/audit.py; migration 0006_web) ----
+
+class User(Base):
+    """A local account for the web app: argon2 hash only, never the password; disabled, never deleted."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(120), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(120))  # as cases name their caseworker
+    role: Mapped[str] = mapped_column(String(20))
+    team: Mapped[str | None] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    disabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebSession(Base):
+    """A signed-in browser: ``id`` is the SHA-256 of the cookie's random token, so the table holds no token."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(120), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """Who did or was refused what, when and from where; append-only. Never a password or a token."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_action_at", "action", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str | None] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str | None] = mapped_column(String(200))
+    client_address: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(String(400))
+
+
+# -- the contributor portal and the parent's view (store/portal.py; migration 0007_portal) -------------
+
+class PortalLink(Base):
+    """A link sent to a contributor (one advice request) or a parent (one case). ``id_hash`` is the SHA-256 of
+    the random id the link's signed token carries, so the table holds nothing that opens a page."""
+
+    __tablename__ = "portal_links"
+    __table_args__ = (
+        CheckConstraint("purpose IN ('advice', 'parent')", name="ck_portal_links_purpose"),
+        CheckConstraint("(purpose = 'advice') = (advice_key IS NOT NULL)", name="ck_portal_links_advice_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(10))
+    advice_key: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AdviceDocument(Base):
+    """What a contributor sent through the portal for one advice request: a file kept under the advice files
+    folder by a random ``stored_name``, or a declaration of no needs in their area with its reason."""
+
+    __tablename__ = "advice_documents"
+    __table_args__ = (
+        CheckConstraint("(stored_name IS NULL) <> (no_needs_reason IS NULL)", name="ck_advice_documents_file_or_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    advice_key: Mapped[str] = mapped_column(String(120))
+    stored_name: Mapped[str | None] = mapped_column(String(64), unique=True)
+    original_filename: Mapped[str | None] = mapped_column(String(255))
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    size_bytes: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    no_needs_reason: Mapped[str | None] = mapped_column(Text)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    uploaded_by: Mapped[str] = mapped_column(String(120))

@@ -37,6 +37,7 @@ SYSTEM_ACTOR = "ehc-notifications"
 class Enqueued:
     inserted: int
     already_queued: int
+    inserted_keys: frozenset[str] = frozenset()
 
 
 class OutboxStore:
@@ -53,11 +54,11 @@ class OutboxStore:
         dialect = self._session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         table = OutboxMessage.__table__
-        statement = insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+        statement = insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
         # An executemany that SQLAlchemy batches into multi-row INSERTs ("insertmanyvalues"): RETURNING
-        # gives back only the rows that were new, which is all the count needs.
-        inserted = len(self._session.connection().execute(statement, ordered).all())
-        return Enqueued(inserted, len(ordered) - inserted)
+        # gives back only the rows that were new: their count, and their keys for what goes with them.
+        inserted = frozenset(self._session.connection().execute(statement, ordered).scalars())
+        return Enqueued(len(inserted), len(ordered) - len(inserted), inserted)
 
     def existing_keys(self, keys: Sequence[str]) -> set[str]:
         found: set[str] = set()

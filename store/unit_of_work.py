@@ -15,22 +15,31 @@ from sqlalchemy.orm import Session
 
 from domain.calendar import WorkingCalendar
 from domain.closures import ClosureCalendar
+from store.audit import AuditLog
+from store.caseload import Caseload
 from store.cases import CaseStore
 from store.db import require_current_schema, session_factory
 from store.outbox import OutboxStore
+from store.portal import PortalStore
 from store.quality import QualityStore
 from store.reminder_cases import ReminderCases
+from store.users import UserStore
 
 
 class UnitOfWork:
-    """One transaction's repositories: cases (and contributors), the outbox, plan quality, and the cases
-    messages are planned for."""
+    """One transaction's repositories: cases (and contributors), the outbox, plan quality, the cases
+    messages are planned for, the web app's caseload pages, users (with their sessions) and audit log, and the
+    portal's links and advice documents."""
 
     def __init__(self, session: Session, calendar: WorkingCalendar, closures: ClosureCalendar) -> None:
         self.cases = CaseStore(session, calendar, closures)
         self.outbox = OutboxStore(session)
         self.quality = QualityStore(session)
         self.reminder_cases = ReminderCases(session)
+        self.caseload = Caseload(session)
+        self.users = UserStore(session)
+        self.audit = AuditLog(session)
+        self.portal = PortalStore(session)
 
 
 class CaseDatabase:

@@ -34,7 +34,7 @@ _database_numbers = itertools.count(1)
 
 # Folders whose every test is in the slow lane (`bin/test --all`, or `bin/test tests/flows`); a single module is
 # marked with `pytestmark = pytest.mark.slow` instead.
-SLOW_FOLDERS = tuple(Path(__file__).resolve().parent / name for name in ("flows", "reliability"))
+SLOW_FOLDERS = tuple(Path(__file__).resolve().parent / name for name in ("browser", "flows", "reliability"))
 
 
 @pytest.hookimpl(tryfirst=True)  # marked before -m "not slow" deselects

@@ -19,9 +19,12 @@ from ehc.cli.db import db_app
 from ehc.cli.demo import demo
 from ehc.cli.imports import import_app
 from ehc.cli.orchestration import deploy, run_flow, serve
+from ehc.cli.portal import portal_app
 from ehc.cli.qa import qa_app
 from ehc.cli.reminders import outbox_app, reminders_app
 from ehc.cli.report import report_app
+from ehc.cli.users import users_app
+from ehc.cli.web import web
 
 app = typer.Typer(help="Statutory EHC needs assessment timelines for a local authority's SEND service.",
                   no_args_is_help=True, add_completion=False)
@@ -40,6 +43,9 @@ app.command("demo")(demo)
 app.command("serve")(serve)
 app.command("deploy")(deploy)
 app.command("run")(run_flow)
+app.add_typer(users_app, name="users")
+app.add_typer(portal_app, name="portal")
+app.command("web")(web)
 
 
 def main() -> None:

@@ -26,7 +26,8 @@ ReferenceArgument = typer.Argument(..., help="The case reference (capitals or no
 ACTOR_MAX = 120  # the audit trail's column
 
 # A service's field, as the option that carries it; any other field ``f`` is the option ``--f``.
-OPTION_FOR_FIELD = {"on": "--date", "reference": "REFERENCE", "period_from": "--from", "period_to": "--to"}
+OPTION_FOR_FIELD = {"on": "--date", "reference": "REFERENCE", "period_from": "--from", "period_to": "--to",
+                    "username": "USERNAME", "password": "--password-stdin"}
 
 # Refusals by where they are defined: an exception can only have been raised once its module is imported,
 # so looking them up in sys.modules keeps a quick command (`ehc timeline`) from importing the store to check.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -25,6 +25,8 @@ from ehc.parse import FieldProblems, field_problems, parse_contributor_code
 from ehc.orchestration.orchestrator import OrchestrationUnavailable
 from store.cases import CaseRecord
 
+if TYPE_CHECKING:
+    from store.unit_of_work import UnitOfWork
 
 _SHORT_TEXT: TypeAdapter[str] = TypeAdapter(ShortText)
 
@@ -89,9 +91,12 @@ def _contributors_agency(contributor: str, given: str | None, directory: str) ->
     return given or directory
 
 
-def record_event(app: App, reference: str, event: CaseEvent, actor: str) -> Recorded:
+def record_event(app: App, reference: str, event: CaseEvent, actor: str,
+                 alongside: Callable[[UnitOfWork], None] | None = None) -> Recorded:
+    """Store the event, then tell the case's flow run. ``alongside(work)`` stores what goes with the event in
+    the same transaction (the portal's advice document, and its link marked used): both or neither."""
     not_after_today(app, "on", event.on)
-    done = _record(app, reference, lambda work: event, actor)
+    done = _record(app, reference, lambda work: event, actor, alongside)
     done.warnings = _exception_warnings(event, done.timeline)
     return done
 
@@ -142,11 +147,14 @@ def reassign_case(app: App, reference: str, actor: str, *, caseworker: str | Non
     return _record(app, reference, lambda work: event, actor)
 
 
-def _record(app: App, reference: str, make_event: Callable[..., CaseEvent], actor: str) -> Recorded:
+def _record(app: App, reference: str, make_event: Callable[..., CaseEvent], actor: str,
+            alongside: Callable[[UnitOfWork], None] | None = None) -> Recorded:
     """Append the event ``make_event(work)`` gives, then tell the case's flow run."""
     with app.unit_of_work() as work:
         event = make_event(work)
         record = work.cases.record(reference, event, actor, app.clock.now())
+        if alongside is not None:
+            alongside(work)
         timeline = work.cases.timeline(record.events, max(event.on, app.clock.today()))
     progress = progress_of(reference, record.events)
     sequence = len(record.events)

@@ -23,7 +23,8 @@ from domain.timeline import Stage, timeline_for
 from ehc.bootstrap import App
 from ehc.services.plan_quality import ReviewSummary
 from notifications.dispatcher import Dispatcher, DispatchSummary
-from notifications.render import Branding, Renderer, ReportFigures
+from ehc.services.portal_links import Purpose, new_link
+from notifications.render import ADVICE_KINDS, Branding, Renderer, ReportFigures
 from store.models import OutboxMessage, as_utc
 from store.outbox import outbox_row
 from store.quality import NoPlanAttached, QualityStore
@@ -83,7 +84,7 @@ def _planned_batches(app: App, as_of: date, batch_size: int = BATCH_SIZE, refere
 
 
 def _branding(app: App) -> Branding:
-    return Branding(authority=app.la.authority.name, base_url=app.settings.public_base_url,
+    return Branding(authority=app.la.authority.name, base_url=app.settings.public_url,
                     mail_from=app.settings.mail_from)
 
 
@@ -107,16 +108,22 @@ def deadline_watch(app: App, as_of: date, references: Sequence[str] | None = Non
             # Rendering is most of the watch's work: a re-run (or the request's own run earlier in the
             # day) has already queued these, so only new keys are rendered. The insert still checks.
             queued = work.outbox.existing_keys(keys)
-        rows = []
+        rows, links = [], {}
         for case, messages in planned:
             for message in messages:
                 if message.key in queued:
                     continue
-                rendered = renderer.render(message, case.child_initials, as_of)
+                if message.kind in ADVICE_KINDS:  # each one a fresh portal link to its advice request
+                    links[message.key] = new_link(app, case.case_id, case.reference, Purpose.ADVICE,
+                                                  advice_key=message.subject_ref)
+                rendered = renderer.render(message, case.child_initials, as_of,
+                                           advice_url=links[message.key].url if message.key in links else None)
                 rows.append(outbox_row(message, rendered, case_id=case.case_id, not_before=not_before,
                                        created_at=created_at))
         with app.unit_of_work() as work:
             result = work.outbox.enqueue(rows)
+            # Only the links of messages queued now are stored: a message another run queued first keeps its own.
+            work.portal.add_links([links[key].row for key in sorted(result.inserted_keys) if key in links])
         summary.messages_queued += result.inserted
         summary.already_queued += len(queued) + result.already_queued
     return summary

@@ -19,8 +19,9 @@ from store.db import (
 from store.models import Base
 
 TABLES = {"cases", "case_events", "contributors", "advice_requests", "outbox", "qa_plan_documents",
-          "qa_automatic_reviews", "qa_reviewer_scores", "qa_moderations", "qa_grade_history", "alembic_version"}
-HEAD = "0005_service_messages"  # after 0004, the merge of the outbox and quality review branches
+          "qa_automatic_reviews", "qa_reviewer_scores", "qa_moderations", "qa_grade_history", "users", "web_sessions",
+          "audit_log", "portal_links", "advice_documents", "alembic_version"}
+HEAD = "0007_portal"  # the web app's accounts and audit log (0006_web), then the portal's links and advice files
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def triggers(engine) -> list[str]:
         return list(connection.execute(text(query)).scalars())
 
 
-def test_the_head_revision_is_the_service_messages_outbox_change():
+def test_the_head_revision_is_the_portal():
     assert head_revision() == HEAD
 
 
@@ -151,6 +152,17 @@ def test_downgrade_to_base_removes_everything_and_upgrade_rebuilds_it(empty_engi
     with pytest.raises(DBAPIError, match="append-only"):
         with empty_engine.begin() as connection:
             connection.execute(text("DELETE FROM case_events"))
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_log SET detail = 'nothing happened'", "DELETE FROM audit_log"])
+def test_the_audit_log_is_append_only(empty_engine, statement):
+    upgrade(empty_engine)
+    with empty_engine.begin() as connection:
+        connection.execute(text("INSERT INTO audit_log (at, action, subject) VALUES (:at, 'sign_in_refused', 'x')"),
+                           {"at": datetime(2026, 11, 30, tzinfo=timezone.utc)})
+    with pytest.raises(DBAPIError, match="append-only"):
+        with empty_engine.begin() as connection:
+            connection.execute(text(statement))
 
 
 def test_upgrade_creates_the_sqlite_file_and_its_folder(tmp_path):
