@@ -49,7 +49,7 @@ WORDING = [
 def rendered(calendar, as_of: date, purpose: str):
     case = CaseForReminders(reference="EHC-1", caseworker="A Okafor", timeline=timeline_for(EVENTS, calendar, as_of))
     [message] = [m for m in plan_messages(case, DIRECTORY, POLICY, calendar, as_of) if m.purpose == purpose]
-    return message, RENDERER.render(message, "AZ", as_of)
+    return message, RENDERER.render(message, "AZ", as_of, advice_url="http://localhost:8000/portal/EHC-1/advice/TOKEN")
 
 
 @pytest.mark.parametrize("as_of, purpose, subject, says", WORDING, ids=[f"{row[0]} {row[1]}" for row in WORDING])
