@@ -11,7 +11,7 @@ import re
 
 from fastapi import Request
 
-from ehc.services.access import Role
+from ehc.services.access import Role, may_manage_users
 from ehc.services.users import SignedIn, resume_session
 
 SESSION_COOKIE = "ehc_session"
@@ -63,7 +63,7 @@ def case_worker_or_manager(request: Request) -> SignedIn:
 
 def admin(request: Request) -> SignedIn:
     session = signed_in(request)
-    if session.viewer.role is not Role.ADMIN:
+    if not may_manage_users(session.viewer):
         raise NotAllowed(request.url.path, f"a {session.viewer.role} does not manage accounts")
     return session
 
