@@ -25,7 +25,7 @@ from ehc.services.access import Role, check_may_add_case, may_see_case
 from ehc.services.case_page import CaseHidden, visible_case
 from ehc.services.casework import add_request, event_from_options, reassign_case, record_event, void_event
 from ehc.services.users import SignedIn
-from ehc.web.event_forms import EVENT_FORMS, EVENT_FORMS_BY_SLUG, event_options, for_case
+from ehc.web.event_forms import EVENT_FORMS, EVENT_FORMS_BY_SLUG, EventForm, event_options, for_case
 from ehc.web.forms import Field, FormErrors, Option, date_from, entered_values
 from ehc.web.sessions import NotAllowed, case_worker_or_manager
 from ehc.web.templating import govuk_date, render
@@ -33,14 +33,16 @@ from store.cases import CaseNotFound, CaseRecord
 
 router = APIRouter()
 
+RECEIVED = Field("received", "Date the request was received", kind="date", hint="For example, 27 3 2026",
+                 if_missing="Enter the date the request was received")
+BORN = Field("child_date_of_birth", "Child's date of birth", kind="date", optional=True, hint="For example, 4 9 2015")
 INTAKE_FIELDS = (
     Field("reference", "Case reference", hint=f"The authority's reference: {REFERENCE_RULE}.",
           if_missing="Enter the case reference", width="govuk-!-width-one-half"),
-    Field("received", "Date the request was received", kind="date", hint="For example, 27 3 2026",
-          if_missing="Enter the date the request was received"),
+    RECEIVED,
     Field("child_given_name", "Child's given name", optional=True, width="govuk-!-width-one-half"),
     Field("child_family_name", "Child's family name", optional=True, width="govuk-!-width-one-half"),
-    Field("child_date_of_birth", "Child's date of birth", kind="date", optional=True, hint="For example, 4 9 2015"),
+    BORN,
     Field("caseworker", "Caseworker", optional=True, width="govuk-!-width-one-half",
           hint="As the caseload names them, for example A Okafor."),
     Field("team", "Team", optional=True, width="govuk-!-width-one-half",
@@ -81,9 +83,8 @@ def new_request_submitted(request: Request, session: SignedIn = Depends(case_wor
     app = request.app.state.app
     entered = entered_values(form, INTAKE_FIELDS)
     errors = FormErrors(INTAKE_FIELDS, entered)
-    received_field, born_field = INTAKE_FIELDS[1], INTAKE_FIELDS[4]
-    received = errors.attempt(lambda: date_from(entered, received_field))
-    born = errors.attempt(lambda: date_from(entered, born_field))
+    received = errors.attempt(lambda: date_from(entered, RECEIVED))
+    born = errors.attempt(lambda: date_from(entered, BORN))
     texts = {field.name: entered[field.name] or None for field in INTAKE_FIELDS if field.kind == "text"}
     new_request = errors.attempt(lambda: _new_request(received, born, texts))
     errors.attempt(lambda: check_may_add_case(session.viewer, texts["team"], app.settings))
@@ -178,7 +179,7 @@ def _event_form(request: Request, record: CaseRecord, timeline: Timeline, event:
                       intro=(event_form.hint,))
 
 
-def _event_form_named(event: str):
+def _event_form_named(event: str) -> EventForm:
     event_form = EVENT_FORMS_BY_SLUG.get(event.replace("_", "-"))
     if event_form is None:
         raise HTTPException(status_code=404)
