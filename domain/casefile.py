@@ -29,7 +29,17 @@ from domain.rules import MINIMUM_DAYS, Limb
 
 
 class EventRejected(ValueError):
-    """The event contradicts the case's history; the message says how."""
+    """The event contradicts the case's history; the message says how.
+
+    ``field`` names the event's field the refusal is about, when it is about one (``contributor`` for a code
+    the directory does not hold), so an entry point can show it against that field; the message then leads
+    with it ("contributor: no contributor with code ..."). ``reason`` is the message without it.
+    """
+
+    def __init__(self, reason: str, field: str = "") -> None:
+        super().__init__(f"{field}: {reason}" if field else reason)
+        self.reason = reason
+        self.field = field
 
 
 @dataclass

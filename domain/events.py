@@ -236,6 +236,9 @@ CaseEvent = Annotated[Union[_EVENT_MODELS], Field(discriminator="type")]  # type
 
 # Casework events (what a caseworker records); audit events are written by the system only.
 EVENT_TYPES: tuple[str, ...] = tuple(model.model_fields["type"].default for model in _CASEWORK_MODELS)
+# What a person records on a case (`ehc case record`, the web's forms): every casework event but the receipt,
+# which intake records.
+RECORDABLE_EVENT_TYPES: tuple[str, ...] = tuple(event for event in EVENT_TYPES if event != "received")
 AUDIT_EVENT_TYPES: tuple[str, ...] = tuple(model.model_fields["type"].default for model in AUDIT_MODELS)
 
 _adapter: TypeAdapter[CaseEvent] = TypeAdapter(CaseEvent)

@@ -43,13 +43,17 @@ class FieldProblems(InputError):
         return cls([(field, problem)], mentions)
 
     def worded(self, names: Mapping[str, str]) -> str:
+        return "; ".join(message for _, message in self.each_worded(names))
+
+    def each_worded(self, names: Mapping[str, str]) -> list[tuple[str, str]]:
+        """(field, its problem led by the field's name) for each problem: a form shows each at its field."""
         def text(problem: str) -> str:
             for field in self.mentions:
                 problem = problem.replace(field, names.get(field, field))
             return problem
 
-        return "; ".join(f"{names.get(field, field)}: {text(problem)}" if field else text(problem)
-                         for field, problem in self.problems)
+        return [(field, f"{names.get(field, field)}: {text(problem)}" if field else text(problem))
+                for field, problem in self.problems]
 
 
 def parse_date(field: str, text: str) -> date:

@@ -48,14 +48,20 @@ class CaseNotFound(LookupError):
 
 
 class DuplicateReference(ValueError):
+    """A reference already stored; ``field`` and ``reason`` as EventRejected's, for a form to show at its field."""
+
+    field = "reference"
+
     def __init__(self, reference: str) -> None:
-        super().__init__(f"reference: a case {reference!r} already exists")
+        self.reason = f"a case {reference!r} already exists"
+        super().__init__(f"{self.field}: {self.reason}")
 
 
 class ReferenceTakenMeanwhile(DuplicateReference):
     def __init__(self) -> None:
-        ValueError.__init__(self, "reference: a case with one of these references was stored by someone else "
-                                  "during the import; nothing was imported: run it again")
+        self.reason = ("a case with one of these references was stored by someone else during the import; "
+                       "nothing was imported: run it again")
+        ValueError.__init__(self, f"{self.field}: {self.reason}")
 
 
 @dataclass(frozen=True)
@@ -330,7 +336,8 @@ class CaseStore:
     def contributor(self, code: str) -> Contributor:
         row = self._session.scalar(select(Contributor).where(Contributor.code == code))
         if row is None:
-            raise EventRejected(f"contributor: no contributor with code {code!r} (add it with `ehc contributors add`)")
+            raise EventRejected(f"no contributor with code {code!r} (add it with `ehc contributors add`)",
+                                field="contributor")
         return row
 
     def stored_contributor_codes(self, codes: Iterable[str]) -> set[str]:

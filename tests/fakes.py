@@ -323,7 +323,8 @@ class InMemoryCases:
     def contributor(self, code: str) -> StoredContributor:
         row = self._tables.contributors.get(code)
         if row is None:
-            raise EventRejected(f"contributor: no contributor with code {code!r} (add it with `ehc contributors add`)")
+            raise EventRejected(f"no contributor with code {code!r} (add it with `ehc contributors add`)",
+                                field="contributor")
         return row
 
     def stored_contributor_codes(self, codes: Iterable[str]) -> set[str]:

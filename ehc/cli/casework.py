@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from domain.closures import SettingKind
-from domain.events import EVENT_TYPES, Agency
+from domain.events import RECORDABLE_EVENT_TYPES, Agency
 from domain.rules import Limb
 from domain.timeline import Stage
 from ehc.cli.common import (
@@ -69,13 +69,10 @@ def request_add(
               f"(last working day {decision.last_working_day})\n{done.orchestration}")
 
 
-RECORDABLE = tuple(event for event in EVENT_TYPES if event != "received")
-
-
 @case_app.command("record")
 def case_record(
     reference: str = ReferenceArgument,
-    event: str = typer.Argument(..., help="One of: " + ", ".join(e.replace("_", "-") for e in RECORDABLE)),
+    event: str = typer.Argument(..., help="One of: " + ", ".join(e.replace("_", "-") for e in RECORDABLE_EVENT_TYPES)),
     on: str = typer.Option(..., "--date", help="The date it happened (YYYY-MM-DD)."),
     outcome: Optional[str] = typer.Option(None, "--outcome", help="decision: assess or not_assess."),
     agency: Optional[str] = typer.Option(None, "--agency", help="advice: " + ", ".join(Agency)),
@@ -93,8 +90,9 @@ def case_record(
     """Record what happened on a case. Back-dated events are fine; impossible ones are refused."""
     with refusals(json_output):
         event_type = event.replace("-", "_")
-        if event_type not in RECORDABLE:
-            raise InputError(f"EVENT: {event!r} is not one of {', '.join(e.replace('_', '-') for e in RECORDABLE)}")
+        if event_type not in RECORDABLE_EVENT_TYPES:
+            raise InputError(f"EVENT: {event!r} is not one of "
+                             f"{', '.join(e.replace('_', '-') for e in RECORDABLE_EVENT_TYPES)}")
         day = parse_case_date("--date", on)
         reference = parse_reference("REFERENCE", reference)
         from domain.rag import rag_of

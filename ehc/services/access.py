@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from config.settings import Settings
+from ehc.parse import FieldProblems
 
 
 class Role(StrEnum):
@@ -73,6 +74,18 @@ def case_scope(viewer: Viewer, settings: Settings) -> CaseScope:
 
 def may_see_case(viewer: Viewer, case_team: str | None, settings: Settings) -> bool:
     return case_scope(viewer, settings).includes(case_team)
+
+
+def check_may_add_case(viewer: Viewer, team: str | None, settings: Settings) -> None:
+    """A new case must be one the person adding it may then see: a caseworker adds to their own team.
+
+    Raises FieldProblems naming ``team``."""
+    scope = case_scope(viewer, settings)
+    if scope.includes(team):
+        return
+    allowed = " or ".join(sorted(scope.teams))
+    raise FieldProblems.one("team", f"must be {allowed}, your own team" if allowed
+                            else "your account has no team, so it cannot add cases")
 
 
 def may_manage_users(viewer: Viewer) -> bool:

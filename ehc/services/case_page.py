@@ -40,11 +40,19 @@ class CasePage:
     quality: dict | None  # latest_report, or None with no plan attached
 
 
-def case_page(app: App, viewer: Viewer, reference: str, as_of: date) -> CasePage:
-    """CaseNotFound (store.cases) for an unknown reference; CaseHidden for one of a team the viewer may not see."""
+def visible_case(app: App, viewer: Viewer, reference: str, as_of: date) -> tuple[CaseRecord, Timeline]:
+    """The case and its timeline, as ``show_case`` gives them, for a viewer who may see it.
+
+    CaseNotFound (store.cases) for an unknown reference; CaseHidden for one of a team the viewer may not see."""
     record, timeline = show_case(app, reference, as_of)
     if not may_see_case(viewer, record.team, app.settings):
         raise CaseHidden(reference)
+    return record, timeline
+
+
+def case_page(app: App, viewer: Viewer, reference: str, as_of: date) -> CasePage:
+    """CaseNotFound (store.cases) for an unknown reference; CaseHidden for one of a team the viewer may not see."""
+    record, timeline = visible_case(app, viewer, reference, as_of)
     messages = list_outbox(app, case_reference=reference).messages
     advice_messages: dict[str, list[OutboxEntry]] = {}
     for message in messages:

@@ -25,7 +25,7 @@ STATIC = Path(__file__).parent / "static"
 
 
 def create_web_app(app: App) -> FastAPI:
-    from ehc.web.routes import admin_users, advice_documents, auth, cases, caseload, portal, team
+    from ehc.web.routes import admin_users, advice_documents, auth, cases, caseload, casework, portal, team
 
     web = FastAPI(title="EHC timelines", docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(protect_forms)])
@@ -37,7 +37,8 @@ def create_web_app(app: App) -> FastAPI:
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     # GOV.UK Frontend's CSS asks for its fonts and images at /assets/...
     web.mount("/assets", StaticFiles(directory=STATIC / "govuk-frontend" / "assets"), name="govuk-assets")
-    for area in (auth, caseload, cases, team, admin_users, portal, advice_documents):
+    # casework before cases: its /cases/new is not the case "new"
+    for area in (auth, caseload, casework, cases, team, admin_users, portal, advice_documents):
         web.include_router(area.router)
 
     @web.get("/", include_in_schema=False)

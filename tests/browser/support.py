@@ -19,6 +19,21 @@ def sign_in_as(page, username: str, password: str = PASSWORD) -> None:
     page.wait_for_load_state()
 
 
+def watch_console(page) -> list[str]:
+    """What goes wrong on the page from now on: console errors and warnings (CSP violations among them), script
+    errors, and any asset that fails to load. A page's own status is the test's to check (a refused form is
+    answered 400), so Chromium's "Failed to load resource" for the page itself is not counted."""
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
+            if message.type in ("error", "warning") and not message.text.startswith("Failed to load resource")
+            else None)
+    page.on("response", lambda response: problems.append(f"{response.status}: {response.url}")
+            if response.status >= 400 and response.request.resource_type != "document" else None)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
+    return problems
+
+
 def axe_violations(page) -> list[str]:
     """Serious and critical violations axe-core finds on the page as it stands (the page's context must bypass
     CSP: the script is injected inline)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.support import CHROMIUM, axe_violations, sign_in_as
+from tests.browser.support import CHROMIUM, axe_violations, sign_in_as, watch_console
 from tests.web.support import TODAY
 
 pytestmark = [
@@ -29,19 +29,10 @@ def _open():
     return CaseloadFilter(teams=None)
 
 
-def _watch_console(page) -> list[str]:
-    problems: list[str] = []
-    page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
-            if message.type in ("error", "warning") else None)
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
-    return problems
-
-
 def test_a_caseworker_signs_in_sees_the_caseload_and_opens_a_case_with_no_csp_or_script_errors(
         new_page, live_app, screenshot):
     page = new_page()  # the Content-Security-Policy in force: any inline script or style would be reported
-    problems = _watch_console(page)
+    problems = watch_console(page)
     page.goto("/")
     assert page.url.endswith("/sign-in")
     screenshot(page, "sign-in")

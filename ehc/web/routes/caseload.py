@@ -14,6 +14,7 @@ from domain.timeline import OPEN_STAGES, Stage
 from ehc.services.access import case_scope
 from ehc.services.caseload import caseload_page
 from ehc.services.users import SignedIn
+from ehc.web.routes.casework import DONE_ON_CASELOAD
 from ehc.web.sessions import case_worker_or_manager
 from ehc.web.templating import STAGE_NAMES, render
 from store.caseload import SORTS, CaseloadFilter
@@ -66,6 +67,7 @@ def caseload(request: Request, session: SignedIn = Depends(case_worker_or_manage
         "scope_text": case_scope(session.viewer, app.settings).described, "errors": errors, "field_errors": dict(errors), "filters": filters, "result": result, "as_of": as_of,
         "stages": STAGE_NAMES, "open_stages": [s.value for s in OPEN_STAGES], "rags": RAG_NAMES,
         "sorts": SORT_NAMES, "page_link": lambda number: "/cases?" + urlencode(_query(filters, number)),
+        "done": DONE_ON_CASELOAD.get(asked.get("done", "")),
     }, status_code=400 if errors else 200)
 
 

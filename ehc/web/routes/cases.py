@@ -9,10 +9,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
+from domain.events import RECORDABLE_EVENT_TYPES
 from ehc.case_views import audit_trail
 from ehc.services.case_page import CaseHidden, case_page
 from ehc.services.portal import advice_documents
 from ehc.services.users import SignedIn
+from ehc.web.routes.casework import DONE
 from ehc.web.sessions import NotAllowed, case_worker_or_manager
 from ehc.web.templating import render
 from ehc.web.timeline_bar import timeline_bar
@@ -32,4 +34,6 @@ def case(request: Request, reference: str, session: SignedIn = Depends(case_work
         raise NotAllowed(reference, "a case of a team this account may not see") from None
     trail = audit_trail(page.record)
     return render(request, "case.html", {"page": page, "bar": timeline_bar(page.timeline, trail), "trail": trail,
-                                         "advice_documents": advice_documents(app, reference)})
+                                         "advice_documents": advice_documents(app, reference),
+                                         "done": DONE.get(request.query_params.get("done", "")),
+                                         "voidable": RECORDABLE_EVENT_TYPES})
