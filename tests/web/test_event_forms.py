@@ -129,7 +129,7 @@ REFUSALS = [
     ([], "decision", date(2026, 10, 30), {"outcome": "assess"}, "#on-day",
      "Decision on 2026-10-30 is before the request was received on 2026-11-02"),
     ([("decision", date(2026, 11, 9), {"outcome": "assess"})], "decision", date(2026, 11, 10), {"outcome": "assess"},
-     "#on-day", "A decision was already recorded on 2026-11-09 (assess)"),
+     "#on-day", "Decision on 2026-11-10 (assess): a decision was already recorded on 2026-11-09 (assess)"),
     ([], "draft-served", date(2026, 11, 9), {}, "#on-day",
      "Draft served on 2026-11-09 needs a decision to assess first"),
     ([], "advice-requested", date(2026, 11, 10), {"contributor": "DCO-X"}, "#contributor",
