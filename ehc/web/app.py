@@ -37,8 +37,9 @@ def create_web_app(app: App) -> FastAPI:
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     # GOV.UK Frontend's CSS asks for its fonts and images at /assets/...
     web.mount("/assets", StaticFiles(directory=STATIC / "govuk-frontend" / "assets"), name="govuk-assets")
-    # casework before cases: its /cases/new is not the case "new"
-    for area in (auth, caseload, casework, cases, team, admin_users, portal, advice_documents):
+    # A reference may hold "/" (domain/intake.py), so the case page takes the rest of the path: every other
+    # route under /cases (the forms, /cases/new, the advice downloads) is matched before it.
+    for area in (auth, caseload, casework, advice_documents, cases, team, admin_users, portal):
         web.include_router(area.router)
 
     @web.get("/", include_in_schema=False)

@@ -114,3 +114,16 @@ def test_the_team_page_shows_workload_and_overdue_advice_by_agency_and_contribut
     assert "A Okafor" in text and "N-1" in text and "S-1" not in text
     by_agency = text[text.index("By agency"):text.index("By contributor")]
     assert "Health" in by_agency and ">1<" in by_agency
+
+
+@SQLITE_ONLY
+def test_a_reference_holding_slashes_opens_at_the_address_messages_link_to_and_its_forms_work(web_app, signed_in):
+    with web_app.unit_of_work() as work:
+        work.cases.import_caseload([(NewRequest(reference="NE/2026/7", received=date(2026, 10, 5), team="North"),
+                                     [Received(on=date(2026, 10, 5))])], "casework.lead", now_utc())
+    alice = signed_in("alice")
+
+    for address in ("/cases/NE/2026/7", "/cases/NE%2F2026%2F7", "/cases/NE/2026/7/record", "/cases/NE/2026/7/reassign"):
+        page = alice.get(address)
+        assert page.status_code == 200 and "NE/2026/7" in page.text, address
+    assert alice.get("/cases/NE/2026/8").status_code == 404

@@ -16,7 +16,7 @@ from store.cases import CaseNotFound
 router = APIRouter()
 
 
-@router.get("/cases/{reference}/advice/{document_id:int}")
+@router.get("/cases/{reference:path}/advice/{document_id:int}")
 def download(request: Request, reference: str, document_id: int,
              session: SignedIn = Depends(case_worker_or_manager)) -> FileResponse:
     app = request.app.state.app

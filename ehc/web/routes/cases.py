@@ -23,7 +23,7 @@ from store.cases import CaseNotFound
 router = APIRouter()
 
 
-@router.get("/cases/{reference}")
+@router.get("/cases/{reference:path}")
 def case(request: Request, reference: str, session: SignedIn = Depends(case_worker_or_manager)) -> Response:
     app = request.app.state.app
     try:

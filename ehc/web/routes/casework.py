@@ -114,14 +114,14 @@ def _intake_form(request: Request, entered: dict, errors: FormErrors | None = No
 # -- recording an event ------------------------------------------------------------------------------
 
 
-@router.get("/cases/{reference}/record")
+@router.get("/cases/{reference:path}/record")
 def choose_event_page(request: Request, reference: str,
                       session: SignedIn = Depends(case_worker_or_manager)) -> Response:
     record, _ = _visible(request, session, reference)
     return _choose_form(request, record.reference, {})
 
 
-@router.post("/cases/{reference}/record")
+@router.post("/cases/{reference:path}/record")
 def choose_event_submitted(request: Request, reference: str, session: SignedIn = Depends(case_worker_or_manager),
                            form: FormData = Depends(posted_form)) -> Response:
     record, _ = _visible(request, session, reference)
@@ -139,14 +139,14 @@ def _choose_form(request: Request, reference: str, entered: dict, errors: FormEr
                       back=f"/cases/{reference}", back_text="Back to the case", button="Continue")
 
 
-@router.get("/cases/{reference}/record/{event}")
+@router.get("/cases/{reference:path}/record/{event}")
 def event_page(request: Request, reference: str, event: str,
                session: SignedIn = Depends(case_worker_or_manager)) -> Response:
     record, timeline = _visible(request, session, reference)
     return _event_form(request, record, timeline, event, {})
 
 
-@router.post("/cases/{reference}/record/{event}")
+@router.post("/cases/{reference:path}/record/{event}")
 def event_submitted(request: Request, reference: str, event: str,
                     session: SignedIn = Depends(case_worker_or_manager),
                     form: FormData = Depends(posted_form)) -> Response:
@@ -189,14 +189,14 @@ def _event_form_named(event: str) -> EventForm:
 # -- void and reassign -------------------------------------------------------------------------------
 
 
-@router.get("/cases/{reference}/events/{sequence}/void")
+@router.get("/cases/{reference:path}/events/{sequence}/void")
 def void_page(request: Request, reference: str, sequence: str,
               session: SignedIn = Depends(case_worker_or_manager)) -> Response:
     record, _ = _visible(request, session, reference)
     return _void_form(request, record, _sequence_in(record, sequence), {})
 
 
-@router.post("/cases/{reference}/events/{sequence}/void")
+@router.post("/cases/{reference:path}/events/{sequence}/void")
 def void_submitted(request: Request, reference: str, sequence: str,
                    session: SignedIn = Depends(case_worker_or_manager),
                    form: FormData = Depends(posted_form)) -> Response:
@@ -233,13 +233,13 @@ def _void_form(request: Request, record: CaseRecord, sequence: int, entered: dic
                              "trail, marked as voided, beside the correction.",), summary=summary)
 
 
-@router.get("/cases/{reference}/reassign")
+@router.get("/cases/{reference:path}/reassign")
 def reassign_page(request: Request, reference: str, session: SignedIn = Depends(case_worker_or_manager)) -> Response:
     record, _ = _visible(request, session, reference)
     return _reassign_form(request, record, {})
 
 
-@router.post("/cases/{reference}/reassign")
+@router.post("/cases/{reference:path}/reassign")
 def reassign_submitted(request: Request, reference: str, session: SignedIn = Depends(case_worker_or_manager),
                        form: FormData = Depends(posted_form)) -> Response:
     app = request.app.state.app
