@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from ehc.cli.common import JsonOption, emit, refusals
+from ehc.cli.common import JsonOption, ReferenceArgument, emit, refusals
 
 portal_app = typer.Typer(help="Links to the contributor portal and the parent's view (ehc web).",
                          no_args_is_help=True)
@@ -18,7 +18,7 @@ ExpiresOption = typer.Option(None, "--expires-in-days", help="How long the link 
 
 @portal_app.command("link")
 def portal_link(
-    reference: str = typer.Argument(...),
+    reference: str = ReferenceArgument,
     advice: str = typer.Option(..., "--advice", help="The advice request's key, as `ehc case show --json` lists it."),
     expires_in_days: Optional[int] = ExpiresOption,
     json_output: bool = JsonOption,
@@ -34,7 +34,7 @@ def portal_link(
 
 @portal_app.command("parent-link")
 def portal_parent_link(
-    reference: str = typer.Argument(...),
+    reference: str = ReferenceArgument,
     expires_in_days: Optional[int] = ExpiresOption,
     json_output: bool = JsonOption,
 ) -> None:

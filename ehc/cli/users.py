@@ -53,7 +53,7 @@ def users_list(json_output: bool = JsonOption) -> None:
 
 
 @users_app.command("disable")
-def users_disable(username: str = typer.Argument(...), json_output: bool = JsonOption) -> None:
+def users_disable(username: str = typer.Argument(..., help="The account to disable; its sessions end."), json_output: bool = JsonOption) -> None:
     """Disable an account: it can no longer sign in, and its sessions end now. Accounts are never deleted."""
     from ehc.bootstrap import bootstrap
     from ehc.services.users import account_json, disable_user

@@ -6,7 +6,7 @@ import typer
 
 
 def web(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; 0.0.0.0 for every interface."),
-        port: int = typer.Option(8000, "--port", min=1, max=65535)) -> None:
+        port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on.")) -> None:
     """Serve the casework web app until Ctrl-C. People reach it at EHC_PUBLIC_URL (set it to this host's
     address, https behind a proxy)."""
     import uvicorn
