@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from ehc.cli.common import JsonOption, ReferenceArgument, emit, refusals
+from ehc.parse import parse_reference
 
 portal_app = typer.Typer(help="Links to the contributor portal and the parent's view (ehc web).",
                          no_args_is_help=True)
@@ -28,7 +29,7 @@ def portal_link(
     from ehc.services.portal_links import contributor_link
 
     with refusals(json_output):
-        link = contributor_link(bootstrap(), reference, advice, expires_in_days)
+        link = contributor_link(bootstrap(), parse_reference("REF", reference), advice, expires_in_days)
         emit(json_output, {"url": link.url}, link.url)
 
 
@@ -43,5 +44,5 @@ def portal_parent_link(
     from ehc.services.portal_links import parent_link
 
     with refusals(json_output):
-        link = parent_link(bootstrap(), reference, expires_in_days)
+        link = parent_link(bootstrap(), parse_reference("REF", reference), expires_in_days)
         emit(json_output, {"url": link.url}, link.url)

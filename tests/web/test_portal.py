@@ -110,7 +110,7 @@ def test_ehc_portal_link_prints_only_the_url_and_the_link_opens_that_request(dat
     ehc = ehc_runner()
 
     printed = ehc("portal", "link", "EHC-1", "--advice", "DCO-N", "--json").json
-    parent = ehc("portal", "parent-link", "EHC-1", "--expires-in-days", "10", "--json").json
+    parent = ehc("portal", "parent-link", "ehc-1", "--expires-in-days", "10", "--json").json
 
     assert list(printed) == ["url"] and list(parent) == ["url"]
     assert re.fullmatch(r"https://send\.example\.gov\.uk/portal/EHC-1/advice/[A-Za-z0-9_.-]+", printed["url"])
