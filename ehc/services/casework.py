@@ -221,13 +221,18 @@ class OrchestrationLevel:
 def orchestration_level(app: App, record: CaseRecord) -> OrchestrationLevel | None:
     """How many of the case's casework events (audit notes left out, as the orchestrator counts them)
     orchestration has acted on; None when no orchestration is configured."""
-    recorded_at = [datetime.fromisoformat(entry["recorded_at"]) for entry in record.audit
-                   if entry["type"] not in AUDIT_EVENT_TYPES]
+    recorded_at = casework_recorded_at(record)
     try:
         acted_on = app.orchestrator.events_acted_on(record.reference, recorded_at)
     except Exception as error:  # Prefect down or refusing: the case is shown all the same
         return OrchestrationLevel(len(recorded_at), None, f"{type(error).__name__}: {error}")
     return None if acted_on is None else OrchestrationLevel(len(recorded_at), acted_on)
+
+
+def casework_recorded_at(record: CaseRecord) -> list[datetime]:
+    """When each of the case's casework events was recorded, oldest first (audit notes left out)."""
+    return [datetime.fromisoformat(entry["recorded_at"]) for entry in record.audit
+            if entry["type"] not in AUDIT_EVENT_TYPES]
 
 
 def find_cases(app: App, as_of: date, *, due_within: int | None = None, overdue: bool = False,
