@@ -27,13 +27,18 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 AS_OF = date(2026, 11, 20)
+
+if TYPE_CHECKING:
+    from ehc.orchestration.serve import ServeProcess
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -52,6 +57,24 @@ def new_store(state_dir: Path):
     with app.unit_of_work() as work:
         add_synthetic_contributors(work.cases)
     return app
+
+
+@contextmanager
+def served(state_dir: Path) -> Iterator[tuple[str, "ServeProcess"]]:
+    """A local Prefect server and `ehc serve`, started as the demo starts them; yields the API address."""
+    from ehc.orchestration.local_server import local_prefect_server, prefect_environment
+    from ehc.orchestration.serve import ServeProcess
+
+    with local_prefect_server(state_dir, lambda _: None) as api_url:
+        env = {**os.environ, **prefect_environment(state_dir, api_url), "EHC_STATE_DIR": str(state_dir),
+               "EHC_ACTOR": "bench"}
+        env.pop("EHC_DATABASE_URL", None)
+        serving = ServeProcess(env, state_dir / "prefect" / "serve.log", cwd=ROOT)
+        serving.start()
+        try:
+            yield api_url, serving
+        finally:
+            serving.stop()
 
 
 def direct_record_seconds(state_dir: Path, requests) -> list[float]:
@@ -130,8 +153,6 @@ def main() -> None:
 
     from ehc.demo.live import drive
     from ehc.orchestration.orchestrator import PrefectOrchestrator
-    from ehc.orchestration.local_server import local_prefect_server, prefect_environment
-    from ehc.orchestration.serve import ServeProcess
     from ehc.demo.synthetic import synthetic_caseload
 
     requests = synthetic_caseload(args.requests, AS_OF, weeks=22, seed=7, prefix="LIVE")
@@ -141,21 +162,13 @@ def main() -> None:
         state_dir = root / "state"
         app = new_store(state_dir)
         copies = watch_copies(app, state_dir, args.watch_cases)
-        with local_prefect_server(state_dir, lambda _: None) as api_url:
-            env = {**os.environ, **prefect_environment(state_dir, api_url), "EHC_STATE_DIR": str(state_dir),
-                   "EHC_ACTOR": "bench"}
-            env.pop("EHC_DATABASE_URL", None)
-            serving = ServeProcess(env, state_dir / "prefect" / "serve.log", cwd=ROOT)
-            serving.start()
-            try:
-                with temporary_settings(updates={PREFECT_API_URL: api_url}):
-                    watches = time_watches(copies, state_dir)  # first, while the three stores are alike
-                    app.orchestrator = PrefectOrchestrator(api_url)
-                    started = time.perf_counter()
-                    live = drive(app, requests, "bench", lambda _: None, timeout=600)
-                    live_wall = time.perf_counter() - started
-            finally:
-                serving.stop()
+        with served(state_dir) as (api_url, _):
+            with temporary_settings(updates={PREFECT_API_URL: api_url}):
+                watches = time_watches(copies, state_dir)  # first, while the three stores are alike
+                app.orchestrator = PrefectOrchestrator(api_url)
+                started = time.perf_counter()
+                live = drive(app, requests, "bench", lambda _: None, timeout=600)
+                live_wall = time.perf_counter() - started
     waits = live.seconds_to_suspend
     print(f"Per request: {len(requests)} requests, {live.events_recorded} events in {len(waits)} case-rounds, "
           f"{live_wall:.0f} s in all; outcomes: {sorted(live.outcomes.values())}")

@@ -79,6 +79,7 @@ class RecordingOrchestrator:
         ("case_changed", reference, sequence, event_type, casework_events)
         ("resync", reference, casework_events, case_open)
         ("catch_up", {open reference: casework events}, {closed reference: casework events})
+        ("events_acted_on", reference, casework events stored)
 
     and replies as PrefectOrchestrator does, from the runs it knows: ``runs`` maps a reference to the
     casework events its suspended run has read (give some to start from; ``start`` adds one at 0, and a
@@ -86,7 +87,7 @@ class RecordingOrchestrator:
     completed, so it is no longer active.
 
     ``unavailable=True`` raises OrchestrationUnavailable on every call, as NoOrchestration does (no
-    Prefect server configured); ``error`` raises that exception instead (Prefect down or refusing). The
+    Prefect server configured), except ``events_acted_on``, which answers None as NoOrchestration's does; ``error`` raises that exception instead (Prefect down or refusing). The
     call is recorded either way: it was attempted.
     """
 
@@ -131,6 +132,14 @@ class RecordingOrchestrator:
             else:
                 summary.in_step += 1
         return summary
+
+    def events_acted_on(self, reference: str, recorded_at: Sequence[datetime]) -> int | None:
+        """The casework events the case's run has read; 0 when it has none."""
+        if self.unavailable:
+            self.calls.append(("events_acted_on", reference, len(recorded_at)))
+            return None
+        self._called("events_acted_on", reference, len(recorded_at))
+        return self.runs.get(reference, 0)
 
     def _called(self, *call) -> None:
         self.calls.append(call)

@@ -132,10 +132,13 @@ def case_show(reference: str = ReferenceArgument, as_of: Optional[str] = AsOfOpt
 
     with refusals(json_output):
         day = as_of_day(as_of)
-        record, timeline = casework.show_case(bootstrap(), parse_reference("REFERENCE", reference), day)
-        emit(json_output, case_json(record, timeline),
+        app_ = bootstrap()
+        record, timeline = casework.show_case(app_, parse_reference("REFERENCE", reference), day)
+        level = casework.orchestration_level(app_, record)
+        emit(json_output, {**case_json(record, timeline), "orchestration": level.as_dict() if level else None},
               f"{record.reference} ({record.child_initials}), caseworker {record.caseworker or '-'}, "
               f"team {record.team or '-'}, setting {record.setting or '-'}\n{timeline_text(timeline)}\n"
+              f"Orchestration: {level.describe() if level else 'none configured'}\n"
               f"Events:\n{audit_text(record)}")
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Mapping, Protocol
+from typing import Mapping, Protocol, Sequence
 
-from ehc.orchestration.runs import every_flow_run, flow_runs, seen_events
+from ehc.orchestration.runs import events_read, every_flow_run, flow_runs, seen_events
 
 REQUEST_DEPLOYMENT = "ehc-request/ehc-request"
 QUALITY_REVIEW_DEPLOYMENT = "quality-review/quality-review"
@@ -28,6 +28,10 @@ class Orchestrator(Protocol):
     def resync(self, reference: str, casework_events: int, case_open: bool) -> str: ...
 
     def catch_up(self, open_cases: Mapping[str, int], closed_cases: Mapping[str, int]) -> "CatchUpSummary": ...
+
+    def events_acted_on(self, reference: str, recorded_at: Sequence[datetime]) -> int | None:
+        """Of the case's casework events, recorded at ``recorded_at`` (oldest first), how many orchestration
+        has acted on; None when there is no orchestration to ask."""
 
 
 class OrchestrationUnavailable(RuntimeError):
@@ -50,6 +54,9 @@ class NoOrchestration:
 
     def catch_up(self, open_cases: Mapping[str, int], closed_cases: Mapping[str, int]) -> CatchUpSummary:
         raise OrchestrationUnavailable(self.reason)
+
+    def events_acted_on(self, reference: str, recorded_at: Sequence[datetime]) -> int | None:
+        return None
 
 
 @dataclass
@@ -121,6 +128,12 @@ class PrefectOrchestrator:
                 else:
                     summary.in_step += 1
         return summary
+
+    def events_acted_on(self, reference: str, recorded_at: Sequence[datetime]) -> int | None:
+        """What the case's newest ``ehc-request`` run has read (``events_read``); 0 when it has none."""
+        with self._settings():
+            latest = flow_runs(names=[reference], limit=1)
+            return events_read(latest[0], recorded_at) if latest else 0
 
     # -- Prefect calls -------------------------------------------------------------------------
 

@@ -8,7 +8,8 @@ Prefect is imported only when a query runs.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator
+from datetime import datetime
+from typing import Iterable, Iterator, Sequence
 
 REQUEST_FLOW = "ehc-request"
 _PAUSE_KEY = re.compile(r"^after-event-(\d+)")
@@ -30,6 +31,30 @@ def waiting_after(run, casework_events: int) -> bool:
     """The run is suspended, having read exactly ``casework_events`` events."""
     state = run.state
     return bool(state and state.is_paused() and seen_events(state.state_details.pause_key) == casework_events)
+
+
+def events_read(run, recorded_at: Sequence[datetime]) -> int:
+    """How many of a case's casework events (recorded at ``recorded_at``) its request run has acted on.
+
+    A suspended run: those its pause key names. A completed run: those recorded before it ended (it read the
+    store on its last pass, and a run completes only once the case has closed). Any other (resuming, running,
+    failed, crashed, cancelled): those named by its last suspension, none before its first.
+    """
+    state = run.state
+    if state and state.is_paused():
+        return seen_events(state.state_details.pause_key) or 0
+    if state and state.is_completed() and run.end_time:
+        return sum(1 for moment in recorded_at if moment <= run.end_time)
+    return _read_at_last_suspension(run.id)
+
+
+def _read_at_last_suspension(run_id) -> int:
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        states = client.read_flow_run_states(run_id)
+    keys = [seen_events(state.state_details.pause_key) for state in states if state.is_paused()]
+    return next((seen for seen in reversed(keys) if seen is not None), 0)
 
 
 def flow_runs(flow_name: str | None = REQUEST_FLOW, names: Iterable[str] | None = None, active: bool = False,

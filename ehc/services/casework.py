@@ -8,14 +8,14 @@ it; if Prefect cannot be told, the change stands and the reply says so
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from pydantic import TypeAdapter, ValidationError
 
 from domain.closures import SettingKind
 from domain.events import (
-    Agency, CaseEvent, CaseReassigned, EventVoided, ExceptionEnded, ExceptionStarted, ShortText, parse_event,
+    AUDIT_EVENT_TYPES, Agency, CaseEvent, CaseReassigned, EventVoided, ExceptionEnded, ExceptionStarted, ShortText, parse_event,
 )
 from domain.intake import NewRequest
 from domain.progress import Progress, progress_of
@@ -188,6 +188,51 @@ def show_case(app: App, reference: str, as_of: date) -> tuple[CaseRecord, Timeli
     with app.unit_of_work() as work:
         record = work.cases.get(reference)
         return record, work.cases.timeline(record.events, as_of)
+
+
+@dataclass(frozen=True)
+class OrchestrationLevel:
+    """How far orchestration has got with a case: level when it has acted on every casework event stored.
+
+    ``events_acted_on`` is None when orchestration is configured but could not be asked (``unreachable`` says
+    why).
+    """
+
+    events_stored: int
+    events_acted_on: int | None
+    unreachable: str | None = None
+
+    @property
+    def level(self) -> bool:
+        return self.events_acted_on == self.events_stored
+
+    def as_dict(self) -> dict:
+        return {"events_stored": self.events_stored, "events_acted_on": self.events_acted_on}
+
+    def describe(self) -> str:
+        stored = f"{self.events_stored} event{'' if self.events_stored == 1 else 's'}"
+        if self.unreachable:
+            return f"not reachable ({self.unreachable}); {stored} stored"
+        if self.level:
+            return f"level, acted on all {stored}"
+        return f"acted on {self.events_acted_on} of {stored}"
+
+
+def orchestration_level(app: App, record: CaseRecord) -> OrchestrationLevel | None:
+    """How many of the case's casework events (audit notes left out, as the orchestrator counts them)
+    orchestration has acted on; None when no orchestration is configured."""
+    recorded_at = casework_recorded_at(record)
+    try:
+        acted_on = app.orchestrator.events_acted_on(record.reference, recorded_at)
+    except Exception as error:  # Prefect down or refusing: the case is shown all the same
+        return OrchestrationLevel(len(recorded_at), None, f"{type(error).__name__}: {error}")
+    return None if acted_on is None else OrchestrationLevel(len(recorded_at), acted_on)
+
+
+def casework_recorded_at(record: CaseRecord) -> list[datetime]:
+    """When each of the case's casework events was recorded, oldest first (audit notes left out)."""
+    return [datetime.fromisoformat(entry["recorded_at"]) for entry in record.audit
+            if entry["type"] not in AUDIT_EVENT_TYPES]
 
 
 def find_cases(app: App, as_of: date, *, due_within: int | None = None, overdue: bool = False,

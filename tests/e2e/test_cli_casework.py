@@ -420,6 +420,8 @@ def test_without_a_prefect_server_casework_is_stored_and_the_reply_says_no_flow_
     assert recorded["orchestration"].startswith("no flow run:") and recorded["stage"] == "assessment"
     refused = ehc("case", "resync", "EHC-NP-1", expect=2)
     assert "ehc serve" in refused.stderr
+    assert ehc("case", "show", "EHC-NP-1", "--json").json["orchestration"] is None
+    assert "\nOrchestration: none configured\n" in ehc("case", "show", "EHC-NP-1").stdout
 
 
 @pytest.mark.parametrize("args", [("run", "deadline-watch", "--as-of", "2026-07-01"), ("deploy",)],

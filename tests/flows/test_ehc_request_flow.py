@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
@@ -54,6 +55,32 @@ def test_a_decision_not_to_assess_ends_the_run(app, server):
     _record(app, "EHC-F-0002", "decision", date(2026, 7, 1), outcome="not_assess")
     run = wait_for_run("EHC-F-0002", completed, "the run to complete", log=server.log)
     assert run.state.result() == "EHC-F-0002: not_assessed on 2026-07-01"
+    assert _level(app, "EHC-F-0002").as_dict() == {"events_stored": 2, "events_acted_on": 2}, \
+        "a completed run has acted on every event recorded before it ended"
+
+
+def _level(app, reference: str) -> casework.OrchestrationLevel:
+    stored, _ = casework.show_case(app, reference, RECEIVED)
+    return casework.orchestration_level(app, stored)
+
+
+def _wait_until_level(app, reference: str, events: int, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while (shown := _level(app, reference)).as_dict() != {"events_stored": events, "events_acted_on": events}:
+        assert time.monotonic() < deadline, f"{reference}: not level within {timeout:.0f} s: {shown}"
+        time.sleep(0.3)
+
+
+def test_a_case_shows_orchestration_level_once_its_run_has_acted_on_each_recorded_event(app, server):
+    _new_request(app, "EHC-F-0008")
+    _wait_until_level(app, "EHC-F-0008", 1)
+
+    _record(app, "EHC-F-0008", "decision", date(2026, 7, 6), outcome="assess")
+    resuming = _level(app, "EHC-F-0008")  # a resumed run starts a new process: it has not read the decision yet
+    assert resuming.as_dict() == {"events_stored": 2, "events_acted_on": 1} and not resuming.level
+
+    _wait_until_level(app, "EHC-F-0008", 2)
+    assert flow_runs(names=["EHC-F-0008"])[0].state.is_paused()
 
 
 def test_a_run_killed_with_its_server_resumes_on_the_next_event_and_repeats_nothing(app, server):

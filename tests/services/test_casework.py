@@ -446,6 +446,60 @@ def test_runs_started_for_imported_cases_stop_at_the_first_sign_that_prefect_is_
     assert missing.calls == [("start", "EHC-A")]
 
 
+# -- how far orchestration has got ----------------------------------------------------------------
+
+
+def level_of(app) -> casework.OrchestrationLevel | None:
+    stored, _ = casework.show_case(app, REF, RECEIVED)
+    return casework.orchestration_level(app, stored)
+
+
+def test_the_case_shows_how_many_of_its_casework_events_orchestration_has_acted_on(app, orchestrator, clock):
+    def prefect_refuses_the_advice_request():
+        orchestrator.error = ConnectionError("connection refused")
+        record(app, AdviceRequested(on=d("2026-04-13"), agency=Agency.HEALTH))
+        orchestrator.error = None
+
+    def a_reminder_is_noted_in_the_audit_trail():  # as the dispatcher notes a sent message: not casework
+        with app.unit_of_work() as work:
+            work.cases.record(REF, NotificationSent(on=d("2026-04-14"), outbox_key="k1", purpose="advice_due",
+                                                    recipient_role="contributor:DCO-N", attempt=1),
+                              "system", clock.now())
+
+    steps = [
+        # what happens                                                  stored  acted on  level
+        (lambda: intake(app),                                           1,      0,        False),  # run started
+        (lambda: record(app, ASSESS),                                   2,      2,        True),
+        (prefect_refuses_the_advice_request,                            3,      2,        False),
+        (a_reminder_is_noted_in_the_audit_trail,                        3,      2,        False),
+        (lambda: casework.resync(app, REF),                             3,      3,        True),
+    ]
+    for happens, stored, acted_on, level in steps:
+        happens()
+        shown = level_of(app)
+        assert (shown.events_stored, shown.events_acted_on, shown.level) == (stored, acted_on, level)
+        assert shown.as_dict() == {"events_stored": stored, "events_acted_on": acted_on}
+    assert shown.describe() == "level, acted on all 3 events"
+    assert orchestrator.calls[-1] == ("events_acted_on", REF, 3)
+
+
+def test_with_no_orchestration_configured_the_case_shows_none(app, orchestrator):
+    intake(app)
+    orchestrator.unavailable = True
+
+    assert level_of(app) is None
+
+
+def test_with_prefect_unreachable_the_case_shows_its_events_and_says_why_none_are_counted(app, orchestrator):
+    intake(app)
+    orchestrator.error = ConnectionError("connection refused")
+
+    shown = level_of(app)
+
+    assert shown.as_dict() == {"events_stored": 1, "events_acted_on": None}
+    assert shown.describe() == "not reachable (ConnectionError: connection refused); 1 event stored"
+
+
 # -- finding cases --------------------------------------------------------------------------------
 
 

@@ -34,7 +34,7 @@ def parameters(function) -> list[tuple]:
 
 @pytest.mark.parametrize("fake, port, methods", [
     (FixedClock, Clock, ("now", "today")),
-    (RecordingOrchestrator, Orchestrator, ("start", "case_changed", "resync", "catch_up")),
+    (RecordingOrchestrator, Orchestrator, ("start", "case_changed", "resync", "catch_up", "events_acted_on")),
     (RecordingSender, Sender, ("unavailable", "send", "close")),
     (InMemoryCases, CaseStore, CASE_STORE_METHODS),
     (InMemoryCaseDatabase, CaseDatabase, ("unit_of_work", "read_connection", "require_current_schema")),
@@ -80,6 +80,13 @@ def test_an_unavailable_recording_orchestrator_refuses_every_call_as_no_orchestr
             with pytest.raises(OrchestrationUnavailable, match=re.escape(NoOrchestration.reason)):
                 getattr(orchestrator, name)(*args)
     assert fake.calls == [(name, *args) for name, args in calls]
+
+
+def test_an_unavailable_recording_orchestrator_counts_no_events_acted_on_as_no_orchestration_does():
+    fake, real = RecordingOrchestrator(runs={"EHC-1": 2}, unavailable=True), NoOrchestration()
+    recorded_at = [datetime(2026, 3, 2, 12, tzinfo=timezone.utc), datetime(2026, 4, 10, 12, tzinfo=timezone.utc)]
+    assert fake.events_acted_on("EHC-1", recorded_at) is None
+    assert real.events_acted_on("EHC-1", recorded_at) is None
 
 
 def message(key: str) -> Outgoing:
