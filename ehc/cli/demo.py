@@ -20,21 +20,23 @@ def demo(
                                         "on or before today (London)."),
     cases: int = typer.Option(250, "--cases", min=1, max=100_000, help="Synthetic requests to import."),
     live: int = typer.Option(6, "--live", min=1, max=50, help="Requests carried live by their own flow runs."),
-    keep_serving: bool = typer.Option(False, "--keep-serving", help="Keep Prefect up at the end, for its UI, "
-                                      "until Ctrl-C."),
+    keep_serving: bool = typer.Option(False, "--keep-serving", help="Keep the web app and Prefect up at the "
+                                      "end, until Ctrl-C."),
     json_output: bool = JsonOption,
 ) -> None:
     """The main job on embedded defaults: a synthetic caseload, live requests carried by Prefect flow runs,
-    the deadline watch with reminders to a local SMTP sink, and the weekly report."""
+    the deadline watch with reminders to a local SMTP sink, the weekly report, and the web app with a demo
+    caseworker and manager (their passwords printed once), a contributor's link and a parent's link."""
     import time as clock
 
     from ehc.bootstrap import bootstrap
     from ehc.demo.run import run_demo
+    from ehc.demo.web import DemoWeb, DemoWebFailed
 
     say = (lambda line: typer.echo(line, err=True)) if json_output else typer.echo
 
-    def wait_for_ctrl_c(ui: str) -> None:
-        say(f"Prefect UI: {ui} — Ctrl-C to stop")
+    def wait_for_ctrl_c(prefect_ui: str, web: DemoWeb) -> None:
+        say(f"Serving the web app at {web.dashboard} and the Prefect UI at {prefect_ui} — Ctrl-C to stop")
         try:
             while True:
                 clock.sleep(3600)
@@ -49,6 +51,9 @@ def demo(
                               keep_serving=wait_for_ctrl_c if keep_serving else None)
         except FileExistsError as error:
             raise InputError(f"--state-dir: {error}") from error
+        except DemoWebFailed as error:
+            typer.echo(f"error: the demo's web app: {error}", err=True)
+            raise typer.Exit(1) from error
         seconds = clock.monotonic() - started
         median = result.live.median_seconds
         data = {"state_dir": str(result.state_dir), "database_url": result.database_url,
@@ -58,7 +63,7 @@ def demo(
                 "median_seconds_record_to_suspend": None if median is None else round(median, 2),
                 "deadline_watch": json.loads(json.dumps(result.watch, default=str)),
                 "dispatch": json.loads(json.dumps(result.dispatch, default=str)), "flow_runs": result.flow_runs,
-                "prefect_ui": result.prefect_ui,
+                "prefect_ui": result.prefect_ui, "web": result.web.as_json(),
                 "outputs": {name: str(path) for name, path in result.outputs.items()}}
         lines = [f"Finished in {seconds:.0f} s, as of {result.as_of}", f"Case store: {result.database_url}",
                  "Requests by stage:"]
@@ -73,7 +78,13 @@ def demo(
                   "Flow runs: " + ", ".join(f"{name} {number}" for name, number in result.flow_runs.items()),
                   "Outputs:"]
         lines += [f"  {name:<18} {path}" for name, path in result.outputs.items()]
-        lines += [f"Prefect UI: {result.prefect_ui} is stopped now; to browse these runs: "
-                  f"EHC_STATE_DIR={result.state_dir} {Path(sys.argv[0]).resolve()} serve",
-                  f"Try: EHC_STATE_DIR={result.state_dir} {Path(sys.argv[0]).resolve()} cases --overdue"]
+        web = result.web
+        ehc = f"EHC_STATE_DIR={result.state_dir} {Path(sys.argv[0]).resolve()}"
+        lines += [f"Web app: {web.dashboard} is stopped now; to sign in again with the accounts above "
+                  f"({', '.join(account.username for account in web.accounts)}): "
+                  f"EHC_PUBLIC_URL={web.public_url} {ehc} web --port {web.port}",
+                  f"  contributor link {web.contributor_link or 'none (no advice request open)'}",
+                  f"  parent link      {web.parent_link}",
+                  f"Prefect UI: {result.prefect_ui} is stopped now; to browse these runs: {ehc} serve",
+                  f"Try: {ehc} cases --overdue"]
         emit(json_output, data, "\n".join(lines))

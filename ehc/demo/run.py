@@ -1,8 +1,10 @@
 """`ehc demo`: a synthetic caseload carried through intake, import, casework and real Prefect flow runs.
 
 Runs on embedded defaults: SQLite in a fresh state directory, a local Prefect
-server (SQLite beside it) and `ehc serve` started for the duration, and a
-local SMTP sink that keeps every message as an .eml file.
+server (SQLite beside it) and `ehc serve` started for the duration, a
+local SMTP sink that keeps every message as an .eml file, and at the end the
+web app beside them, with demo accounts and portal links, its pages checked
+(ehc/demo/web.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import shutil
 import uuid
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -33,6 +36,7 @@ from ehc.orchestration.local_server import local_prefect_server, prefect_environ
 from ehc.case_views import case_summary_json, timeline_text
 from ehc.orchestration.serve import ServeProcess
 from ehc.demo.synthetic import SYNTHETIC_CONTRIBUTORS, add_synthetic_contributors, synthetic_caseload
+from ehc.demo.web import DemoWeb, WebServer, check_pages, prepare, reserved_port
 from notifications.sink import SmtpSink
 from store.db import upgrade
 
@@ -40,7 +44,7 @@ MARKER = ".ehc-demo"
 DEMO_ACTOR = "demo"
 # Events the caseload CSV carries; everything else is recorded as live casework.
 IMPORTED = (Received, Decision, DraftServed, FinalIssued, NoPlanNotice, Withdrawn)
-STEPS = 9
+STEPS = 10
 
 
 @dataclass
@@ -57,47 +61,58 @@ class DemoResult:
     dispatch: dict
     flow_runs: dict[str, int]
     prefect_ui: str
+    web: DemoWeb
 
 
 def run_demo(state_dir: Path, as_of: date, count: int, live_requests: int, say: Callable[[str], None],
-             keep_serving: Callable[[str], None] | None = None) -> DemoResult:
+             keep_serving: Callable[[str, DemoWeb], None] | None = None) -> DemoResult:
     say(f"[1/{STEPS}] Fresh state directory {state_dir}")
     _fresh(state_dir)
-    app = bootstrap(Settings(state_dir=state_dir, database_url=None))
-    upgrade(app.engine)
+    with ExitStack() as running:  # stopped in reverse order: the web app, `ehc serve`, the sink, Prefect
+        # The web app's port is taken now, so every link made from here on (emails too) names it.
+        listener = running.enter_context(reserved_port(Settings().public_url, say))
+        app = bootstrap(Settings(state_dir=state_dir, database_url=None, public_url=listener.public_url))
+        upgrade(app.engine)
 
-    say(f"[2/{STEPS}] Contributor directory: {len(SYNTHETIC_CONTRIBUTORS)} advice givers")
-    with app.unit_of_work() as work:
-        add_synthetic_contributors(work.cases)
-
-    caseload = synthetic_caseload(count, as_of)
-    csv_path = state_dir / "caseload.csv"
-    say(f"[3/{STEPS}] Importing {count} requests received over the 30 weeks to {as_of} from {csv_path.name}")
-    _write_caseload_csv(csv_path, caseload)
-    import_caseload_file(app, csv_path, DEMO_ACTOR)
-
-    history = [(request.reference, event) for request, events in caseload for event in events
-               if not isinstance(event, IMPORTED) and not _is_imported_exception(event)]
-    say(f"[4/{STEPS}] Recording their {len(history)} casework events (advice, consultations, representations)")
-    for done, (reference, event) in enumerate(sorted(history, key=lambda item: item[1].on), start=1):
+        say(f"[2/{STEPS}] Contributor directory: {len(SYNTHETIC_CONTRIBUTORS)} advice givers")
         with app.unit_of_work() as work:
-            work.cases.record(reference, event, DEMO_ACTOR, app.clock.now())
-        if done % 500 == 0 or done == len(history):
-            say(f"       {done}/{len(history)}")
+            add_synthetic_contributors(work.cases)
 
-    say(f"[5/{STEPS}] Starting Prefect (server, then `ehc serve`) and an SMTP sink")
-    mail_dir = state_dir / "mail"
-    with local_prefect_server(state_dir, say) as api_url, SmtpSink(mail_dir) as sink:
-        serving = ServeProcess(_serve_environment(state_dir, api_url, sink.port), state_dir / "prefect" / "serve.log")
+        caseload = synthetic_caseload(count, as_of)
+        csv_path = state_dir / "caseload.csv"
+        say(f"[3/{STEPS}] Importing {count} requests received over the 30 weeks to {as_of} from {csv_path.name}")
+        _write_caseload_csv(csv_path, caseload)
+        import_caseload_file(app, csv_path, DEMO_ACTOR)
+
+        history = [(request.reference, event) for request, events in caseload for event in events
+                   if not isinstance(event, IMPORTED) and not _is_imported_exception(event)]
+        say(f"[4/{STEPS}] Recording their {len(history)} casework events (advice, consultations, representations)")
+        for done, (reference, event) in enumerate(sorted(history, key=lambda item: item[1].on), start=1):
+            with app.unit_of_work() as work:
+                work.cases.record(reference, event, DEMO_ACTOR, app.clock.now())
+            if done % 500 == 0 or done == len(history):
+                say(f"       {done}/{len(history)}")
+
+        say(f"[5/{STEPS}] Starting Prefect (server, then `ehc serve`) and an SMTP sink")
+        mail_dir = state_dir / "mail"
+        api_url = running.enter_context(local_prefect_server(state_dir, say))
+        sink = running.enter_context(SmtpSink(mail_dir))
+        serving = ServeProcess(_serve_environment(state_dir, api_url, sink.port, listener.public_url),
+                               state_dir / "prefect" / "serve.log")
         serving.start()
-        try:
-            result = _with_prefect(app, api_url, as_of, live_requests, say)
-            if keep_serving:
-                keep_serving(api_url.removesuffix("/api"))
-        finally:
-            serving.stop()
+        running.callback(serving.stop)
+        result = _with_prefect(app, api_url, as_of, live_requests, say)
+        prefect_ui = api_url.removesuffix("/api")
 
-    say(f"[9/{STEPS}] Caseload views as of {as_of}")
+        say(f"[9/{STEPS}] The web app at {listener.public_url}, beside Prefect: demo accounts and links")
+        web = prepare(app, result["live"].references)
+        running.enter_context(WebServer(app, listener))
+        web = check_pages(web)
+        _say_web(web, say)
+        if keep_serving:
+            keep_serving(prefect_ui, web)
+
+    say(f"[10/{STEPS}] Caseload views as of {as_of}")
     outputs = {"database": state_dir / "ehc.sqlite3", "caseload_csv": csv_path, "mail": mail_dir,
                "prefect_database": state_dir / "prefect" / "prefect.db", **result["outputs"]}
     outputs.update(_caseload_views(app, state_dir, as_of))
@@ -108,7 +123,24 @@ def run_demo(state_dir: Path, as_of: date, count: int, live_requests: int, say: 
     stages = Counter(timeline.stage.value for _, timeline in everything)
     return DemoResult(state_dir, app.settings.effective_database_url, as_of, outputs, dict(stages), overdue,
                       due_soon, result["live"], result["watch"], result["dispatch"], result["flow_runs"],
-                      api_url.removesuffix("/api"))
+                      prefect_ui, web)
+
+
+def _say_web(web: DemoWeb, say: Callable[[str], None]) -> None:
+    """The accounts with their passwords: said here once, and kept nowhere but as argon2 hashes."""
+    say("       Sign in (these passwords are shown only now):")
+    for account in web.accounts:
+        say(f"         {account.username:<16} password {account.password}   ({account.role}, team {account.team})")
+    say(f"       Dashboard:        {web.dashboard}")
+    if web.contributor_link:
+        say(f"       Contributor link: {web.contributor_link}")
+        say(f"                         ({web.link_case}: the advice asked of {web.advice_key})")
+    else:
+        say("       Contributor link: none (no advice request is open in the demo's caseload)")
+    say(f"       Parent link:      {web.parent_link}")
+    say(f"                         ({web.link_case})")
+    for line in web.checked:
+        say(f"       checked: {line}")
 
 
 def _with_prefect(app: App, api_url: str, as_of: date, live_requests: int, say: Callable[[str], None]) -> dict:
@@ -143,10 +175,10 @@ def _with_prefect(app: App, api_url: str, as_of: date, live_requests: int, say: 
                             "report_xlsx": Path(report["xlsx"])}}
 
 
-def _serve_environment(state_dir: Path, api_url: str, smtp_port: int) -> dict[str, str]:
+def _serve_environment(state_dir: Path, api_url: str, smtp_port: int, public_url: str) -> dict[str, str]:
     env = {**os.environ, **prefect_environment(state_dir, api_url), "EHC_STATE_DIR": str(state_dir),
            "EHC_SMTP_HOST": "127.0.0.1", "EHC_SMTP_PORT": str(smtp_port), "EHC_SMTP_STARTTLS": "false",
-           "EHC_ACTOR": DEMO_ACTOR}
+           "EHC_ACTOR": DEMO_ACTOR, "EHC_PUBLIC_URL": public_url}
     for name in ("EHC_DATABASE_URL", "EHC_SMTP_USERNAME", "EHC_SMTP_PASSWORD", "EHC_APPRISE_URLS"):
         env.pop(name, None)
     return env
