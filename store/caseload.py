@@ -46,9 +46,26 @@ def _days_after_postgresql(element, compiler, **kw) -> str:
     return f"({compiler.process(day, **kw)} + CAST({compiler.process(days, **kw)} AS INTEGER))"
 
 
-def _earlier(first: ColumnElement, second: ColumnElement) -> ColumnElement:
-    """The earlier of two dates, either possibly NULL (SQLite has no LEAST)."""
-    return case((first.is_(None), second), (second.is_(None), first), (first < second, first), else_=second)
+class earliest(FunctionElement):
+    """The earlier of two dates, either possibly NULL: PostgreSQL's LEAST; on SQLite, whose two-argument
+    ``min`` is NULL when either is, ``coalesce(min(a, b), a, b)``. Coalesce stops at its first value that is
+    not NULL, so while ``a`` is a date (a date from receipt always is) ``b``, the awaited-advice probe, runs
+    once."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(earliest, "sqlite")
+def _earliest_sqlite(element, compiler, **kw) -> str:
+    first, second = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"coalesce(min({first}, {second}), {first}, {second})"
+
+
+@compiles(earliest, "postgresql")
+def _earliest_postgresql(element, compiler, **kw) -> str:
+    first, second = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"LEAST({first}, {second})"
 
 
 # The statutory date of each step that runs from receipt (domain/rules.py): received + its days.
@@ -56,37 +73,30 @@ FROM_RECEIPT = {Step.DECISION_TO_ASSESS: DECISION_TO_ASSESS, Step.NO_PLAN_NOTICE
                 Step.FINAL_PLAN: FINAL_PLAN}
 
 
-# Each case's earliest statutory date (Reg 8(1)) of advice still awaited, worked out once per query and joined
-# (a subquery per case would probe the pending-advice index once per case: minutes at 10,000 cases on SQLite).
-_PENDING_ADVICE = (select(AdviceRequest.case_id.label("case_id"), func.min(AdviceRequest.due_on).label("due"))
-                   .where(AdviceRequest.received_on.is_(None)).group_by(AdviceRequest.case_id)
-                   .subquery("pending_advice"))
-PENDING_ADVICE_DUE = _PENDING_ADVICE.c.due
-CASES_WITH_PENDING_ADVICE = Case.__table__.outerjoin(_PENDING_ADVICE, _PENDING_ADVICE.c.case_id == Case.id)
+# A case's earliest statutory date (Reg 8(1)) of advice still awaited: one probe of the pending-advice index
+# (ix_advice_requests_case_pending, on case and due date where nothing is received yet), made only for the
+# rows an expression needs it for: a filter or sort that does not ask for it reads no advice at all.
+PENDING_ADVICE_DUE = (select(func.min(AdviceRequest.due_on))
+                      .where(AdviceRequest.case_id == Case.id, AdviceRequest.received_on.is_(None))
+                      .correlate(Case).scalar_subquery())
 
 
 def next_statutory_expression(as_of: date) -> ColumnElement:
     """The case's next statutory date as of ``as_of``: ``next_due``, unless that was a draft's representation
     window that has closed since, when it is the earlier of the final plan (Reg 13(2)) and any advice awaited."""
     lapsed_window = and_(Case.stage == Stage.DRAFT.value, Case.next_due < as_of)
-    after_window = _earlier(days_after(Case.received, FINAL_PLAN.days), PENDING_ADVICE_DUE)
+    after_window = earliest(days_after(Case.received, FINAL_PLAN.days), PENDING_ADVICE_DUE)
     return case((lapsed_window, after_window), else_=Case.next_due)
 
 
-def rag_watched_expression() -> ColumnElement:
-    """The earliest statutory date the case's stage watches for its RAG (domain/rag.py ``RAG_STEPS``).
+def rag_watched_expression(stage: Stage) -> ColumnElement:
+    """The earliest statutory date a case at ``stage`` watches for its RAG (domain/rag.py ``RAG_STEPS``).
 
     Pending at each open stage, from receipt: the decision awaiting it; the notice not to issue and the
     final plan in assessment, with any advice awaited; the final plan once a draft is served."""
-    branches = []
-    for stage in OPEN_STAGES:
-        steps = RAG_STEPS[stage]
-        from_receipt = [FROM_RECEIPT[step].days for step in steps if step in FROM_RECEIPT]
-        watched = days_after(Case.received, min(from_receipt))
-        if Step.ADVICE in steps:
-            watched = _earlier(watched, PENDING_ADVICE_DUE)
-        branches.append((Case.stage == stage.value, watched))
-    return case(*branches, else_=None)
+    steps = RAG_STEPS[stage]
+    watched = days_after(Case.received, min(FROM_RECEIPT[step].days for step in steps if step in FROM_RECEIPT))
+    return earliest(watched, PENDING_ADVICE_DUE) if Step.ADVICE in steps else watched
 
 
 @dataclass(frozen=True)
@@ -126,7 +136,7 @@ class Caseload:
     def count(self, as_of: date, wanted: CaseloadFilter, boundaries: dict[Stage, RagBoundaries]) -> int:
         """How many cases answer the filter."""
         conditions = _conditions(as_of, wanted, boundaries, next_statutory_expression(as_of))
-        return self._session.scalar(select(func.count()).select_from(CASES_WITH_PENDING_ADVICE).where(*conditions))
+        return self._session.scalar(select(func.count()).select_from(Case).where(*conditions))
 
     def page(self, as_of: date, wanted: CaseloadFilter, boundaries: dict[Stage, RagBoundaries], *, sort: str,
              offset: int, limit: int) -> list[CaseloadRow]:
@@ -140,7 +150,7 @@ class Caseload:
         }[sort]
         rows = self._session.execute(
             select(Case.reference, Case.received, Case.stage, Case.caseworker, Case.team)
-            .select_from(CASES_WITH_PENDING_ADVICE).where(*_conditions(as_of, wanted, boundaries, next_date))
+            .where(*_conditions(as_of, wanted, boundaries, next_date))
             .order_by(*order).offset(offset).limit(limit))
         return [CaseloadRow(r.reference, r.received, Stage(r.stage), r.caseworker, r.team) for r in rows]
 
@@ -157,7 +167,7 @@ class Caseload:
     def workload(self, as_of: date, teams: frozenset[str] | None) -> list[tuple[str | None, int, int]]:
         """Per caseworker (None: no caseworker named): open cases, and how many of them are overdue."""
         overdue = func.sum(case((next_statutory_expression(as_of) < as_of, 1), else_=0))
-        query = (select(Case.caseworker, func.count(), overdue).select_from(CASES_WITH_PENDING_ADVICE)
+        query = (select(Case.caseworker, func.count(), overdue)
                  .where(*_open_in(as_of, teams))
                  .group_by(Case.caseworker).order_by(Case.caseworker.asc().nulls_last()))
         return [(caseworker, int(cases), int(late or 0)) for caseworker, cases, late in self._session.execute(query)]
@@ -199,9 +209,9 @@ def _conditions(as_of: date, wanted: CaseloadFilter, boundaries: dict[Stage, Rag
 
 
 def _rag_is(rag: str, boundaries: dict[Stage, RagBoundaries]) -> ColumnElement:
-    watched = rag_watched_expression()
     per_stage = []
     for stage, bounds in boundaries.items():
+        watched = rag_watched_expression(stage)
         if rag == "red":
             colour = watched < bounds.red_before
         elif rag == "amber":
@@ -210,4 +220,3 @@ def _rag_is(rag: str, boundaries: dict[Stage, RagBoundaries]) -> ColumnElement:
             colour = watched >= bounds.amber_before
         per_stage.append(and_(Case.stage == stage.value, colour))
     return or_(*per_stage)
-

@@ -164,25 +164,30 @@ class CaseStore:
     def get(self, reference: str) -> CaseRecord:
         return self._records([self._case_row(reference)])[0]
 
-    def get_many(self, references: Sequence[str]) -> list[CaseRecord]:
-        """The cases named that exist, in the order named, with their events read in one query per batch."""
+    def get_many(self, references: Sequence[str], *, audit: bool = True) -> list[CaseRecord]:
+        """The cases named that exist, in the order named, with their events read in one query per batch.
+
+        ``audit=False`` for a view that shows no audit trail (the web caseload): the records' ``audit`` is
+        empty, and only the columns the events are folded from are read (a third of the time for a page)."""
         rows = {case.reference: case for case in self._session.scalars(
             select(Case).where(Case.reference.in_(list(references))))}
-        return self._records([rows[reference] for reference in references if reference in rows])
+        return self._records([rows[reference] for reference in references if reference in rows], audit=audit)
 
-    def _records(self, cases: Sequence[Case], batch: int = 500) -> list[CaseRecord]:
+    def _records(self, cases: Sequence[Case], batch: int = 500, *, audit: bool = True) -> list[CaseRecord]:
         """Cases with their events, reading events for a batch of cases per query."""
+        columns = EventRow.__table__.c if audit else (EventRow.case_id, EventRow.type, EventRow.event_date,
+                                                      EventRow.payload)
         records = []
         for start in range(0, len(cases), batch):
             chunk = cases[start:start + batch]
             rows_by_case: dict[int, list] = {case.id: [] for case in chunk}
             # Plain rows, not ORM objects: these are only read, and a caseload view reads thousands.
             event_rows = self._session.execute(
-                select(*EventRow.__table__.c).where(EventRow.case_id.in_(rows_by_case))
+                select(*columns).where(EventRow.case_id.in_(rows_by_case))
                 .order_by(EventRow.case_id, EventRow.sequence))
             for row in event_rows:
                 rows_by_case[row.case_id].append(row)
-            records.extend(_case_record(case, rows_by_case[case.id]) for case in chunk)
+            records.extend(_case_record(case, rows_by_case[case.id], audit) for case in chunk)
         return records
 
     def stored_references(self, references: Sequence[str]) -> set[str]:
@@ -413,14 +418,14 @@ def advice_values(advice: Sequence[AdviceRecord], contributor_ids: dict[str, int
             for record in advice]
 
 
-def _case_record(case: Case, rows: Sequence[EventRow]) -> CaseRecord:
+def _case_record(case: Case, rows: Sequence[EventRow], audit: bool = True) -> CaseRecord:
     return CaseRecord(
         reference=case.reference, received=case.received,
         child_given_name=case.child_given_name, child_family_name=case.child_family_name,
         child_date_of_birth=case.child_date_of_birth, caseworker=case.caseworker, team=case.team,
         setting=case.setting, stage=Stage(case.stage),
         events=tuple(_to_event(row) for row in rows),
-        audit=tuple(_audit_entry(row) for row in rows),
+        audit=tuple(_audit_entry(row) for row in rows) if audit else (),
     )
 
 

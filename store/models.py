@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import Text
 from sqlalchemy.types import Float
@@ -28,6 +28,12 @@ def as_utc(moment: datetime) -> datetime:
 
 class Case(Base):
     __tablename__ = "cases"
+    __table_args__ = (
+        # The web caseload (store/caseload.py): open cases of some teams counted, and their caseworkers listed,
+        # from the index alone (migration 0008_caseload_indexes).
+        Index("ix_cases_stage_team_received", "stage", "team", "received"),
+        Index("ix_cases_stage_caseworker", "stage", "caseworker"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
@@ -79,6 +85,9 @@ class AdviceRequest(Base):
     __table_args__ = (
         UniqueConstraint("case_id", "key"),
         Index("ix_advice_requests_pending_due", "received_on", "due_on"),
+        # Each case's advice still awaited, by due date: one probe gives a case's earliest (store/caseload.py).
+        Index("ix_advice_requests_case_pending", "case_id", "due_on", sqlite_where=text("received_on IS NULL"),
+              postgresql_where=text("received_on IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -60,7 +60,7 @@ def caseload_page(app: App, viewer: Viewer, as_of: date, wanted: CaseloadFilter,
         page = min(max(page, 1), pages)
         rows = work.caseload.page(as_of, wanted, boundaries, sort=sort, offset=(page - 1) * PAGE_SIZE,
                                   limit=PAGE_SIZE)
-        records = work.cases.get_many([row.reference for row in rows])
+        records = work.cases.get_many([row.reference for row in rows], audit=False)
         entries = []
         for record in records:
             timeline = work.cases.timeline(record.events, as_of)

@@ -21,7 +21,7 @@ from store.models import Base
 TABLES = {"cases", "case_events", "contributors", "advice_requests", "outbox", "qa_plan_documents",
           "qa_automatic_reviews", "qa_reviewer_scores", "qa_moderations", "qa_grade_history", "users", "web_sessions",
           "audit_log", "portal_links", "advice_documents", "alembic_version"}
-HEAD = "0007_portal"  # the web app's accounts and audit log (0006_web), then the portal's links and advice files
+HEAD = "0008_caseload_indexes"  # the portal (0007_portal), then the web caseload's indexes
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def triggers(engine) -> list[str]:
         return list(connection.execute(text(query)).scalars())
 
 
-def test_the_head_revision_is_the_portal():
+def test_the_head_revision_is_the_caseload_indexes():
     assert head_revision() == HEAD
 
 
