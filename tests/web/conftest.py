@@ -3,6 +3,7 @@
 ``web_app`` is an App on the test's own migrated store (``database_url``: SQLite and PostgreSQL), with the
 accounts of tests/web/support.py, its clock (``clock``) stopped at TODAY, and a recording orchestrator.
 ``client`` is a TestClient over the FastAPI app; ``signed_in(username)`` signs it in through the form.
+``app_with_caseload(count, **settings)`` is another App on the test's store, holding ``count`` synthetic requests.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from fastapi.testclient import TestClient
 from ehc.bootstrap import App
 from ehc.web.app import create_web_app
 from tests.fakes import FixedClock
-from tests.web.support import TODAY, add_accounts, sign_in, web_app_for
+from tests.web.support import TODAY, add_accounts, add_synthetic_caseload, sign_in, web_app_for
 
 
 @pytest.fixture
@@ -43,3 +44,20 @@ def signed_in(client):
         return client
 
     return as_user
+
+
+@pytest.fixture
+def app_with_caseload(database_url, tmp_path):
+    """``app_with_caseload(count, **settings)``: an App on the test's store (no accounts) holding ``count``
+    synthetic requests received over the 30 weeks before TODAY."""
+    made = []
+
+    def make(count: int, **settings) -> App:
+        app = web_app_for(database_url, tmp_path / "state", **settings)
+        add_synthetic_caseload(app, count)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.engine.dispose()

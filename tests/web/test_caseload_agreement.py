@@ -16,15 +16,12 @@ from domain.rag import rag_of
 from domain.timeline import OPEN_STAGES
 from ehc.services.caseload import rag_boundaries
 from store.caseload import CaseloadFilter
-from tests.web.support import TODAY, add_synthetic_caseload, web_app_for
+from tests.web.support import TODAY
 
 
 @pytest.fixture
-def caseload_app(database_url, tmp_path):
-    app = web_app_for(database_url, tmp_path / "state")
-    add_synthetic_caseload(app, 600)
-    yield app
-    app.engine.dispose()
+def caseload_app(app_with_caseload):
+    return app_with_caseload(600)
 
 
 def _domain_view(app):

@@ -15,7 +15,7 @@ from domain.timeline import Stage
 from ehc.services.access import Role, Viewer
 from ehc.services.caseload import caseload_page
 from store.caseload import CaseloadFilter
-from tests.web.support import TODAY, add_synthetic_caseload, web_app_for
+from tests.web.support import TODAY
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -23,11 +23,8 @@ MANAGER = Viewer(username="maria", display_name=None, role=Role.MANAGER, team="N
 
 
 @pytest.fixture
-def store(database_url, tmp_path):
-    app = web_app_for(database_url, tmp_path / "state")
-    add_synthetic_caseload(app, 120)
-    yield app
-    app.engine.dispose()
+def store(app_with_caseload):
+    return app_with_caseload(120)
 
 
 def plans_of_a_caseload_page(app, wanted: CaseloadFilter, sort: str) -> list[tuple[str, list[str]]]:

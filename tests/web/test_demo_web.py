@@ -15,7 +15,7 @@ import pytest
 from domain.timeline import OPEN_STAGES, Stage
 from ehc.demo.web import DemoWebFailed, WebServer, check_pages, prepare, reserved_port
 from ehc.services.casework import find_cases
-from tests.web.support import CSRF, TODAY, add_synthetic_caseload, web_app_for
+from tests.web.support import CSRF, TODAY
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -38,11 +38,8 @@ def listener(said):
 
 
 @pytest.fixture
-def demo_app(database_url, tmp_path, listener):
-    app = web_app_for(database_url, tmp_path / "state", public_url=listener.public_url)
-    add_synthetic_caseload(app, 80)
-    yield app
-    app.engine.dispose()
+def demo_app(app_with_caseload, listener):
+    return app_with_caseload(80, public_url=listener.public_url)
 
 
 def open_cases(app) -> dict[str, list[str]]:
