@@ -201,7 +201,7 @@ def run_phase(name: str, clients: dict, paths, seconds: float, server_pid: int, 
 
     def user(number: int, username: str, client) -> None:
         rng = random.Random(f"{name}-{number}")
-        while (now := time.perf_counter()) < end:
+        while time.perf_counter() < end:
             path = paths(rng, username)
             sent = time.perf_counter()
             response = client.get(path)
