@@ -32,6 +32,7 @@ def demo(
     from ehc.bootstrap import bootstrap
     from ehc.demo.run import run_demo
     from ehc.demo.web import DemoWeb, DemoWebFailed
+    from ehc.web.server import ServerDidNotStart, ServerThread
 
     say = (lambda line: typer.echo(line, err=True)) if json_output else typer.echo
 
@@ -47,11 +48,11 @@ def demo(
         day = as_of_day(as_of) if as_of else bootstrap().calendar.last_working_day_on_or_before(today_in_london())
         started = clock.monotonic()
         try:
-            result = run_demo(state_dir.resolve(), day, cases, live, say,
+            result = run_demo(state_dir.resolve(), day, cases, live, say, web_server=ServerThread,
                               keep_serving=wait_for_ctrl_c if keep_serving else None)
         except FileExistsError as error:
             raise InputError(f"--state-dir: {error}") from error
-        except DemoWebFailed as error:
+        except (DemoWebFailed, ServerDidNotStart) as error:
             typer.echo(f"error: the demo's web app: {error}", err=True)
             raise typer.Exit(1) from error
         seconds = clock.monotonic() - started

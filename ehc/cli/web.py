@@ -14,9 +14,9 @@ def web(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen 
     from ehc.bootstrap import bootstrap
     from ehc.cli.common import refusals
     from ehc.web.app import create_web_app
+    from ehc.web.server import SERVER_OPTIONS
 
     with refusals(False):
         app = bootstrap()
         app.require_current_schema()  # before listening: a store never upgraded is said now, not per page
-        uvicorn.run(create_web_app(app), host=host, port=port, access_log=False, log_level="info",
-                    proxy_headers=True, server_header=False)
+        uvicorn.run(create_web_app(app), host=host, port=port, log_level="info", **SERVER_OPTIONS)

@@ -13,13 +13,14 @@ import csv
 import json
 import os
 import shutil
+import socket
 import uuid
 from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Callable, ContextManager
 
 from config.settings import Settings
 from domain.events import (
@@ -36,7 +37,7 @@ from ehc.orchestration.local_server import local_prefect_server, prefect_environ
 from ehc.case_views import case_summary_json, timeline_text
 from ehc.orchestration.serve import ServeProcess
 from ehc.demo.synthetic import SYNTHETIC_CONTRIBUTORS, add_synthetic_contributors, synthetic_caseload
-from ehc.demo.web import DemoWeb, WebServer, check_pages, prepare, reserved_port
+from ehc.demo.web import DemoWeb, check_pages, prepare, reserved_port
 from notifications.sink import SmtpSink
 from store.db import upgrade
 
@@ -65,7 +66,10 @@ class DemoResult:
 
 
 def run_demo(state_dir: Path, as_of: date, count: int, live_requests: int, say: Callable[[str], None],
+             web_server: Callable[[App, socket.socket], ContextManager],
              keep_serving: Callable[[str, DemoWeb], None] | None = None) -> DemoResult:
+    """``web_server(app, sock)``: the web app serving ``app`` on the bound socket while its block runs (the
+    entry point gives it: the demo does not build the web app itself)."""
     say(f"[1/{STEPS}] Fresh state directory {state_dir}")
     _fresh(state_dir)
     with ExitStack() as running:  # stopped in reverse order: the web app, `ehc serve`, the sink, Prefect
@@ -106,7 +110,7 @@ def run_demo(state_dir: Path, as_of: date, count: int, live_requests: int, say: 
 
         say(f"[9/{STEPS}] The web app at {listener.public_url}, beside Prefect: demo accounts and links")
         web = prepare(app, result["live"].references)
-        running.enter_context(WebServer(app, listener))
+        running.enter_context(web_server(app, listener.sock))
         web = check_pages(web)
         _say_web(web, say)
         if keep_serving:

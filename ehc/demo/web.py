@@ -1,5 +1,6 @@
-"""The demo's web app: its address, two demo accounts, a contributor's and a parent's link, uvicorn beside
-Prefect, and the pages checked the way a person uses them.
+"""The demo's web app: its address, two demo accounts, a contributor's and a parent's link, and the pages
+checked the way a person uses them. The server itself is the web app's (``ehc.web.server``), handed to the
+demo by its entry point: the demo, like the web app, is an entry point over the services.
 
 The port is taken when the demo starts (``reserved_port``), before the minutes of casework, so every link
 the demo makes (in the reminder emails too) names a port that is ours when the web app starts. The
@@ -11,8 +12,6 @@ from __future__ import annotations
 import re
 import secrets
 import socket
-import threading
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Sequence
@@ -139,36 +138,6 @@ def _account(app: App, username: str, role: str, team: str, name: str | None) ->
     password = secrets.token_urlsafe(PASSWORD_BYTES)
     add_user(app, username, role, password, team=team, display_name=name)
     return DemoAccount(username, role, team, name, password)
-
-
-class WebServer:
-    """The web app under uvicorn, in a thread of this process, on the reserved socket."""
-
-    def __init__(self, app: App, listener: Listener) -> None:
-        import uvicorn
-
-        from ehc.web.app import create_web_app
-
-        # As `ehc web` runs it: no access log (it would hold query strings), no server header.
-        config = uvicorn.Config(create_web_app(app), log_config=None, log_level="warning", access_log=False,
-                                server_header=False, lifespan="off")
-        self._server = uvicorn.Server(config)
-        self._listener = listener
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [listener.sock]},
-                                        name="ehc-demo-web", daemon=True)
-
-    def __enter__(self) -> "WebServer":
-        self._thread.start()
-        deadline = time.monotonic() + 30
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise DemoWebFailed(f"the web app did not start on {self._listener.public_url}")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=15)
 
 
 def check_pages(web: DemoWeb) -> DemoWeb:

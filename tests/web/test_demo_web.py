@@ -13,8 +13,9 @@ import httpx
 import pytest
 
 from domain.timeline import OPEN_STAGES, Stage
-from ehc.demo.web import DemoWebFailed, WebServer, check_pages, prepare, reserved_port
+from ehc.demo.web import DemoWebFailed, check_pages, prepare, reserved_port
 from ehc.services.casework import find_cases
+from ehc.web.server import ServerThread
 from tests.web.support import CSRF, TODAY
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -64,7 +65,7 @@ def test_the_demo_accounts_see_the_case_whose_links_the_demo_prints(demo_app, li
     waiting = open_cases(demo_app)["waiting for advice"]
     web = prepare(demo_app, [waiting[0]])
 
-    with WebServer(demo_app, listener):
+    with ServerThread(demo_app, listener.sock):
         checked = check_pages(web).checked
         with httpx.Client(base_url=web.public_url, follow_redirects=False) as browser:
             manager = web.accounts[1]
@@ -148,7 +149,7 @@ def test_a_page_that_does_not_answer_stops_the_demo_naming_it_and_never_a_token(
     else:
         web = replace(web, contributor_link=web.contributor_link + "x")
 
-    with WebServer(demo_app, listener), pytest.raises(DemoWebFailed) as stopped:
+    with ServerThread(demo_app, listener.sock), pytest.raises(DemoWebFailed) as stopped:
         check_pages(web)
 
     assert str(stopped.value) == refusal.format(url=listener.public_url)
