@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.support import PASSWORD, form_token, sign_in
+from tests.web.support import PASSWORD, form_token
 
 BOTH = pytest.mark.parametrize("database_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
                                indirect=True)
