@@ -134,47 +134,40 @@ def check_needs_matched(plan: PlanDocument, context: CheckContext) -> CheckResul
     check = "needs_matched"
     provision = [(sid, p, areas_of(p)) for sid, p in plan.paragraphs(*PROVISION_SECTIONS)
                  if not states_no_needs(p) and not PLACEHOLDER.search(p)]
-    findings, pairs, matched = [], 0, 0
+    findings: list[Finding] = []  # one per need and the provision that meets it, or not
     for sid, need, areas in ((sid, p, areas_of(p)) for sid, p in plan.paragraphs(*NEEDS_SECTIONS)):
         if states_no_needs(need):
             continue
         for area in areas:
-            pairs += 1
             answer = next(((psid, p) for psid, p, p_areas in provision if area in p_areas), None)
-            if answer:
-                matched += 1
-                findings.append(Finding(check=check, section=sid, ok=True,
-                                        message=f"{area} need in {sid} met by provision in {answer[0]}: {excerpt(need, 80)!r}",
-                                        quote=excerpt(answer[1])))
-            else:
-                findings.append(Finding(check=check, section=sid, ok=False,
-                                        message=f"{area} need in {sid} has no matching provision in F-H",
-                                        quote=excerpt(need),
-                                        looked_for=f"provision in F, G or H about {area} "
-                                                   f"(e.g. {', '.join(terms.AREA_TERMS[area][:3])})"))
+            findings.append(_need_finding(
+                check, sid, need, f"{area} need", answer, missing="has no matching provision in F-H",
+                looked_for=f"provision in F, G or H about {area} (e.g. {', '.join(terms.AREA_TERMS[area][:3])})"))
         words = need_words(need)
         if areas or not words:
             continue
         # A need outside the four areas' words (epilepsy, short breaks) is met by provision that names it.
-        pairs += 1
         answer = next(((psid, p) for psid, p, _ in provision if words & need_words(p)), None)
-        if answer:
-            matched += 1
-            findings.append(Finding(check=check, section=sid, ok=True,
-                                    message=f"need in {sid} met by provision in {answer[0]}: {excerpt(need, 80)!r}",
-                                    quote=excerpt(answer[1])))
-        else:
-            findings.append(Finding(check=check, section=sid, ok=False,
-                                    message=f"need in {sid} has no provision in F-H that names it",
-                                    quote=excerpt(need),
-                                    looked_for="provision in F, G or H naming this need"))
-    if not pairs:
+        findings.append(_need_finding(check, sid, need, "need", answer, missing="has no provision in F-H that names it",
+                                      looked_for="provision in F, G or H naming this need"))
+    if not findings:
         findings.append(Finding(check=check, section=SectionId.B, ok=False,
                                 message="no need in B-D could be placed in one of the four broad areas",
                                 looked_for="needs described in terms of communication and interaction, cognition and "
                                            "learning, SEMH, or sensory and/or physical needs"))
         return CheckResult(1, tuple(findings))
-    return CheckResult(_by_share(matched / pairs), tuple(findings))
+    return CheckResult(_by_share(sum(finding.ok for finding in findings) / len(findings)), tuple(findings))
+
+
+def _need_finding(check: str, sid: SectionId, need: str, what: str, answer: tuple[SectionId, str] | None, *,
+                  missing: str, looked_for: str) -> Finding:
+    """A need in B-D and the provision in F-H that meets it (``answer``: its section and text), or its absence."""
+    if answer:
+        return Finding(check=check, section=sid, ok=True,
+                       message=f"{what} in {sid} met by provision in {answer[0]}: {excerpt(need, 80)!r}",
+                       quote=excerpt(answer[1]))
+    return Finding(check=check, section=sid, ok=False, message=f"{what} in {sid} {missing}", quote=excerpt(need),
+                   looked_for=looked_for)
 
 
 def check_smart_outcomes(plan: PlanDocument, context: CheckContext) -> CheckResult:
