@@ -1,7 +1,9 @@
 """Every deployment the service runs, with its schedule in Europe/London.
 
 This tuple is the one source of truth: ``ehc serve`` serves these from one
-process and ``ehc deploy`` registers them with a work pool.
+process and ``ehc deploy`` registers them with a work pool. The case passes
+are not deployments: they are task runs, served by the task worker in
+``ehc serve`` (flows/case_pass.py).
 ``deployments/prefect.yaml`` is their copy for Prefect's own tooling; a test
 compares every setting of every entry with what ``as_prefect_yaml`` derives
 from here.
@@ -39,8 +41,6 @@ class Deployment:
 
 
 DEPLOYMENTS: tuple[Deployment, ...] = (
-    Deployment("ehc-request", "flows.ehc_request:ehc_request", None,
-               "One run per request, started at intake; suspends while people act."),
     Deployment("deadline-watch", "flows.deadline_watch:deadline_watch", "15 6 * * 1-5",
                "Working days 06:15: queue reminders and escalations (skips bank holidays)."),
     # One dispatcher at a time: a slow SMTP server must not let the next run's claims pile up beside it
@@ -51,9 +51,9 @@ DEPLOYMENTS: tuple[Deployment, ...] = (
     Deployment("weekly-timeliness-report", "flows.weekly_timeliness_report:weekly_timeliness_report",
                "0 7 * * 1", "Mondays 07:00: the SEN2 timeliness report."),
     Deployment("quality-review", "flows.quality_review:quality_review", None,
-               "Started by ehc-request when a draft or final plan is recorded."),
-    Deployment("catch-up", "flows.catch_up:catch_up", "45 5 * * *",
-               "Daily 05:45: start or resume any request run that is behind the store."),
+               "Started by a case's pass when a draft or final plan is recorded."),
+    Deployment("catch-up", "flows.catch_up:catch_up", "*/10 * * * *",
+               "Every 10 minutes: hand over any case whose events no pass has acted on."),
 )
 
 

@@ -1,4 +1,4 @@
-"""Where a request stands on its statutory journey: what the ``ehc-request`` flow walks.
+"""Where a request stands on its statutory journey: what each orchestration pass reads.
 
 The store's events are the record; this is a read of them, shaped as the
 milestones of the 20-week process (decision, advice, draft, representations
@@ -113,6 +113,15 @@ class Progress(BaseModel):
         if self.closed:
             return self._not_required(Milestone.FINAL)
         return self._waiting(Milestone.FINAL, "final plan not yet issued")
+
+    def waiting_on(self) -> MilestoneReport | None:
+        """The milestone the case waits on for casework, in the order of the 20 weeks; None once it has ended."""
+        steps = [self.decision()]
+        if self.decided_to_assess:
+            steps.append(self.draft())
+            if self.draft_served:
+                steps.append(self.final())
+        return next((step for step in steps if step.state is MilestoneState.WAITING), None)
 
     def outcome(self) -> str:
         """How the request ended, for the flow run's result ("" while open)."""

@@ -128,15 +128,19 @@ class App:
         """``with app.read_connection() as connection:`` for the report queries (reports/), which only read."""
         return self._database.read_connection()
 
+    def case_pass_lock(self, reference: str) -> ContextManager[None]:
+        """``with app.case_pass_lock(reference):`` while orchestration works the case; one pass at a time."""
+        return self._database.case_pass_lock(reference)
+
 
 def bootstrap(settings: Settings | None = None, *, orchestrator: Orchestrator | None = None,
               senders: dict[str, Sender] | None = None, clock: Clock | None = None,
               database: CaseDatabase | None = None) -> App:
     """The App from ``settings`` (default: the environment), with any port given here in place of its own.
 
-    ``database`` is what ``unit_of_work()``, ``read_connection()`` and ``require_current_schema()`` go
-    through: a ``store.unit_of_work.CaseDatabase``, or anything with those three (tests/fakes.py's
-    in-memory one)."""
+    ``database`` is what ``unit_of_work()``, ``read_connection()``, ``require_current_schema()`` and
+    ``case_pass_lock()`` go through: a ``store.unit_of_work.CaseDatabase``, or anything with those four
+    (tests/fakes.py's in-memory one)."""
     app = App(settings or Settings(), clock or SystemClock())
     if orchestrator is not None:
         app.orchestrator = orchestrator

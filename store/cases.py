@@ -34,7 +34,7 @@ from store.models import AdviceRequest, Case, CaseEvent as EventRow, Contributor
 
 IMPORT_CHUNK = 5_000  # cases projected and written per round, to bound what is held at once
 CASE_COLUMNS = ("reference", "received", "child_given_name", "child_family_name", "child_date_of_birth", "caseworker",
-                "team", "setting", "stage", "next_due", "exceptions_apply", "created_at")
+                "team", "setting", "stage", "next_due", "exceptions_apply", "created_at", "events_acted_on")
 # Events that say nothing of where a case stood on a day: notes of notifications, voids (which apply
 # whatever the day) and reassignments.
 STATELESS_EVENT_TYPES = (*AUDIT_EVENT_TYPES, *(model.model_fields["type"].default for model in CORRECTION_MODELS))
@@ -136,10 +136,14 @@ def prepare_case(request: NewRequest, events: Sequence[CaseEvent], case_file: Ca
                  shapes: ImportShapes) -> PreparedCase:
     """``case_file`` is ``fold(events)``, already made when the history was validated."""
     projection = projection_of(case_file, events, closures)
+    is_open = projection.stage in OPEN_STAGES
+    # A case that ended before it was imported has nothing left for orchestration to do (no advice to ask,
+    # no plan to review as it arrives): it starts level. An open one is handed over after the import.
+    acted_on = 0 if is_open else sum(1 for event in events if not isinstance(event, AUDIT_MODELS))
     row = shapes.cases.values((
         request.reference, request.received, request.child_given_name, request.child_family_name,
         request.child_date_of_birth, request.caseworker, request.team, request.setting, projection.stage.value,
-        projection.next_due, projection.exceptions_apply, shapes.recorded_at))
+        projection.next_due, projection.exceptions_apply, shapes.recorded_at, acted_on))
     ordered = sorted(events, key=lambda event: event.on)
     event_rows = tuple(
         shapes.events.values((None, sequence, event.type, event.on, shapes.actor, shapes.recorded_at,
@@ -147,7 +151,7 @@ def prepare_case(request: NewRequest, events: Sequence[CaseEvent], case_file: Ca
         for sequence, event in enumerate(ordered, start=1))
     advice = tuple(shapes.advice.values((None, *row))[1:]
                    for row in advice_values(projection.advice, shapes.contributor_ids))
-    return PreparedCase(request.reference, projection.stage in OPEN_STAGES, row, event_rows, advice)
+    return PreparedCase(request.reference, is_open, row, event_rows, advice)
 
 
 class CaseStore:

@@ -48,6 +48,9 @@ class Case(Base):
     stage: Mapped[str] = mapped_column(String(30), index=True)
     next_due: Mapped[date | None] = mapped_column(Date, index=True)
     exceptions_apply: Mapped[bool] = mapped_column(default=False)
+    # Orchestration's progress (ehc/services/orchestration.py): casework events acted on, and when.
+    events_acted_on: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    acted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     events: Mapped[list[CaseEvent]] = relationship(back_populates="case", order_by="CaseEvent.sequence")
 

@@ -19,7 +19,9 @@ from store.audit import AuditLog
 from store.caseload import Caseload
 from store.cases import CaseStore
 from store.db import require_current_schema, session_factory
+from store.orchestration import OrchestrationProgress
 from store.outbox import OutboxStore
+from store.pass_lock import case_pass_lock
 from store.portal import PortalStore
 from store.quality import QualityStore
 from store.reminder_cases import ReminderCases
@@ -29,7 +31,7 @@ from store.users import UserStore
 class UnitOfWork:
     """One transaction's repositories: cases (and contributors), the outbox, plan quality, the cases
     messages are planned for, the web app's caseload pages, users (with their sessions) and audit log, and the
-    portal's links and advice documents."""
+    portal's links and advice documents, and orchestration's progress with each case."""
 
     def __init__(self, session: Session, calendar: WorkingCalendar, closures: ClosureCalendar) -> None:
         self.cases = CaseStore(session, calendar, closures)
@@ -40,6 +42,7 @@ class UnitOfWork:
         self.users = UserStore(session)
         self.audit = AuditLog(session)
         self.portal = PortalStore(session)
+        self.orchestration = OrchestrationProgress(session)
 
 
 class CaseDatabase:
@@ -63,6 +66,10 @@ class CaseDatabase:
         self.require_current_schema()
         with self._sessions.begin() as session:
             yield UnitOfWork(session, self._calendar, self._closures)
+
+    def case_pass_lock(self, reference: str):
+        """Held while orchestration works the case (store/pass_lock.py): no two passes of a case at once."""
+        return case_pass_lock(self._engine, reference)
 
     @contextmanager
     def read_connection(self) -> Iterator[Connection]:

@@ -19,7 +19,7 @@ from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from domain.calendar import WorkingCalendar
 from domain.casefile import EventRejected, fold, fold_with
@@ -30,7 +30,7 @@ from domain.events import (
 from domain.intake import NewRequest
 from domain.timeline import OPEN_STAGES, Stage, Timeline, timeline_for
 from ehc.clock import LONDON, midday_in_london
-from ehc.orchestration.orchestrator import CatchUpSummary, NoOrchestration, OrchestrationUnavailable
+from ehc.orchestration.orchestrator import NoOrchestration, OrchestrationUnavailable
 from notifications.senders import Outgoing, SendFailed
 from store.cases import (
     STATELESS_EVENT_TYPES, CaseNotFound, CaseRecord, DuplicateReference, in_statutory_order, matches, projection_of,
@@ -75,71 +75,40 @@ class FixedClock:
 class RecordingOrchestrator:
     """Keeps each call in ``calls`` as a tuple, in the order made:
 
-        ("start", reference)
-        ("case_changed", reference, sequence, event_type, casework_events)
-        ("resync", reference, casework_events, case_open)
-        ("catch_up", {open reference: casework events}, {closed reference: casework events})
-        ("events_acted_on", reference, casework events stored)
+        ("hand_over", [reference, ...])
+        ("start_quality_review", reference, document, on)
 
-    and replies as PrefectOrchestrator does, from the runs it knows: ``runs`` maps a reference to the
-    casework events its suspended run has read (give some to start from; ``start`` adds one at 0, and a
-    run told of or resumed to N events has read N). A run that has read every event of a closed case has
-    completed, so it is no longer active.
+    and replies as TaskWorkerOrchestrator does. It runs no pass: a test that wants one calls
+    ``ehc.services.orchestration.advance_case`` itself (or ``run_passes()`` for every case handed over
+    and not yet passed), as a task worker would.
 
     ``unavailable=True`` raises OrchestrationUnavailable on every call, as NoOrchestration does (no
-    Prefect server configured), except ``events_acted_on``, which answers None as NoOrchestration's does; ``error`` raises that exception instead (Prefect down or refusing). The
-    call is recorded either way: it was attempted.
+    Prefect server configured; ``configured`` is then False); ``error`` raises that exception instead
+    (Prefect down or refusing). The call is recorded either way: it was attempted.
     """
 
-    def __init__(self, *, runs: Mapping[str, int] | None = None, unavailable: bool = False,
-                 error: Exception | None = None) -> None:
+    def __init__(self, *, unavailable: bool = False, error: Exception | None = None) -> None:
         self.calls: list[tuple] = []
-        self.runs: dict[str, int] = dict(runs or {})
         self.unavailable = unavailable
         self.error = error
+        self.configured = not unavailable
+        self.pending: list[str] = []
 
-    def start(self, reference: str) -> str:
-        self._called("start", reference)
-        return self._start(reference)
+    def hand_over(self, references: Sequence[str]) -> str:
+        self._called("hand_over", list(references))
+        self.pending.extend(references)
+        return f"{len(references)} case(s) handed to orchestration (fake)"
 
-    def case_changed(self, reference: str, sequence: int, event_type: str, casework_events: int) -> str:
-        self._called("case_changed", reference, sequence, event_type, casework_events)
-        if reference not in self.runs:
-            return self._start(reference) + " to catch up"
-        return self._nudge(reference, casework_events)
+    def start_quality_review(self, reference: str, document: str, on: date) -> str:
+        self._called("start_quality_review", reference, document, on)
+        return f"quality-review-{reference}-{document}"
 
-    def resync(self, reference: str, casework_events: int, case_open: bool) -> str:
-        self._called("resync", reference, casework_events, case_open)
-        if reference in self.runs and self._active(reference, casework_events, case_open):
-            return self._nudge(reference, casework_events)
-        if not case_open and reference in self.runs:
-            return f"{reference}: its flow run {reference} completed; nothing to do"
-        return self._start(reference) + " to catch up from the stored events"
+    def run_passes(self, app) -> list:
+        """One pass for each case handed over since the last call, in the order handed over."""
+        from ehc.services.orchestration import advance_case
 
-    def catch_up(self, open_cases: Mapping[str, int], closed_cases: Mapping[str, int]) -> CatchUpSummary:
-        self._called("catch_up", dict(open_cases), dict(closed_cases))
-        summary = CatchUpSummary()
-        for reference, count in {**closed_cases, **open_cases}.items():
-            case_open = reference in open_cases
-            if reference not in self.runs or not self._active(reference, count, case_open):
-                if case_open:
-                    self._start(reference)
-                    summary.started.append(reference)
-                continue
-            if self.runs[reference] < count:
-                self.runs[reference] = count
-                summary.resumed.append(reference)
-            else:
-                summary.in_step += 1
-        return summary
-
-    def events_acted_on(self, reference: str, recorded_at: Sequence[datetime]) -> int | None:
-        """The casework events the case's run has read; 0 when it has none."""
-        if self.unavailable:
-            self.calls.append(("events_acted_on", reference, len(recorded_at)))
-            return None
-        self._called("events_acted_on", reference, len(recorded_at))
-        return self.runs.get(reference, 0)
+        pending, self.pending = self.pending, []
+        return [advance_case(app, reference) for reference in pending]
 
     def _called(self, *call) -> None:
         self.calls.append(call)
@@ -147,19 +116,6 @@ class RecordingOrchestrator:
             raise OrchestrationUnavailable(NoOrchestration.reason)
         if self.error is not None:
             raise self.error
-
-    def _start(self, reference: str) -> str:
-        self.runs[reference] = 0
-        return f"flow run {reference} started (fake run)"
-
-    def _active(self, reference: str, casework_events: int, case_open: bool) -> bool:
-        return case_open or self.runs[reference] < casework_events
-
-    def _nudge(self, reference: str, casework_events: int) -> str:
-        if self.runs[reference] < casework_events:
-            self.runs[reference] = casework_events
-            return f"flow run {reference} resumed"
-        return f"flow run {reference} has already read this and is waiting for casework"
 
 
 # -- the sender -----------------------------------------------------------------------------------
@@ -228,6 +184,7 @@ class _StoredCase:
     stage: Stage
     next_due: date | None
     rows: list[_EventRow]
+    events_acted_on: int = 0
 
 
 @dataclass
@@ -386,11 +343,35 @@ def _record(case: _StoredCase) -> CaseRecord:
     )
 
 
-class InMemoryUnitOfWork:
-    """One unit of work's repositories: only ``cases`` (the outbox, quality and reminder reads are SQL)."""
+class InMemoryOrchestrationProgress:
+    """The OrchestrationProgress methods the orchestration service calls, on the same tables."""
 
-    def __init__(self, cases: InMemoryCases) -> None:
+    def __init__(self, tables: _Tables) -> None:
+        self._tables = tables
+
+    def events_acted_on(self, reference: str) -> int:
+        case = self._tables.cases.get(reference)
+        if case is None:
+            raise CaseNotFound(reference)
+        return case.events_acted_on
+
+    def acted_on(self, reference: str, casework_events: int, at: datetime) -> None:
+        case = self._tables.cases[reference]
+        case.events_acted_on = max(case.events_acted_on, casework_events)
+
+    def cases_behind(self, references: Sequence[str] | None = None) -> list[str]:
+        return sorted(reference for reference, case in self._tables.cases.items()
+                      if (references is None or reference in references)
+                      and sum(1 for row in case.rows if not _is_audit(row)) > case.events_acted_on)
+
+
+class InMemoryUnitOfWork:
+    """One unit of work's repositories: ``cases`` and ``orchestration`` (the outbox, quality and reminder
+    reads are SQL)."""
+
+    def __init__(self, cases: InMemoryCases, orchestration: InMemoryOrchestrationProgress) -> None:
         self.cases = cases
+        self.orchestration = orchestration
 
 
 class InMemoryCaseDatabase:
@@ -418,10 +399,16 @@ class InMemoryCaseDatabase:
         working = copy.deepcopy(self._tables)
         self._open = True
         try:
-            yield InMemoryUnitOfWork(InMemoryCases(working, self.calendar, self.closures))
+            yield InMemoryUnitOfWork(InMemoryCases(working, self.calendar, self.closures),
+                                     InMemoryOrchestrationProgress(working))
             self._tables = working
         finally:
             self._open = False
+
+    @contextmanager
+    def case_pass_lock(self, reference: str) -> Iterator[None]:
+        """One process, one unit of work at a time: there is nothing to wait for."""
+        yield
 
     def read_connection(self):
         raise NotImplementedError("the report queries (reports/) are SQL: test them on a real database "

@@ -11,7 +11,7 @@ from domain.events import RECORDABLE_EVENT_TYPES, Agency
 from domain.rules import Limb
 from domain.timeline import Stage
 from ehc.cli.common import (
-    ActorOption, AsOfOption, JsonOption, ReferenceArgument, actor_name, as_of_day, emit, refusals,
+    ActorOption, AsOfOption, JsonOption, ReferenceArgument, actor_name, as_of_day, command_app, emit, refusals,
 )
 from ehc.parse import InputError, describe_validation, parse_case_date, parse_optional_date, parse_reference
 
@@ -56,11 +56,10 @@ def request_add(
         except ValidationError as error:
             raise InputError(describe_validation(error, REQUEST_OPTIONS)) from error
         from domain.rag import rag_of
-        from ehc.bootstrap import bootstrap
         from ehc.case_views import case_summary_json
         from ehc.services import casework
 
-        app_ = bootstrap()
+        app_ = command_app()
         done = casework.add_request(app_, request, actor_name(app_.actor, actor))
         decision = done.timeline.deadlines["decision_to_assess"]
         row = case_summary_json(done.record, done.timeline, rag_of(done.timeline, app_.policy, app_.calendar))
@@ -96,11 +95,10 @@ def case_record(
         day = parse_case_date("--date", on)
         reference = parse_reference("REFERENCE", reference)
         from domain.rag import rag_of
-        from ehc.bootstrap import bootstrap
         from ehc.case_views import case_summary_json
         from ehc.services import casework
 
-        app_ = bootstrap()
+        app_ = command_app()
         options = {"outcome": outcome, "agency": agency, "contributor": contributor, "setting": setting,
                    "setting_kind": setting_kind, "limb": limb, "advice": advice, "evidence": evidence}
         new_event = casework.event_from_options(app_, reference, event_type, day, options)
@@ -114,11 +112,10 @@ def case_record(
 @case_app.command("resync")
 def case_resync(reference: str = ReferenceArgument, json_output: bool = JsonOption) -> None:
     """Bring the case's flow run level with the store: resume it, or start a new one if it was lost."""
-    from ehc.bootstrap import bootstrap
     from ehc.services import casework
 
     with refusals(json_output):
-        outcome = casework.resync(bootstrap(), parse_reference("REFERENCE", reference))
+        outcome = casework.resync(command_app(), parse_reference("REFERENCE", reference))
         emit(json_output, {"case_ref": reference, "orchestration": outcome}, outcome)
 
 
@@ -153,10 +150,9 @@ def case_void(
     """Void a mistaken event: a correction is appended and the event is taken as never having happened."""
     with refusals(json_output):
         reference = parse_reference("REFERENCE", reference)
-        from ehc.bootstrap import bootstrap
         from ehc.services import casework
 
-        app_ = bootstrap()
+        app_ = command_app()
         done = casework.void_event(app_, reference, sequence, reason, actor_name(app_.actor, actor))
         _emit_change(app_, json_output, done, f"voided event #{sequence}")
 
@@ -175,10 +171,9 @@ def case_reassign(
         reference = parse_reference("REFERENCE", reference)
         if caseworker is None and team is None and setting is None:
             raise InputError("give at least one of --caseworker, --team, --setting")
-        from ehc.bootstrap import bootstrap
         from ehc.services import casework
 
-        app_ = bootstrap()
+        app_ = command_app()
         done = casework.reassign_case(app_, reference, actor_name(app_.actor, actor), caseworker=caseworker,
                                       team=team, setting=setting)
         record = done.record

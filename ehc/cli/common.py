@@ -97,6 +97,17 @@ def as_of_day(text: str | None) -> date:
     return parse_date("--as-of", text) if text else today_in_london()
 
 
+def command_app():
+    """The App for a command that ends once its change is stored: its hand-over to orchestration runs in a
+    background process (BackgroundHandOver), so the command returns without importing Prefect."""
+    from ehc.bootstrap import bootstrap
+    from ehc.orchestration.orchestrator import BackgroundHandOver
+
+    app = bootstrap()
+    app.orchestrator = BackgroundHandOver(app.orchestrator, app.settings.state_dir)
+    return app
+
+
 def actor_name(default: str, actor: str | None) -> str:
     """Who is recording: it goes into every audit entry, so it is held to the same rules as a caseworker."""
     from domain.input_rules import control_character_problem

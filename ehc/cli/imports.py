@@ -7,28 +7,29 @@ from typing import Optional
 
 import typer
 
-from ehc.cli.common import ActorOption, JsonOption, actor_name, emit, refusals
+from ehc.cli.common import ActorOption, JsonOption, actor_name, command_app, emit, refusals
 
 import_app = typer.Typer(help="Bring existing records in.", no_args_is_help=True)
 
 
 @import_app.command("caseload")
 def import_caseload(file: Path = typer.Argument(..., help="CSV with a header row; see README."),
-                    start_runs: bool = typer.Option(True, "--start-runs/--no-start-runs",
-                                                    help="Start an ehc-request flow run for each open case."),
+                    hand_over_cases: bool = typer.Option(
+                        True, "--hand-over/--no-hand-over",
+                        help="Hand each open case to orchestration (the catch-up does it later otherwise)."),
                     actor: Optional[str] = ActorOption, json_output: bool = JsonOption) -> None:
     """Import existing cases from CSV: every row valid, or nothing is written."""
-    from ehc.bootstrap import bootstrap
     from ehc.imports.caseload import import_caseload_file
-    from ehc.services import casework
+    from ehc.services.hand_over import hand_over
 
     with refusals(json_output):
-        app_ = bootstrap()
+        app_ = command_app()
         caseload = import_caseload_file(app_, file, actor_name(app_.actor, actor))
-        started, problems = (casework.start_request_runs(app_, caseload.open_references) if start_runs
-                             else (0, []))
+        handed_over = caseload.open_references if hand_over_cases and caseload.open_references else []
+        orchestration = (hand_over(app_, handed_over) if handed_over
+                         else "no open case handed to orchestration")
         count = caseload.imported
         ignored = f"; ignored column(s): {', '.join(caseload.ignored_columns)}" if caseload.ignored_columns else ""
-        emit(json_output, {"imported": count, "ignored_columns": caseload.ignored_columns, "runs_started": started,
-                            "orchestration_problems": problems},
-              "\n".join([f"imported {count} case(s) from {file}{ignored}; {started} flow run(s) started", *problems]))
+        emit(json_output, {"imported": count, "ignored_columns": caseload.ignored_columns,
+                           "handed_over": len(handed_over), "orchestration": orchestration},
+              f"imported {count} case(s) from {file}{ignored}\n{orchestration}")

@@ -14,17 +14,19 @@ from ehc.parse import InputError
 SCHEDULED_FLOWS = ("deadline-watch", "dispatch-notifications", "weekly-timeliness-report", "catch-up")
 
 
-def serve(limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most this many flow runs at once.")
-          ) -> None:
-    """Serve every deployment: request runs and the scheduled watches. Starts a local Prefect server
-    (SQLite under the state directory) unless PREFECT_API_URL is set. Ctrl-C stops it all."""
+def serve(limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most this many flow runs at once."),
+          passes_only: bool = typer.Option(False, "--passes-only",
+                                           help="Run only the case passes (a task worker), for a machine whose "
+                                                "deployments a work pool's workers run.")) -> None:
+    """Serve every deployment (the scheduled watches and quality reviews) and the case passes. Starts a local
+    Prefect server (SQLite under the state directory) unless PREFECT_API_URL is set. Ctrl-C stops it all."""
     from ehc.bootstrap import bootstrap
     from ehc.orchestration.serve import serve as serve_deployments
 
     with refusals(False):
         app_ = bootstrap()
         app_.require_current_schema()
-        serve_deployments(app_.settings.state_dir, lambda line: typer.echo(line, err=True), limit)
+        serve_deployments(app_.settings.state_dir, lambda line: typer.echo(line, err=True), limit, passes_only)
 
 
 def deploy(pool: str = typer.Option("ehc", "--pool", help="A process work pool on the Prefect server."),

@@ -16,17 +16,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ehc.orchestration.orchestrator import NoOrchestration, OrchestrationUnavailable, api_url_file, orchestrator_for
+from ehc.orchestration.orchestrator import (
+    NoOrchestration, OrchestrationUnavailable, api_url_file, orchestrator_for, prefect_home,
+)
 
 DEFAULT_PORT = 4200
 
 
 class PrefectServerFailed(RuntimeError):
     pass
-
-
-def prefect_home(state_dir: Path) -> Path:
-    return state_dir / "prefect"
 
 
 def prefect_environment(state_dir: Path, api_url: str) -> dict[str, str]:

@@ -1,37 +1,34 @@
-"""Keeps each request's ``ehc-request`` flow run in step with the store.
+"""Hands each changed case to orchestration: one short pass per casework event, run by Prefect task workers.
 
-The store is the record and is written first; this only tells Prefect about
-it. If Prefect is unreachable the event is still stored, and ``ehc case
-resync`` or the daily ``catch-up`` sweep brings the run level later.
+The store is the record and is written first; this only tells Prefect about it. A hand-over is Prefect's
+own background task: ``case_pass.delay(reference)`` creates a task run that the server pushes to a task
+worker (``ehc serve``) over its websocket. If Prefect is unreachable the event is still stored, and
+``ehc case resync`` or the catch-up every 10 minutes hands the case over later.
+(docs/decisions/0001-orchestration-per-event.md)
 """
 
 from __future__ import annotations
 
-import time
-import uuid
-from dataclasses import dataclass, field
-from datetime import date, datetime
+import os
+import subprocess
+import sys
+from datetime import date
 from pathlib import Path
 from typing import Mapping, Protocol, Sequence
 
-from ehc.orchestration.runs import events_read, every_flow_run, flow_runs, seen_events
-
-REQUEST_DEPLOYMENT = "ehc-request/ehc-request"
 QUALITY_REVIEW_DEPLOYMENT = "quality-review/quality-review"
+# References per batch task when many cases are handed over at once (an import, the catch-up): the server's
+# task queue holds 1,000 runs by default, and one run per case would fill it.
+HAND_OVER_BATCH = 100
 
 
 class Orchestrator(Protocol):
-    def start(self, reference: str) -> str: ...
+    configured: bool  # False: no Prefect server, the store alone carries the case
 
-    def case_changed(self, reference: str, sequence: int, event_type: str, casework_events: int) -> str: ...
+    def hand_over(self, references: Sequence[str]) -> str:
+        """Ask for a pass over each of these cases; returns what was done, for the person who asked."""
 
-    def resync(self, reference: str, casework_events: int, case_open: bool) -> str: ...
-
-    def catch_up(self, open_cases: Mapping[str, int], closed_cases: Mapping[str, int]) -> "CatchUpSummary": ...
-
-    def events_acted_on(self, reference: str, recorded_at: Sequence[datetime]) -> int | None:
-        """Of the case's casework events, recorded at ``recorded_at`` (oldest first), how many orchestration
-        has acted on; None when there is no orchestration to ask."""
+    def start_quality_review(self, reference: str, document: str, on: date) -> str: ...
 
 
 class OrchestrationUnavailable(RuntimeError):
@@ -41,164 +38,111 @@ class OrchestrationUnavailable(RuntimeError):
 class NoOrchestration:
     """Used when no Prefect server is configured: the store alone carries the case."""
 
+    configured = False
     reason = "no Prefect server is configured (start one with `ehc serve`, or set PREFECT_API_URL)"
 
-    def start(self, reference: str) -> str:
+    def hand_over(self, references: Sequence[str]) -> str:
         raise OrchestrationUnavailable(self.reason)
 
-    def case_changed(self, reference: str, sequence: int, event_type: str, casework_events: int) -> str:
+    def start_quality_review(self, reference: str, document: str, on: date) -> str:
         raise OrchestrationUnavailable(self.reason)
 
-    def resync(self, reference: str, casework_events: int, case_open: bool) -> str:
-        raise OrchestrationUnavailable(self.reason)
 
-    def catch_up(self, open_cases: Mapping[str, int], closed_cases: Mapping[str, int]) -> CatchUpSummary:
-        raise OrchestrationUnavailable(self.reason)
+class TaskWorkerOrchestrator:
+    """Talks to a Prefect server; ``api_url`` None means Prefect's own settings (PREFECT_API_URL, and the
+    storage every machine shares for the passes' parameters). With a local server, ``storage`` is where its
+    task worker reads them (the state directory's, as ``ehc serve`` sets)."""
 
-    def events_acted_on(self, reference: str, recorded_at: Sequence[datetime]) -> int | None:
-        return None
+    configured = True
 
-
-@dataclass
-class CatchUpSummary:
-    started: list[str] = field(default_factory=list)
-    resumed: list[str] = field(default_factory=list)
-    in_step: int = 0
-
-    def as_dict(self) -> dict:
-        return {"started": len(self.started), "resumed": len(self.resumed), "in_step": self.in_step}
-
-
-
-class PrefectOrchestrator:
-    """Talks to a Prefect server; ``api_url`` None means Prefect's own settings (PREFECT_API_URL)."""
-
-    def __init__(self, api_url: str | None = None, settle_seconds: float = 10.0) -> None:
+    def __init__(self, api_url: str | None = None, storage: Path | None = None) -> None:
         self.api_url = api_url
-        self.settle_seconds = settle_seconds
+        self.storage = storage
 
-    def start(self, reference: str) -> str:
+    def hand_over(self, references: Sequence[str]) -> str:
+        from flows.case_pass import case_pass, case_passes
+
+        with self._settings():
+            if len(references) == 1:
+                run = case_pass.delay(references[0])
+                return f"handed to orchestration (task run {run.task_run_id})"
+            batches = [list(references[start:start + HAND_OVER_BATCH])
+                       for start in range(0, len(references), HAND_OVER_BATCH)]
+            for batch in batches:
+                case_passes.delay(batch)
+        return f"{len(references)} case(s) handed to orchestration in {len(batches)} batch(es)"
+
+    def start_quality_review(self, reference: str, document: str, on: date) -> str:
+        """Start the quality review of a draft or final plan; Prefect's idempotency key starts it once per
+        document and date, however often a pass is repeated."""
         from prefect.deployments import run_deployment
         from prefect.exceptions import ObjectNotFound
 
         with self._settings():
             try:
-                # One key per start: a client retry of a slow create returns the same run, not a second one.
-                run = run_deployment(REQUEST_DEPLOYMENT, parameters={"reference": reference},
-                                     flow_run_name=reference, timeout=0, as_subflow=False,
-                                     idempotency_key=f"ehc-request/{reference}/{uuid.uuid4()}")
+                run = run_deployment(QUALITY_REVIEW_DEPLOYMENT,
+                                     parameters={"reference": reference, "document": document},
+                                     flow_run_name=f"quality-review-{reference}-{document}", timeout=0,
+                                     as_subflow=False,
+                                     idempotency_key=f"quality-review/{reference}/{document}/{on.isoformat()}")
             except ObjectNotFound as error:
                 raise OrchestrationUnavailable(
-                    f"the Prefect server has no {REQUEST_DEPLOYMENT} deployment: is `ehc serve` running?") from error
-        return f"flow run {run.name} started ({run.id})"
-
-    def case_changed(self, reference: str, sequence: int, event_type: str, casework_events: int) -> str:
-        with self._settings():
-            run = self._active_run(reference)
-            if run is None:
-                return self.start(reference) + " to catch up"
-            run = self._settle(run)
-            return self._nudge(run, reference, sequence, event_type, casework_events)
-
-    def resync(self, reference: str, casework_events: int, case_open: bool) -> str:
-        with self._settings():
-            run = self._active_run(reference)
-            if run is not None:
-                return self._nudge(run, reference, casework_events, "resync", casework_events)
-            latest = flow_runs(names=[reference], limit=1)
-            if not case_open and latest and latest[0].state and latest[0].state.is_completed():
-                return f"{reference}: its flow run {latest[0].name} completed; nothing to do"
-            return self.start(reference) + " to catch up from the stored events"
-
-    def catch_up(self, open_cases: Mapping[str, int], closed_cases: Mapping[str, int]) -> CatchUpSummary:
-        """Start runs for open cases that have none; resume suspended runs that are behind the store."""
-        summary = CatchUpSummary()
-        with self._settings():
-            active = {run.name: run for run in every_flow_run(active=True)}
-            for reference, count in {**closed_cases, **open_cases}.items():
-                run = active.get(reference)
-                if run is None:
-                    if reference in open_cases:
-                        self.start(reference)
-                        summary.started.append(reference)
-                    continue
-                if self._behind(run, count):
-                    self._resume(run, reference, count, "catch-up")
-                    summary.resumed.append(reference)
-                else:
-                    summary.in_step += 1
-        return summary
-
-    def events_acted_on(self, reference: str, recorded_at: Sequence[datetime]) -> int | None:
-        """What the case's newest ``ehc-request`` run has read (``events_read``); 0 when it has none."""
-        with self._settings():
-            latest = flow_runs(names=[reference], limit=1)
-            return events_read(latest[0], recorded_at) if latest else 0
-
-    # -- Prefect calls -------------------------------------------------------------------------
+                    f"the Prefect server has no {QUALITY_REVIEW_DEPLOYMENT} deployment: is `ehc serve` running?"
+                ) from error
+        return str(run.id)
 
     def _settings(self):
-        from prefect.settings import PREFECT_API_URL, temporary_settings
+        from prefect.settings import PREFECT_API_URL, PREFECT_LOCAL_STORAGE_PATH, temporary_settings
 
-        return temporary_settings(updates={PREFECT_API_URL: self.api_url} if self.api_url else {})
-
-    def _active_run(self, reference: str):
-        runs = flow_runs(names=[reference], active=True, limit=1)
-        return runs[0] if runs else None
-
-    def _settle(self, run):
-        """A running pass may be about to suspend on what it read before our event: let it land first."""
-        from prefect.client.orchestration import get_client
-
-        deadline = time.monotonic() + self.settle_seconds
-        with get_client(sync_client=True) as client:
-            while run.state and run.state.is_running() and time.monotonic() < deadline:
-                time.sleep(0.25)
-                run = client.read_flow_run(run.id)
-        return run
-
-    @staticmethod
-    def _behind(run, casework_events: int) -> bool:
-        if not (run.state and run.state.is_paused()):
-            return False
-        seen = seen_events(run.state.state_details.pause_key)
-        return seen is None or seen < casework_events
-
-    def _nudge(self, run, reference: str, sequence: int, event_type: str, casework_events: int) -> str:
-        if self._behind(run, casework_events):
-            self._resume(run, reference, sequence, event_type)
-            return f"flow run {run.name} resumed"
-        if run.state and run.state.is_paused():
-            return f"flow run {run.name} has already read this and is waiting for casework"
-        state = run.state.name if run.state else "unknown"
-        return f"flow run {run.name} is {state.lower()} and will read the store afresh"
-
-    def _resume(self, run, reference: str, sequence: int, event_type: str) -> None:
-        from prefect.flow_runs import resume_flow_run
-
-        resume_flow_run(run.id, run_input={"reference": reference, "sequence": sequence, "event_type": event_type})
+        updates: dict = {PREFECT_API_URL: self.api_url} if self.api_url else {}
+        if self.storage:
+            updates[PREFECT_LOCAL_STORAGE_PATH] = str(self.storage)
+        return temporary_settings(updates=updates)
 
 
-def start_quality_review(reference: str, document: str, on: date) -> str:
-    """Start the quality review of a draft or final plan from inside a request's run; Prefect's idempotency
-    key starts it once per document and day, however often the run replays."""
-    from prefect.deployments import run_deployment
+class BackgroundHandOver:
+    """For a command that ends once the event is stored: the hand-over runs in a process of its own
+    (``python -m ehc.orchestration.hand_over``), so the command neither imports Prefect (over a second
+    here) nor waits for the server. A hand-over lost with that process is the catch-up's to redo."""
 
-    run = run_deployment(QUALITY_REVIEW_DEPLOYMENT, parameters={"reference": reference, "document": document},
-                         flow_run_name=f"quality-review-{reference}-{document}", timeout=0, as_subflow=False,
-                         idempotency_key=f"quality-review/{reference}/{document}/{on.isoformat()}")
-    return str(run.id)
+    def __init__(self, inner: Orchestrator, state_dir: Path) -> None:
+        self.inner, self.state_dir = inner, state_dir
+        self.configured = inner.configured
+
+    def hand_over(self, references: Sequence[str]) -> str:
+        if not self.configured:
+            return self.inner.hand_over(references)
+        log = hand_over_log(self.state_dir)
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("ab") as output:
+            subprocess.Popen([sys.executable, "-m", "ehc.orchestration.hand_over", *references],
+                             stdin=subprocess.DEVNULL, stdout=output, stderr=output, start_new_session=True,
+                             env=os.environ.copy())
+        return "handed to orchestration in the background (`ehc case show` says when it is level)"
+
+    def start_quality_review(self, reference: str, document: str, on: date) -> str:
+        return self.inner.start_quality_review(reference, document, on)
+
+
+def hand_over_log(state_dir: Path) -> Path:
+    """Where background hand-overs write what went wrong (case references only)."""
+    return state_dir / "logs" / "hand-over.log"
+
+
+def prefect_home(state_dir: Path) -> Path:
+    """The local Prefect server's home: its database, its address, and the results it keeps."""
+    return state_dir / "prefect"
 
 
 def api_url_file(state_dir: Path) -> Path:
     """Where ``ehc serve`` (or the demo) leaves the address of the local Prefect server it started."""
-    return state_dir / "prefect" / "api-url"
+    return prefect_home(state_dir) / "api-url"
 
 
 def orchestrator_for(state_dir: Path, environ: Mapping[str, str]) -> Orchestrator:
     if environ.get("PREFECT_API_URL"):
-        return PrefectOrchestrator()
+        return TaskWorkerOrchestrator()
     local = api_url_file(state_dir)
     if local.exists():
-        return PrefectOrchestrator(local.read_text().strip())
+        return TaskWorkerOrchestrator(local.read_text().strip(), prefect_home(state_dir) / "storage")
     return NoOrchestration()

@@ -1,21 +1,32 @@
-"""`ehc serve`: every deployment served from this process, against PREFECT_API_URL or a local server."""
+"""`ehc serve`: the scheduled deployments and the case passes, served from this process, against
+PREFECT_API_URL or a local server it starts.
+
+One event loop runs Prefect's runner (the scheduled flows and the quality reviews, each flow run a
+process of its own) beside a Prefect task worker, which runs each case's pass in this process as the
+server pushes it (flows/case_pass.py). Before either starts, one catch-up hands over every case the store
+shows behind, so passes lost while nothing was serving are redone.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Callable
 
 from ehc.orchestration.local_server import prefect_api, prefect_environment
 
-POLL_SECONDS = 2.0  # how soon a resumed request run is picked up again
+POLL_SECONDS = 2.0  # how soon a quality review started by a pass is picked up
+STOP_SECONDS = 10.0  # how long a stop waits for passes in flight (a pass cut short is caught up later)
+PASSES_AT_ONCE = 10  # case passes run side by side (threads); each case's lock keeps a case to one
 
 
-def serve(state_dir: Path, say: Callable[[str], None], limit: int | None = None) -> None:
+def serve(state_dir: Path, say: Callable[[str], None], limit: int | None = None, passes_only: bool = False) -> None:
     """Blocks until Ctrl-C or SIGTERM, at any point from start-up on; stops a local server it started."""
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -23,21 +34,61 @@ def serve(state_dir: Path, say: Callable[[str], None], limit: int | None = None)
             # The runner starts each flow run as a subprocess of this one: it inherits these.
             for name, value in prefect_environment(state_dir, api_url).items():
                 os.environ.setdefault(name, value)
-            from prefect import serve as prefect_serve
             from prefect.settings import PREFECT_API_URL, temporary_settings
 
             from deployments import DEPLOYMENTS, runner_deployments
 
             say(f"Prefect UI: {api_url.removesuffix('/api')}")
-            say("Serving: " + ", ".join(deployment.name for deployment in DEPLOYMENTS) + " (Ctrl-C stops)")
             with temporary_settings(updates={PREFECT_API_URL: api_url}):
-                prefect_serve(*runner_deployments(), limit=limit, pause_on_shutdown=False,
-                              query_seconds=POLL_SECONDS, print_starting_message=False)
+                say(f"Catch-up: {_catch_up()['behind']} case(s) behind the store handed over")
+                served = [] if passes_only else [deployment.name for deployment in DEPLOYMENTS]
+                say("Serving: " + ", ".join([*served, "the case passes"]) + " (Ctrl-C stops)")
+                _run_until_interrupted(_serve_all([] if passes_only else runner_deployments(), limit))
     except KeyboardInterrupt:
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
     say("Stopped serving")
+
+
+def _catch_up() -> dict:
+    from flows.catch_up import catch_up
+
+    return catch_up()
+
+
+def _run_until_interrupted(serving) -> None:
+    """Run ``serving`` on an event loop in a thread of its own until Ctrl-C or SIGTERM reaches this (main)
+    thread, then cancel it. Off the main thread, Prefect's runner and task worker leave the process's
+    signal handlers alone (they take SIGTERM for themselves on the main thread, and then ignore SIGINT)."""
+    loop = asyncio.new_event_loop()
+    work = loop.create_task(serving)
+    thread = threading.Thread(target=loop.run_until_complete, args=(work,), name="ehc-serve", daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(0.5)
+    finally:
+        if thread.is_alive():
+            loop.call_soon_threadsafe(work.cancel)
+            thread.join(STOP_SECONDS)
+    if work.done() and not work.cancelled() and work.exception() is not None:
+        raise work.exception()
+
+
+async def _serve_all(deployments: list, limit: int | None) -> None:
+    """The task worker, and the runner for ``deployments`` (none with --passes-only: a work pool's workers
+    run them, `ehc deploy`). Built outside the loop: ``to_deployment`` is a coroutine inside one."""
+    from prefect import aserve
+    from prefect.task_worker import aserve as serve_tasks
+
+    from flows.case_pass import case_pass, case_passes
+
+    serving = [serve_tasks(case_pass, case_passes, limit=PASSES_AT_ONCE)]
+    if deployments:
+        serving.append(aserve(*deployments, limit=limit, pause_on_shutdown=False, query_seconds=POLL_SECONDS,
+                              print_starting_message=False))
+    await asyncio.gather(*serving)
 
 
 def _interrupt(_signum, _frame) -> None:

@@ -1,8 +1,8 @@
-"""Casework as the CLI, the demo and the flows all do it: store first, then tell the flow run.
+"""Casework as the CLI, the web app and the demo all do it: store first, then hand the case to orchestration.
 
 The store is the record, so a change is committed before Prefect hears of
 it; if Prefect cannot be told, the change stands and the reply says so
-(``ehc case resync`` or the daily catch-up sweep brings the run level).
+(``ehc case resync`` or the catch-up every 10 minutes brings the case level).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from domain.progress import Progress, progress_of
 from domain.timeline import Stage, Timeline
 from ehc.bootstrap import App
 from ehc.parse import FieldProblems, field_problems, parse_contributor_code
-from ehc.orchestration.orchestrator import OrchestrationUnavailable
+from ehc.services.hand_over import hand_over
 from store.cases import CaseRecord
 
 if TYPE_CHECKING:
@@ -46,12 +46,12 @@ def not_after_today(app: App, field: str, on: date) -> None:
         raise FieldProblems.one(field, f"{on} is after today, {today}")
 
 
-def add_request(app: App, request: NewRequest, actor: str, start_run: bool = True) -> Recorded:
+def add_request(app: App, request: NewRequest, actor: str, hand_over_now: bool = True) -> Recorded:
     with app.unit_of_work() as work:
         record = work.cases.add_request(request, actor, app.clock.now())
         not_after_today(app, "received", request.received)  # after a duplicate's refusal; rolled back
         timeline = work.cases.timeline(record.events, max(request.received, app.clock.today()))
-    note = _tell(lambda: app.orchestrator.start(record.reference)) if start_run else "no flow run: not asked to start one"
+    note = hand_over(app, [record.reference]) if hand_over_now else "not handed to orchestration: not asked to"
     return Recorded(record, timeline, note)
 
 
@@ -149,36 +149,18 @@ def reassign_case(app: App, reference: str, actor: str, *, caseworker: str | Non
 
 def _record(app: App, reference: str, make_event: Callable[..., CaseEvent], actor: str,
             alongside: Callable[[UnitOfWork], None] | None = None) -> Recorded:
-    """Append the event ``make_event(work)`` gives, then tell the case's flow run."""
+    """Append the event ``make_event(work)`` gives, then hand the case to orchestration."""
     with app.unit_of_work() as work:
         event = make_event(work)
         record = work.cases.record(reference, event, actor, app.clock.now())
         if alongside is not None:
             alongside(work)
         timeline = work.cases.timeline(record.events, max(event.on, app.clock.today()))
-    progress = progress_of(reference, record.events)
-    sequence = len(record.events)
-    note = _tell(lambda: app.orchestrator.case_changed(reference, sequence, event.type, progress.casework_events))
-    return Recorded(record, timeline, note)
-
-
-def start_request_runs(app: App, references: Sequence[str]) -> tuple[int, list[str]]:
-    """Start an ``ehc-request`` run for each (stored, open) case; returns (started, why any was not)."""
-    started, problems = 0, []
-    for reference in references:
-        try:
-            app.orchestrator.start(reference)
-            started += 1
-        except OrchestrationUnavailable as error:
-            problems.append(f"no flow runs started: {error}")
-            break
-        except Exception as error:  # the cases are stored; the catch-up sweep starts what is missing
-            problems.append(f"{reference}: flow run not started ({type(error).__name__}: {error})")
-    return started, problems
+    return Recorded(record, timeline, hand_over(app, [reference]))
 
 
 def read_progress(app: App, reference: str) -> Progress:
-    """Where the case stands, read afresh from the store (what each pass of its flow run walks)."""
+    """Where the case stands, read afresh from the store."""
     with app.unit_of_work() as work:
         return progress_of(reference, work.cases.get(reference).events)
 
@@ -192,15 +174,10 @@ def show_case(app: App, reference: str, as_of: date) -> tuple[CaseRecord, Timeli
 
 @dataclass(frozen=True)
 class OrchestrationLevel:
-    """How far orchestration has got with a case: level when it has acted on every casework event stored.
-
-    ``events_acted_on`` is None when orchestration is configured but could not be asked (``unreachable`` says
-    why).
-    """
+    """How far orchestration has got with a case: level when it has acted on every casework event stored."""
 
     events_stored: int
-    events_acted_on: int | None
-    unreachable: str | None = None
+    events_acted_on: int
 
     @property
     def level(self) -> bool:
@@ -211,22 +188,19 @@ class OrchestrationLevel:
 
     def describe(self) -> str:
         stored = f"{self.events_stored} event{'' if self.events_stored == 1 else 's'}"
-        if self.unreachable:
-            return f"not reachable ({self.unreachable}); {stored} stored"
         if self.level:
             return f"level, acted on all {stored}"
         return f"acted on {self.events_acted_on} of {stored}"
 
 
 def orchestration_level(app: App, record: CaseRecord) -> OrchestrationLevel | None:
-    """How many of the case's casework events (audit notes left out, as the orchestrator counts them)
-    orchestration has acted on; None when no orchestration is configured."""
-    recorded_at = casework_recorded_at(record)
-    try:
-        acted_on = app.orchestrator.events_acted_on(record.reference, recorded_at)
-    except Exception as error:  # Prefect down or refusing: the case is shown all the same
-        return OrchestrationLevel(len(recorded_at), None, f"{type(error).__name__}: {error}")
-    return None if acted_on is None else OrchestrationLevel(len(recorded_at), acted_on)
+    """How many of the case's casework events (audit notes left out, as a pass counts them) orchestration
+    has acted on; None when no orchestration is configured."""
+    if not app.orchestrator.configured:
+        return None
+    with app.unit_of_work() as work:
+        acted_on = work.orchestration.events_acted_on(record.reference)
+    return OrchestrationLevel(len(casework_recorded_at(record)), acted_on)
 
 
 def casework_recorded_at(record: CaseRecord) -> list[datetime]:
@@ -243,24 +217,7 @@ def find_cases(app: App, as_of: date, *, due_within: int | None = None, overdue:
 
 
 def resync(app: App, reference: str) -> str:
+    """Hand the case to orchestration again, whatever it has acted on (a pass with nothing new does nothing)."""
     with app.unit_of_work() as work:
-        progress = progress_of(reference, work.cases.get(reference).events)
-    return app.orchestrator.resync(reference, progress.casework_events, not progress.closed)
-
-
-def catch_up_all(app: App) -> dict:
-    with app.unit_of_work() as work:
-        counts = work.cases.casework_event_counts()
-    open_cases = {reference: count for reference, (count, is_open) in counts.items() if is_open}
-    closed_cases = {reference: count for reference, (count, is_open) in counts.items() if not is_open}
-    return app.orchestrator.catch_up(open_cases, closed_cases).as_dict()
-
-
-def _tell(call: Callable[[], str]) -> str:
-    try:
-        return call()
-    except OrchestrationUnavailable as error:
-        return f"no flow run: {error}"
-    except Exception as error:  # Prefect down or refusing: the store already holds the change
-        return (f"flow run not told ({type(error).__name__}: {error}); the change is stored, and "
-                f"`ehc case resync` or the daily catch-up will bring the run level")
+        work.cases.get(reference)  # CaseNotFound before anything is handed over
+    return hand_over(app, [reference])

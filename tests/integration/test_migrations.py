@@ -14,14 +14,14 @@ from sqlalchemy.exc import DBAPIError
 from alembic.config import Config
 
 from store.db import (
-    MIGRATIONS, SchemaOutOfDate, current_revision, head_revision, make_engine, require_current_schema, upgrade,
+    HEAD_REVISION, MIGRATIONS, SchemaOutOfDate, current_revision, head_revision, make_engine, require_current_schema, upgrade,
 )
 from store.models import Base
 
 TABLES = {"cases", "case_events", "contributors", "advice_requests", "outbox", "qa_plan_documents",
           "qa_automatic_reviews", "qa_reviewer_scores", "qa_moderations", "qa_grade_history", "users", "web_sessions",
           "audit_log", "portal_links", "advice_documents", "alembic_version"}
-HEAD = "0008_caseload_indexes"  # the portal (0007_portal), then the web caseload's indexes
+HEAD = "0009_orchestration_progress"  # the web caseload's indexes (0008), then orchestration's progress
 
 
 @pytest.fixture
@@ -55,8 +55,8 @@ def triggers(engine) -> list[str]:
         return list(connection.execute(text(query)).scalars())
 
 
-def test_the_head_revision_is_the_caseload_indexes():
-    assert head_revision() == HEAD
+def test_the_head_revision_is_orchestrations_progress_and_the_one_every_command_checks_against():
+    assert head_revision() == HEAD == HEAD_REVISION
 
 
 def test_an_empty_database_has_no_schema_revision(empty_engine):

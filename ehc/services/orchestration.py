@@ -1,0 +1,84 @@
+"""Orchestration's work on a case, one short pass per casework event, with the waiting held in the store.
+
+A pass (``advance_case``) is what Prefect runs for each hand-over (``flows/case_pass.py``). Under the case's
+pass lock it reads the stored events, does what they make due, and records in the case store how many
+events it has acted on. Everything it does is keyed, so a pass repeated after a kill or a lost hand-over
+repeats nothing: the contributor's advice request and reminders go to the outbox under their message keys,
+and a plan's quality review is started under a Prefect idempotency key per document and date.
+
+A case whose stored events outnumber those acted on is behind: ``catch_up`` hands every such case over
+again (``ehc serve`` at start-up, and the ``catch-up`` deployment every 10 minutes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from domain.events import AUDIT_MODELS
+from domain.progress import progress_of
+from ehc.bootstrap import App
+from ehc.services import messages
+
+# The plan documents whose arrival starts a quality review: (document, the event that brings it).
+REVIEWED_DOCUMENTS = (("draft", "draft_served"), ("final", "final_issued"))
+
+
+@dataclass(frozen=True)
+class PassOutcome:
+    """What one pass did; case references, counts and dates only (it becomes a Prefect task result and log)."""
+
+    reference: str
+    acted_before: int
+    events_acted_on: int
+    messages_queued: int = 0
+    reviews_started: tuple[str, ...] = ()
+    standing: str = ""
+
+    def as_dict(self) -> dict:
+        return {"reference": self.reference, "acted_before": self.acted_before,
+                "events_acted_on": self.events_acted_on, "messages_queued": self.messages_queued,
+                "reviews_started": list(self.reviews_started), "standing": self.standing}
+
+    def describe(self) -> str:
+        if self.events_acted_on == self.acted_before:
+            return f"{self.reference}: nothing new since event {self.acted_before}; {self.standing}"
+        done = [f"{self.messages_queued} message(s) queued"]
+        done += [f"{document} plan's quality review started" for document in self.reviews_started]
+        return (f"{self.reference}: acted on events {self.acted_before + 1} to {self.events_acted_on} "
+                f"({', '.join(done)}); {self.standing}")
+
+
+def advance_case(app: App, reference: str) -> PassOutcome:
+    """One pass over the case; waits while another pass holds the case."""
+    with app.case_pass_lock(reference):
+        with app.unit_of_work() as work:
+            acted_before = work.orchestration.events_acted_on(reference)
+            events = work.cases.get(reference).events
+        progress = progress_of(reference, events)
+        waiting = progress.waiting_on()
+        standing = progress.outcome() or (f"waiting for {waiting.milestone.value}" if waiting else "open")
+        if progress.casework_events <= acted_before:
+            return PassOutcome(reference, acted_before, acted_before, standing=standing)
+        new_types = {event.type for event in
+                     [event for event in events if not isinstance(event, AUDIT_MODELS)][acted_before:]}
+        queued = 0
+        if progress.decided_to_assess and progress.advice:
+            # The contributor hears the day advice is asked for; reminders due today go with it.
+            queued = messages.queue_case_messages(app, reference, app.clock.today())
+        reviews = []
+        for document, event_type in REVIEWED_DOCUMENTS:
+            issued_on = progress.draft_served if document == "draft" else progress.final_issued
+            if issued_on and event_type in new_types:
+                app.orchestrator.start_quality_review(reference, document, issued_on)
+                reviews.append(document)
+        with app.unit_of_work() as work:
+            work.orchestration.acted_on(reference, progress.casework_events, app.clock.now())
+        return PassOutcome(reference, acted_before, progress.casework_events, queued, tuple(reviews), standing)
+
+
+def catch_up(app: App) -> dict:
+    """Hand every case that is behind to orchestration again; returns how many were behind."""
+    with app.unit_of_work() as work:
+        behind = work.orchestration.cases_behind()
+    if behind:
+        app.orchestrator.hand_over(behind)
+    return {"behind": len(behind)}
