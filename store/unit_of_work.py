@@ -8,41 +8,89 @@ command or a task is one unit of work, so it commits everything or nothing.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from functools import cached_property
+from typing import TYPE_CHECKING, Iterator
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from domain.calendar import WorkingCalendar
 from domain.closures import ClosureCalendar
-from store.audit import AuditLog
-from store.caseload import Caseload
 from store.cases import CaseStore
 from store.db import require_current_schema, session_factory
-from store.orchestration import OrchestrationProgress
-from store.outbox import OutboxStore
 from store.pass_lock import case_pass_lock
-from store.portal import PortalStore
-from store.quality import QualityStore
-from store.reminder_cases import ReminderCases
-from store.users import UserStore
+
+if TYPE_CHECKING:
+    from store.audit import AuditLog
+    from store.caseload import Caseload
+    from store.orchestration import OrchestrationProgress
+    from store.outbox import OutboxStore
+    from store.portal import PortalStore
+    from store.quality import QualityStore
+    from store.reminder_cases import ReminderCases
+    from store.users import UserStore
 
 
 class UnitOfWork:
     """One transaction's repositories: cases (and contributors), the outbox, plan quality, the cases
     messages are planned for, the web app's caseload pages, users (with their sessions) and audit log, and the
-    portal's links and advice documents, and orchestration's progress with each case."""
+    portal's links and advice documents, and orchestration's progress with each case.
+
+    Each repository but ``cases`` is made (and its module imported) on first use: a command such as
+    ``ehc case record`` then loads only what it touches, which keeps it within its one second.
+    """
 
     def __init__(self, session: Session, calendar: WorkingCalendar, closures: ClosureCalendar) -> None:
+        self._session = session
         self.cases = CaseStore(session, calendar, closures)
-        self.outbox = OutboxStore(session)
-        self.quality = QualityStore(session)
-        self.reminder_cases = ReminderCases(session)
-        self.caseload = Caseload(session)
-        self.users = UserStore(session)
-        self.audit = AuditLog(session)
-        self.portal = PortalStore(session)
-        self.orchestration = OrchestrationProgress(session)
+
+    @cached_property
+    def outbox(self) -> OutboxStore:
+        from store.outbox import OutboxStore
+
+        return OutboxStore(self._session)
+
+    @cached_property
+    def quality(self) -> QualityStore:
+        from store.quality import QualityStore
+
+        return QualityStore(self._session)
+
+    @cached_property
+    def reminder_cases(self) -> ReminderCases:
+        from store.reminder_cases import ReminderCases
+
+        return ReminderCases(self._session)
+
+    @cached_property
+    def caseload(self) -> Caseload:
+        from store.caseload import Caseload
+
+        return Caseload(self._session)
+
+    @cached_property
+    def users(self) -> UserStore:
+        from store.users import UserStore
+
+        return UserStore(self._session)
+
+    @cached_property
+    def audit(self) -> AuditLog:
+        from store.audit import AuditLog
+
+        return AuditLog(self._session)
+
+    @cached_property
+    def portal(self) -> PortalStore:
+        from store.portal import PortalStore
+
+        return PortalStore(self._session)
+
+    @cached_property
+    def orchestration(self) -> OrchestrationProgress:
+        from store.orchestration import OrchestrationProgress
+
+        return OrchestrationProgress(self._session)
 
 
 class CaseDatabase:
