@@ -124,7 +124,7 @@ class Progress(BaseModel):
         return next((step for step in steps if step.state is MilestoneState.WAITING), None)
 
     def outcome(self) -> str:
-        """How the request ended, for the flow run's result ("" while open)."""
+        """How the request ended, for a pass's log and result ("" while open)."""
         ended_on = {
             Stage.ISSUED: self.final_issued, Stage.NO_PLAN: self.no_plan_notice,
             Stage.NOT_ASSESSED: self.decided_on, Stage.WITHDRAWN: self.withdrawn,

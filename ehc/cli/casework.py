@@ -111,7 +111,8 @@ def case_record(
 
 @case_app.command("resync")
 def case_resync(reference: str = ReferenceArgument, json_output: bool = JsonOption) -> None:
-    """Bring the case's flow run level with the store: resume it, or start a new one if it was lost."""
+    """Hand the case to orchestration again: a pass acts on any event it has not (one with nothing new does
+    nothing)."""
     from ehc.services import casework
 
     with refusals(json_output):

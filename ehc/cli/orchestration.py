@@ -14,7 +14,7 @@ from ehc.parse import InputError
 SCHEDULED_FLOWS = ("deadline-watch", "dispatch-notifications", "weekly-timeliness-report", "catch-up")
 
 
-def serve(limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most this many flow runs at once."),
+def serve(limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most this many flow runs (scheduled flows, quality reviews) at once."),
           passes_only: bool = typer.Option(False, "--passes-only",
                                            help="Run only the case passes (a task worker), for a machine whose "
                                                 "deployments a work pool's workers run.")) -> None:

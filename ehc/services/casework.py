@@ -93,7 +93,7 @@ def _contributors_agency(contributor: str, given: str | None, directory: str) ->
 
 def record_event(app: App, reference: str, event: CaseEvent, actor: str,
                  alongside: Callable[[UnitOfWork], None] | None = None) -> Recorded:
-    """Store the event, then tell the case's flow run. ``alongside(work)`` stores what goes with the event in
+    """Store the event, then hand the case to orchestration. ``alongside(work)`` stores what goes with the event in
     the same transaction (the portal's advice document, and its link marked used): both or neither."""
     not_after_today(app, "on", event.on)
     done = _record(app, reference, lambda work: event, actor, alongside)

@@ -91,7 +91,7 @@ def _branding(app: App) -> Branding:
 def deadline_watch(app: App, as_of: date, references: Sequence[str] | None = None) -> WatchSummary:
     """Plan the day's reminders, escalations and alerts for every open case (or those named), idempotently.
 
-    A request's flow run calls this for its own case the moment advice is asked
+    A case's orchestration pass calls this for its own case the moment advice is asked
     for, so the contributor hears the same day; the morning watch finds the
     same keys already queued.
     """

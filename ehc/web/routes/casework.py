@@ -2,7 +2,7 @@
 
 Each handler is thin over the service the CLI calls (ehc/services/casework.py: ``add_request``,
 ``event_from_options`` and ``record_event``, ``void_event``, ``reassign_case``), so the web refuses what the
-CLI refuses, stores what it stores, tells the case's flow run as it does, and records the signed-in person's
+CLI refuses, stores what it stores, hands the case to orchestration as it does, and records the signed-in person's
 username as the actor. Access is checked on every request, GET and POST alike: a case the person may not see
 is answered as one that does not exist (404, an ``access_refused`` audit entry) before anything is read or
 stored. A refused form comes back (400) with the error summary and what was typed; an accepted one redirects
