@@ -1,44 +1,46 @@
-"""Which Prefect server a command tells about casework, and how far a suspended run had read."""
+"""Which Prefect server a command hands its cases to, and what it does when there is none."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 
 from ehc.orchestration.orchestrator import (
-    NoOrchestration, OrchestrationUnavailable, PrefectOrchestrator, api_url_file, orchestrator_for,
+    BackgroundHandOver, NoOrchestration, OrchestrationUnavailable, TaskWorkerOrchestrator, api_url_file,
+    orchestrator_for, prefect_home,
 )
-from ehc.orchestration.runs import pause_key, seen_events
-
-
-@pytest.mark.parametrize("key, seen", [
-    ("after-event-7", 7),
-    ("after-event-7-repeat-2", 7),
-    ("1", None),  # Prefect's own counter: not one of ours, so treated as behind
-    (None, None),
-])
-def test_a_pause_key_says_how_many_casework_events_the_run_had_read(key, seen):
-    assert seen_events(key) == seen
-
-
-@pytest.mark.parametrize("events, repeat", [(0, 0), (7, 0), (7, 2)])
-def test_the_key_a_run_suspends_under_reads_back_as_the_events_it_had_read(events, repeat):
-    assert seen_events(pause_key(events, repeat)) == events
 
 
 def test_prefect_api_url_in_the_environment_wins(tmp_path):
     chosen = orchestrator_for(tmp_path, {"PREFECT_API_URL": "http://prefect.internal:4200/api"})
-    assert isinstance(chosen, PrefectOrchestrator) and chosen.api_url is None  # Prefect reads its own setting
+    # Prefect reads its own settings: the address, and the storage every machine shares for the passes
+    assert isinstance(chosen, TaskWorkerOrchestrator) and (chosen.api_url, chosen.storage) == (None, None)
 
 
 def test_a_local_server_started_by_ehc_serve_is_found_through_the_state_directory(tmp_path):
     api_url_file(tmp_path).parent.mkdir(parents=True)
     api_url_file(tmp_path).write_text("http://127.0.0.1:4311/api\n")
     chosen = orchestrator_for(tmp_path, {})
-    assert isinstance(chosen, PrefectOrchestrator) and chosen.api_url == "http://127.0.0.1:4311/api"
+    assert isinstance(chosen, TaskWorkerOrchestrator)
+    assert chosen.api_url == "http://127.0.0.1:4311/api"
+    assert chosen.storage == prefect_home(tmp_path) / "storage"  # where that server's task worker reads
 
 
-def test_with_no_server_anywhere_the_orchestrator_refuses_and_says_to_start_ehc_serve(tmp_path):
+@pytest.mark.parametrize("call", [
+    lambda orchestrator: orchestrator.hand_over(["EHC-1"]),
+    lambda orchestrator: orchestrator.start_quality_review("EHC-1", "draft", date(2026, 6, 1)),
+])
+def test_with_no_server_anywhere_the_orchestrator_refuses_and_says_to_start_ehc_serve(tmp_path, call):
     chosen = orchestrator_for(tmp_path, {})
-    assert isinstance(chosen, NoOrchestration)
+    assert isinstance(chosen, NoOrchestration) and not chosen.configured
     with pytest.raises(OrchestrationUnavailable, match="ehc serve"):
-        chosen.start("EHC-1")
+        call(chosen)
+
+
+def test_a_command_with_no_server_refuses_at_once_and_starts_no_background_process(tmp_path):
+    background = BackgroundHandOver(NoOrchestration(), tmp_path)
+    assert not background.configured
+    with pytest.raises(OrchestrationUnavailable, match="ehc serve"):
+        background.hand_over(["EHC-1"])
+    assert not (tmp_path / "logs").exists()
