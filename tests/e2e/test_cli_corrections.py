@@ -151,7 +151,7 @@ def test_an_import_with_dates_after_today_names_every_such_cell_by_line(ehc, tmp
                     "EHC-1,2026-03-02,assess,2026-04-10,,,,\n"
                     "EHC-2,2026-03-02,assess,2026-12-05,2027-01-04,,,2026-12-20\n"
                     "EHC-3,2026-12-01,,,,,,\n")
-    refused = ehc("import", "caseload", str(path), "--no-start-runs", "--json", expect=2).json["error"]
+    refused = ehc("import", "caseload", str(path), "--no-hand-over", "--json", expect=2).json["error"]
     assert ("line 3: decision_date: 2026-12-05 is after today, 2026-11-30; draft_served: 2026-12-20 is after "
             "today, 2026-11-30; final_issued: 2027-01-04 is after today, 2026-11-30") in refused
     assert "line 4: received: 2026-12-01 is after today, 2026-11-30" in refused
@@ -224,7 +224,7 @@ def test_a_legacy_caseload_with_a_final_plan_and_no_draft_column_imports_and_say
     path = tmp_path / "legacy.csv"
     path.write_text("case_ref,received,decision,decision_date,final_issued,no_plan_notice,exception\n"
                     "EHC-L1,2026-03-02,assess,2026-04-10,2026-07-17,,\n")
-    ehc("import", "caseload", str(path), "--no-start-runs")
+    ehc("import", "caseload", str(path), "--no-hand-over")
 
     case = show(ehc, "EHC-L1", "2026-11-30")
     assert case["timeline"]["stage"] == "issued"

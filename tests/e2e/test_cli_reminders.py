@@ -99,7 +99,7 @@ def test_the_first_watch_after_an_import_escalates_each_late_request_once_to_its
     caseload.write_text("case_ref,received,decision,decision_date,final_issued,no_plan_notice,exception\n"
                         "IMP-1,2026-01-05,assess,2026-02-02,,,\n"
                         "IMP-2,2026-01-05,assess,2026-02-02,,,\n", encoding="utf-8")
-    ehc("import", "caseload", str(caseload), "--no-start-runs")
+    ehc("import", "caseload", str(caseload), "--no-hand-over")
     for reference, *asked in (("IMP-1", "--contributor", "DCO-N"), ("IMP-1", "--agency", "other"),
                               ("IMP-2", "--contributor", "SW-1")):
         ehc("case", "record", reference, "advice-requested", "--date", "2026-02-20", *asked)

@@ -262,7 +262,7 @@ def open_case_files(ehc, tmp_path):
     """The weekly report's open cases of OPEN_CASELOAD: the CSV's rows by reference, and the workbook."""
     path = tmp_path / "caseload.csv"
     path.write_text("\n".join([OPEN_HEADER, *OPEN_CASELOAD]) + "\n", encoding="utf-8")
-    ehc("import", "caseload", str(path), "--no-start-runs")
+    ehc("import", "caseload", str(path), "--no-hand-over")
     files = ehc("report", "weekly", "--as-of", "2026-06-01", "--out", str(tmp_path / "out"), "--json").json
     with Path(files["csv"]).open(encoding="utf-8", newline="") as handle:
         rows = {row["case_ref"]: row for row in csv.DictReader(handle)}

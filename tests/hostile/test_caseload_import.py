@@ -88,7 +88,7 @@ def baseline(ehc, snapshot, tmp_path) -> dict:
     """A store already holding one case (IMP-OLD), as it stands before any hostile import."""
     path = tmp_path / "old.csv"
     path.write_bytes(csv_bytes([dict(case_ref="IMP-OLD", received="2026-01-05")]))
-    ehc("import", "caseload", str(path), "--no-start-runs")
+    ehc("import", "caseload", str(path), "--no-hand-over")
     return snapshot()
 
 
@@ -102,7 +102,7 @@ def test_one_hostile_row_among_good_ones_refuses_the_whole_file_naming_its_line(
     path = tmp_path / "caseload.csv"
     path.write_bytes(csv_bytes(rows))
 
-    message = refused("import", "caseload", str(path), "--no-start-runs", before=baseline)
+    message = refused("import", "caseload", str(path), "--no-hand-over", before=baseline)
 
     line = position + 2  # the header is line 1
     assert message.startswith("caseload rejected, nothing imported"), message
@@ -124,7 +124,7 @@ def test_a_file_saved_in_a_windows_code_page_is_refused_naming_the_line(
     path = tmp_path / "caseload.csv"
     path.write_bytes(raw)
 
-    message = refused("import", "caseload", str(path), "--no-start-runs", before=baseline)
+    message = refused("import", "caseload", str(path), "--no-hand-over", before=baseline)
 
     assert f"line {position + 2}: not UTF-8 text" in message
     assert "save the spreadsheet as 'CSV UTF-8'" in message
@@ -137,7 +137,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(refused, baseli
         handle.truncate(MAX_FILE_BYTES + 1)
     started = time.monotonic()
 
-    message = refused("import", "caseload", str(path), "--no-start-runs", before=baseline)
+    message = refused("import", "caseload", str(path), "--no-hand-over", before=baseline)
 
     assert time.monotonic() - started < 5
     assert f"{MAX_FILE_BYTES + 1} bytes is larger than the {MAX_FILE_BYTES} byte limit; split it" in message
@@ -148,7 +148,7 @@ def test_a_big_file_of_bad_rows_gets_a_readable_list_of_its_first_problems(refus
     path = tmp_path / "bad.csv"
     path.write_bytes(csv_bytes(bad))
 
-    message = refused("import", "caseload", str(path), "--no-start-runs", before=baseline)
+    message = refused("import", "caseload", str(path), "--no-hand-over", before=baseline)
 
     lines = message.splitlines()
     assert lines[0] == "caseload rejected, nothing imported (20000 problem(s)):"
@@ -162,7 +162,7 @@ def test_a_cell_past_the_csv_field_limit_is_refused_not_a_traceback(refused, bas
     path = tmp_path / "wide.csv"
     path.write_bytes(csv_bytes([*GOOD_ROWS, {**HOST_ROW, "team": "x" * 200_000}]))
 
-    message = refused("import", "caseload", str(path), "--no-start-runs", before=baseline)
+    message = refused("import", "caseload", str(path), "--no-hand-over", before=baseline)
 
     assert "line 7: not readable as CSV (field larger than field limit (131072))" in message
 
@@ -172,7 +172,7 @@ def test_nul_bytes_in_a_cell_are_refused_not_stored(refused, baseline, tmp_path)
     path = tmp_path / "nul.csv"
     path.write_bytes(csv_bytes([*GOOD_ROWS, {**HOST_ROW, "child_family_name": "Smi\x00th"}]))
 
-    message = refused("import", "caseload", str(path), "--no-start-runs", before=baseline)
+    message = refused("import", "caseload", str(path), "--no-hand-over", before=baseline)
 
     assert "line 7: child_family_name: contains the control character U+0000 at position 4" in message
 
@@ -181,7 +181,7 @@ def test_a_binary_file_is_refused(refused, baseline, tmp_path):
     path = tmp_path / "photo.csv"
     path.write_bytes(bytes(range(256)) * 64)
 
-    message = refused("import", "caseload", str(path), "--no-start-runs", before=baseline)
+    message = refused("import", "caseload", str(path), "--no-hand-over", before=baseline)
 
     assert "not UTF-8 text" in message or "missing column" in message
 
@@ -190,11 +190,11 @@ def test_an_empty_file_and_a_missing_file_are_refused(refused, baseline, tmp_pat
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
 
-    assert refused("import", "caseload", str(empty), "--no-start-runs", before=baseline).endswith(
+    assert refused("import", "caseload", str(empty), "--no-hand-over", before=baseline).endswith(
         "line 1: missing column(s): case_ref, received, decision, decision_date, final_issued, no_plan_notice, "
         "exception")
     assert "No such file or directory" in refused("import", "caseload", str(tmp_path / "nowhere.csv"),
-                                                  "--no-start-runs", before=baseline)
+                                                  "--no-hand-over", before=baseline)
 
 
 def test_the_test_files_are_importable_when_nothing_is_wrong(ehc, tmp_path, count_rows):
@@ -202,6 +202,6 @@ def test_the_test_files_are_importable_when_nothing_is_wrong(ehc, tmp_path, coun
     path = tmp_path / "good.csv"
     path.write_bytes(csv_bytes([*GOOD_ROWS, HOST_ROW]))
 
-    assert ehc("import", "caseload", str(path), "--no-start-runs", "--json").json["imported"] == 6
+    assert ehc("import", "caseload", str(path), "--no-hand-over", "--json").json["imported"] == 6
     assert count_rows("cases") == 6
     assert not os.environ.get("PREFECT_API_URL")
