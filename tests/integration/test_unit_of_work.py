@@ -90,7 +90,7 @@ def test_the_schema_is_checked_before_the_first_unit_of_work_and_the_first_read(
 def test_services_take_the_time_from_the_apps_clock(database_url, tmp_path):
     app = bootstrap(Settings(database_url=database_url, state_dir=tmp_path / "state"),
                     clock=FixedClock(RECORDED_AT))
-    done = casework.add_request(app, NewRequest(reference="EHC-1", received=RECEIVED), "test", start_run=False)
+    done = casework.add_request(app, NewRequest(reference="EHC-1", received=RECEIVED), "test", hand_over_now=False)
     assert done.record.audit[0]["recorded_at"] == "2026-06-01T09:30:00+00:00"
     assert done.timeline.as_of == RECORDED_AT.date()  # "today" is the clock's, not the machine's
 

@@ -66,7 +66,7 @@ def casework(dump_tables) -> dict:
 
 def new_case(app: App, reference: str, received: date, team: str = "North", **details) -> None:
     add_request(app, NewRequest(reference=reference, received=received, team=team, **details), "setup",
-                start_run=False)
+                hand_over_now=False)
 
 
 def case_now(app: App, reference: str) -> dict:

@@ -1,6 +1,6 @@
 """`/cases/REF/record`: every event `ehc case record` takes, recorded through its web form by the service the
-CLI calls (event_from_options, record_event): the same event stored, the same refusals, the case's flow run
-told, the signed-in person recorded as the actor. TODAY is Monday 30 November 2026."""
+CLI calls (event_from_options, record_event): the same event stored, the same refusals, the case handed
+to orchestration, the signed-in person recorded as the actor. TODAY is Monday 30 November 2026."""
 
 from __future__ import annotations
 
@@ -59,8 +59,10 @@ def record(client, reference: str, form: str, on, fields: dict[str, str]):
     return submit(client, f"/cases/{reference}/record/{form}", {**date_typed("on", on), **fields})
 
 
-def test_every_event_form_records_its_event_as_the_cli_does_and_tells_the_flow_run(signed_in, web_app, case):
+def test_every_event_form_records_its_event_as_the_cli_does_and_hands_the_case_to_orchestration(
+        signed_in, web_app, case):
     client = signed_in("alice")
+    told = len(web_app.orchestrator.calls)
     for sequence, (form, on, fields, details) in enumerate(HISTORY, start=2):
         sent = record(client, case, form, on, fields)
 
@@ -68,7 +70,7 @@ def test_every_event_form_records_its_event_as_the_cli_does_and_tells_the_flow_r
         stored = case_now(web_app, case)["events"][-1]
         assert (stored["sequence"], stored["type"], stored["date"], stored["details"], stored["actor"]) == (
             sequence, form.replace("-", "_"), on.isoformat(), details, "alice")
-        assert web_app.orchestrator.calls[-1][:4] == ("case_changed", case, sequence, form.replace("-", "_"))
+        assert web_app.orchestrator.calls[told:] == [("hand_over", [case])] * (sequence - 1), form
     assert case_now(web_app, case)["timeline"]["stage"] == "issued"
 
 

@@ -22,7 +22,8 @@ def intake(reference="N-1", received=RECEIVED, **fields) -> dict[str, str]:
     return {"reference": reference, **date_typed("received", received), "team": "North", **fields}
 
 
-def test_a_caseworker_adds_a_request_which_is_stored_with_them_as_actor_and_starts_its_flow_run(signed_in, web_app):
+def test_a_caseworker_adds_a_request_which_is_stored_with_them_as_actor_and_handed_to_orchestration(signed_in,
+                                                                                                   web_app):
     client = signed_in("alice")
     sent = submit(client, "/cases/new", intake(
         child_given_name="Sam", child_family_name="Jones", **date_typed("child_date_of_birth", date(2016, 4, 9)),
@@ -35,7 +36,7 @@ def test_a_caseworker_adds_a_request_which_is_stored_with_them_as_actor_and_star
     assert case["child"] == {"given_name": "Sam", "family_name": "Jones", "date_of_birth": "2016-04-09",
                              "initials": "SJ"}
     assert [(event["type"], event["actor"]) for event in case["events"]] == [("received", "alice")]
-    assert web_app.orchestrator.calls == [("start", "N-1")]
+    assert web_app.orchestrator.calls == [("hand_over", ["N-1"])]
     assert banner(client.get(sent.headers["location"])) == "Request added"
 
 

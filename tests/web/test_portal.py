@@ -36,7 +36,7 @@ def build_cases(app, *, closed_by: str | None = None) -> None:
     for reference, (given, family) in CASES.items():
         add_request(app, NewRequest(reference=reference, received=date(2026, 10, 5), child_given_name=given,
                                     child_family_name=family, caseworker="A Okafor", team="North"),
-                    "caseworker.alice", start_run=False)
+                    "caseworker.alice", hand_over_now=False)
         record(app, reference, "decision", date(2026, 10, 26), outcome="assess")
         for code, _, agency, _ in CONTRIBUTORS:
             record(app, reference, "advice_requested", date(2026, 11, 2), agency=agency, contributor=code)
@@ -158,7 +158,7 @@ def test_a_link_that_does_not_open_gets_a_plain_refusal_with_no_case_data_and_an
 
 def test_a_link_to_a_reference_with_slashes_opens_its_case(web_app, client):
     add_request(web_app, NewRequest(reference="NE/2026/7", received=date(2026, 10, 5), child_given_name="Cara",
-                                    child_family_name="Diaz", team="North"), "caseworker.alice", start_run=False)
+                                    child_family_name="Diaz", team="North"), "caseworker.alice", hand_over_now=False)
     link = parent_link(web_app, "NE/2026/7")
 
     page = client.get(path_of(link.url))
@@ -203,7 +203,7 @@ def test_an_uploaded_pdf_records_the_advice_with_the_contributor_as_actor_and_te
     assert health_advice(cases).done_on == TODAY
     record, _ = show_case(cases, "EHC-1", TODAY)
     assert (record.audit[-1]["type"], record.audit[-1]["actor"]) == ("advice_received", "DCO-N")
-    assert cases.orchestrator.calls[-1] == ("case_changed", "EHC-1", len(record.events), "advice_received", 5)
+    assert cases.orchestrator.calls[-1] == ("hand_over", ["EHC-1"])
     [document] = documents(cases)
     assert (document.original_filename, document.content_type, document.size_bytes, document.uploaded_by) == (
         "Health advice AZ.pdf", "application/pdf", len(PDF), "DCO-N")
@@ -287,6 +287,7 @@ def test_no_file_chosen_is_refused_with_a_message(cases, client):
 
 def test_declaring_no_needs_requires_a_reason_then_records_the_advice(cases, client):
     page_path = path_of(contributor_link(cases, "EHC-1", "SW-1").url)
+    told = len(cases.orchestrator.calls)
 
     blank = client.post(page_path + "/no-needs", data={"csrf_token": advice_form(client, page_path), "reason": "  "})
     declared = client.post(page_path + "/no-needs", data={
@@ -298,7 +299,7 @@ def test_declaring_no_needs_requires_a_reason_then_records_the_advice(cases, cli
     record, timeline = show_case(cases, "EHC-1", TODAY)
     assert next(advice.done_on for advice in timeline.advice if advice.key == "SW-1") == TODAY
     assert (record.audit[-1]["type"], record.audit[-1]["actor"]) == ("advice_received", "SW-1")
-    assert cases.orchestrator.calls[-1][:4] == ("case_changed", "EHC-1", len(record.events), "advice_received")
+    assert cases.orchestrator.calls[told:] == [("hand_over", ["EHC-1"])]  # the declaration's, not the blank's
     [document] = documents(cases)
     assert (document.stored_name, document.no_needs_reason) == (
         None, "Not known to children's social care; no assessment open or planned.")
@@ -355,7 +356,7 @@ def test_the_parent_page_shows_that_child_only_and_no_contributor(cases, client)
 
 def test_the_parent_page_tells_of_mediation_and_appeal_after_a_decision_not_to_assess(web_app, client):
     add_request(web_app, NewRequest(reference="EHC-3", received=date(2026, 9, 7), caseworker="A Okafor",
-                                    team="North"), "caseworker.alice", start_run=False)
+                                    team="North"), "caseworker.alice", hand_over_now=False)
     record(web_app, "EHC-3", "decision", date(2026, 10, 23), outcome="not_assess")
 
     page = client.get(path_of(parent_link(web_app, "EHC-3").url))

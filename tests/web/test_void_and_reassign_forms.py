@@ -36,7 +36,7 @@ def test_voiding_an_event_appends_a_correction_by_the_signed_in_person(signed_in
             events[-1]["actor"]) == ("event_voided", 3, "Recorded on the wrong case", "alice")
     assert events[2]["voided_by"] == 4
     assert case_now(web_app, case)["timeline"]["stage"] == "assessment"
-    assert web_app.orchestrator.calls[-1][:4] == ("case_changed", case, 4, "event_voided")
+    assert web_app.orchestrator.calls[-1] == ("hand_over", [case])
     assert banner(client.get(sent.headers["location"])) == "Event voided"
 
 
