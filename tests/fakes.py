@@ -28,7 +28,7 @@ from domain.events import (
     AUDIT_MODELS, AdviceRequested, CaseEvent, CaseReassigned, Received, event_payload, parse_event,
 )
 from domain.intake import NewRequest
-from domain.timeline import OPEN_STAGES, Stage, Timeline, timeline_for
+from domain.timeline import Stage, Timeline, timeline_for
 from ehc.clock import LONDON, midday_in_london
 from ehc.orchestration.orchestrator import NoOrchestration, OrchestrationUnavailable
 from notifications.senders import Outgoing, SendFailed
@@ -91,8 +91,11 @@ class RecordingOrchestrator:
         self.calls: list[tuple] = []
         self.unavailable = unavailable
         self.error = error
-        self.configured = not unavailable
         self.pending: list[str] = []
+
+    @property
+    def configured(self) -> bool:
+        return not self.unavailable
 
     def hand_over(self, references: Sequence[str]) -> str:
         self._called("hand_over", list(references))
@@ -216,10 +219,6 @@ class InMemoryCases:
 
     def stored_references(self, references: Sequence[str]) -> set[str]:
         return {reference for reference in references if reference in self._tables.cases}
-
-    def casework_event_counts(self) -> dict[str, tuple[int, bool]]:
-        return {reference: (sum(1 for row in case.rows if not _is_audit(row)), case.stage in OPEN_STAGES)
-                for reference, case in self._tables.cases.items()}
 
     def find(self, as_of: date, *, due_within: int | None = None, overdue: bool = False,
              stages: Iterable[Stage] = (), caseworker: str | None = None) -> list[tuple[CaseRecord, Timeline]]:

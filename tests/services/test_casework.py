@@ -22,12 +22,11 @@ from domain.events import (
 from domain.intake import NewRequest
 from domain.rules import Limb, Step
 from domain.timeline import Stage
-from ehc.orchestration.orchestrator import NoOrchestration, OrchestrationUnavailable
+from ehc.orchestration.orchestrator import NoOrchestration
 from ehc.parse import FieldProblems
 from ehc.services import casework
 from ehc.services.contributors import add_contributor
 from store.cases import CaseNotFound, DuplicateReference
-from tests.fakes import RecordingOrchestrator
 from tests.services.conftest import RECEIVED
 
 REF = "EHC/2026/042"
@@ -54,7 +53,7 @@ def stored_events(app, reference: str = REF) -> tuple:
 
 
 def given_cases(app, cases: dict[str, tuple[date, tuple]]) -> None:
-    """Cases written straight into the store (no flow run told): reference -> (received, later events)."""
+    """Cases written straight into the store (nothing handed over): reference -> (received, later events)."""
     with app.unit_of_work() as work:
         for reference, (received, events) in cases.items():
             work.cases.add_request(NewRequest(reference=reference, received=received), ACTOR, app.clock.now())
@@ -69,11 +68,11 @@ NOT_ASSESSED = Decision(on=d("2026-04-10"), outcome="not_assess")
 # -- intake ---------------------------------------------------------------------------------------
 
 
-def test_intake_stores_the_case_and_starts_its_flow_run(app, orchestrator):
+def test_intake_stores_the_case_and_hands_it_to_orchestration(app, orchestrator):
     done = intake(app, caseworker="A Okafor")
 
-    assert orchestrator.calls == [("start", REF)]
-    assert done.orchestration == f"flow run {REF} started (fake run)"
+    assert orchestrator.calls == [("hand_over", [REF])]
+    assert done.orchestration == "1 case(s) handed to orchestration (fake)"
     stored, timeline = casework.show_case(app, REF, RECEIVED)
     assert (stored.stage, stored.caseworker, stored.events) == (Stage.AWAITING_DECISION, "A Okafor",
                                                                (Received(on=RECEIVED),))
@@ -81,11 +80,11 @@ def test_intake_stores_the_case_and_starts_its_flow_run(app, orchestrator):
     assert timeline.deadlines[Step.FINAL_PLAN].statutory == d("2026-07-20")
 
 
-def test_a_request_imported_without_a_flow_run_tells_the_orchestrator_nothing(app, orchestrator):
-    done = casework.add_request(app, NewRequest(reference=REF, received=RECEIVED), ACTOR, start_run=False)
+def test_a_request_added_without_a_hand_over_tells_the_orchestrator_nothing(app, orchestrator):
+    done = casework.add_request(app, NewRequest(reference=REF, received=RECEIVED), ACTOR, hand_over_now=False)
 
     assert orchestrator.calls == []
-    assert done.orchestration == "no flow run: not asked to start one"
+    assert done.orchestration == "not handed to orchestration: not asked to"
     assert stored_events(app) == (Received(on=RECEIVED),)
 
 
@@ -97,42 +96,27 @@ def test_a_second_request_under_a_stored_reference_is_refused_and_the_first_case
 
     stored, _ = casework.show_case(app, REF, RECEIVED)
     assert (stored.received, stored.caseworker) == (RECEIVED, "A Okafor")
-    assert orchestrator.calls == [("start", REF)]
+    assert orchestrator.calls == [("hand_over", [REF])]
 
 
 # -- recording events -----------------------------------------------------------------------------
 
 
-def test_each_recorded_event_tells_the_run_its_sequence_number_and_event_type(app, orchestrator):
+def test_each_recorded_event_is_stored_then_the_case_is_handed_to_orchestration(app, orchestrator):
     intake(app)
     journey = [
-        # event                                                            stage after        told
-        (ASSESS,                                                           Stage.ASSESSMENT,  (2, "decision")),
-        (AdviceRequested(on=d("2026-04-13"), agency=Agency.HEALTH),        Stage.ASSESSMENT,  (3, "advice_requested")),
-        (AdviceReceived(on=d("2026-05-20"), agency=Agency.HEALTH),         Stage.ASSESSMENT,  (4, "advice_received")),
-        (DraftServed(on=d("2026-06-15")),                                  Stage.DRAFT,       (5, "draft_served")),
-        (FinalIssued(on=d("2026-07-17")),                                  Stage.ISSUED,      (6, "final_issued")),
+        # event                                                            stage after
+        (ASSESS,                                                           Stage.ASSESSMENT),
+        (AdviceRequested(on=d("2026-04-13"), agency=Agency.HEALTH),        Stage.ASSESSMENT),
+        (AdviceReceived(on=d("2026-05-20"), agency=Agency.HEALTH),         Stage.ASSESSMENT),
+        (DraftServed(on=d("2026-06-15")),                                  Stage.DRAFT),
+        (FinalIssued(on=d("2026-07-17")),                                  Stage.ISSUED),
     ]
-    for event, stage, (sequence, event_type) in journey:
+    for event, stage in journey:
         done = record(app, event)
         assert done.record.stage is stage
-        assert orchestrator.calls[-1] == ("case_changed", REF, sequence, event_type, sequence)
-        assert done.orchestration == f"flow run {REF} resumed"
-    assert len(orchestrator.calls) == 1 + len(journey)
-
-
-def test_a_notification_in_the_audit_trail_moves_the_sequence_on_but_is_not_casework(app, orchestrator, clock):
-    intake(app)
-    record(app, ASSESS)
-    with app.unit_of_work() as work:  # as the dispatcher notes a sent reminder in the case's audit trail
-        work.cases.record(REF, NotificationSent(on=d("2026-04-10"), outbox_key="k1", purpose="advice_due",
-                                                recipient_role="contributor:DCO-N", attempt=1),
-                          "system", clock.now())
-
-    record(app, AdviceRequested(on=d("2026-04-13"), agency=Agency.HEALTH))
-
-    # the run is told: the fourth event in the case's trail, and the third piece of casework
-    assert orchestrator.calls[-1] == ("case_changed", REF, 4, "advice_requested", 3)
+        assert done.orchestration == "1 case(s) handed to orchestration (fake)"
+    assert orchestrator.calls == [("hand_over", [REF])] * (1 + len(journey))  # the intake, then each event
 
 
 def test_with_orchestration_unavailable_the_event_is_still_stored_and_the_reply_says_so(app, orchestrator):
@@ -141,19 +125,20 @@ def test_with_orchestration_unavailable_the_event_is_still_stored_and_the_reply_
 
     done = record(app, ASSESS)
 
-    assert done.orchestration == f"no flow run: {NoOrchestration.reason}"
+    assert done.orchestration == f"not handed to orchestration: {NoOrchestration.reason}"
     assert stored_events(app) == (Received(on=RECEIVED), ASSESS)
-    assert orchestrator.calls[-1] == ("case_changed", REF, 2, "decision", 2)  # it was tried
+    assert orchestrator.calls[-1] == ("hand_over", [REF])  # it was tried
 
 
-def test_with_prefect_refusing_the_event_is_stored_and_the_reply_points_to_a_resync(app, orchestrator):
+def test_with_prefect_unreachable_the_event_is_stored_and_the_reply_says_the_catch_up_will_bring_it_level(
+        app, orchestrator):
     intake(app)
-    orchestrator.error = ConnectionError("connection refused")
+    orchestrator.error = OSError("connection refused")
 
     done = record(app, ASSESS)
 
-    assert done.orchestration == ("flow run not told (ConnectionError: connection refused); the change is stored, "
-                                  "and `ehc case resync` or the daily catch-up will bring the run level")
+    assert done.orchestration == ("not handed to orchestration (OSError: connection refused); the change is stored, "
+                                  "and `ehc case resync` or the catch-up every 10 minutes will bring the case level")
     assert stored_events(app) == (Received(on=RECEIVED), ASSESS)
 
 
@@ -357,7 +342,7 @@ def test_an_advice_request_naming_an_unknown_contributor_is_refused_before_anyth
     with pytest.raises(EventRejected, match="contributor: no contributor with code 'DCO-X'"):
         casework.event_from_options(app, REF, "advice_requested", d("2026-04-13"), {"contributor": "DCO-X"})
     assert stored_events(app) == (Received(on=RECEIVED),)
-    assert orchestrator.calls == [("start", REF)]
+    assert orchestrator.calls == [("hand_over", [REF])]
 
 
 BAD_OPTIONS = [
@@ -386,64 +371,33 @@ def test_fields_an_event_cannot_have_are_refused_naming_each_field(app, event_ty
     assert list(refused.value.problems) == problems
 
 
-# -- bringing flow runs level ---------------------------------------------------------------------
+# -- bringing a case level -----------------------------------------------------------------------
 
 
-def test_catch_up_hands_open_and_closed_cases_to_the_orchestrator_with_their_casework_event_counts(app, orchestrator):
-    given_cases(app, {
-        # reference  received             events after receipt
-        "EHC-A":     (d("2026-03-02"),    ()),
-        "EHC-B":     (d("2026-03-02"),    (ASSESS, AdviceRequested(on=d("2026-04-13"), agency=Agency.HEALTH))),
-        "EHC-C":     (d("2026-03-02"),    (NOT_ASSESSED,)),
-    })
-    orchestrator.runs = {"EHC-B": 2}  # B's run suspended having read the receipt and the decision
-
-    summary = casework.catch_up_all(app)
-
-    assert orchestrator.calls == [("catch_up", {"EHC-A": 1, "EHC-B": 3}, {"EHC-C": 2})]
-    assert summary == {"started": 1, "resumed": 1, "in_step": 0}  # A started, B resumed, C closed with no run
-
-
-def test_a_resync_of_a_closed_case_whose_run_read_the_closing_event_has_nothing_to_do(app, orchestrator):
+def test_a_resync_hands_the_case_over_again_whatever_orchestration_has_acted_on(app, orchestrator):
     intake(app)
     record(app, NOT_ASSESSED)
+    orchestrator.run_passes(app)
 
     reply = casework.resync(app, REF)
 
-    assert orchestrator.calls[-1] == ("resync", REF, 2, False)
-    assert reply == f"{REF}: its flow run {REF} completed; nothing to do"
+    assert reply == "1 case(s) handed to orchestration (fake)"
+    assert orchestrator.calls[-1] == ("hand_over", [REF])
+    [nothing_new] = orchestrator.run_passes(app)
+    assert (nothing_new.acted_before, nothing_new.events_acted_on, nothing_new.reviews_started) == (2, 2, ())
 
 
-def test_a_resync_of_a_case_closed_while_prefect_was_down_resumes_its_run(app, orchestrator):
-    intake(app)
-    orchestrator.unavailable = True
-    record(app, NOT_ASSESSED)
-    orchestrator.unavailable = False
-
-    reply = casework.resync(app, REF)
-
-    assert orchestrator.calls[-1] == ("resync", REF, 2, False)
-    assert reply == f"flow run {REF} resumed"
+def test_a_resync_of_a_case_not_stored_is_refused_and_hands_nothing_over(app, orchestrator):
+    with pytest.raises(CaseNotFound):
+        casework.resync(app, "EHC/2026/999")
+    assert orchestrator.calls == []
 
 
 def test_a_resync_with_no_prefect_server_says_so(app, orchestrator):
     intake(app)
     orchestrator.unavailable = True
-    with pytest.raises(OrchestrationUnavailable, match="no Prefect server is configured"):
-        casework.resync(app, REF)
 
-
-def test_runs_started_for_imported_cases_stop_at_the_first_sign_that_prefect_is_unavailable(app):
-    cases = ["EHC-A", "EHC-B", "EHC-C"]
-    working, missing = RecordingOrchestrator(), RecordingOrchestrator(unavailable=True)
-
-    app.orchestrator = working
-    assert casework.start_request_runs(app, cases) == (3, [])
-    app.orchestrator = missing
-    assert casework.start_request_runs(app, cases) == (0, [f"no flow runs started: {NoOrchestration.reason}"])
-
-    assert working.calls == [("start", "EHC-A"), ("start", "EHC-B"), ("start", "EHC-C")]
-    assert missing.calls == [("start", "EHC-A")]
+    assert casework.resync(app, REF) == f"not handed to orchestration: {NoOrchestration.reason}"
 
 
 # -- how far orchestration has got ----------------------------------------------------------------
@@ -466,21 +420,37 @@ def test_the_case_shows_how_many_of_its_casework_events_orchestration_has_acted_
                                                     recipient_role="contributor:DCO-N", attempt=1),
                               "system", clock.now())
 
+    def a_task_worker_runs_the_passes():
+        orchestrator.run_passes(app)
+
     steps = [
-        # what happens                                                  stored  acted on  level
-        (lambda: intake(app),                                           1,      0,        False),  # run started
-        (lambda: record(app, ASSESS),                                   2,      2,        True),
-        (prefect_refuses_the_advice_request,                            3,      2,        False),
-        (a_reminder_is_noted_in_the_audit_trail,                        3,      2,        False),
-        (lambda: casework.resync(app, REF),                             3,      3,        True),
+        # what happens                                      stored  acted on  level
+        (lambda: intake(app),                               1,      0,        False),  # handed over, no pass yet
+        (a_task_worker_runs_the_passes,                     1,      1,        True),
+        (lambda: record(app, NOT_ASSESSED),                 2,      1,        False),
+        (a_task_worker_runs_the_passes,                     2,      2,        True),
+        (lambda: casework.void_event(app, REF, 2, "wrong case", ACTOR), 3, 2, False),
+        (a_task_worker_runs_the_passes,                     3,      3,        True),
+        (prefect_refuses_the_advice_request,                4,      3,        False),
+        (a_task_worker_runs_the_passes,                     4,      3,        False),  # nothing was handed over
+        (a_reminder_is_noted_in_the_audit_trail,            4,      3,        False),
+        (lambda: casework.resync(app, REF),                 4,      3,        False),
+        (a_task_worker_runs_the_passes,                     4,      4,        True),
     ]
     for happens, stored, acted_on, level in steps:
         happens()
         shown = level_of(app)
         assert (shown.events_stored, shown.events_acted_on, shown.level) == (stored, acted_on, level)
         assert shown.as_dict() == {"events_stored": stored, "events_acted_on": acted_on}
-    assert shown.describe() == "level, acted on all 3 events"
-    assert orchestrator.calls[-1] == ("events_acted_on", REF, 3)
+    assert shown.describe() == "level, acted on all 4 events"
+
+
+def test_a_case_behind_says_how_many_of_its_events_orchestration_has_acted_on(app, orchestrator):
+    intake(app)
+    orchestrator.run_passes(app)
+    record(app, ASSESS)
+
+    assert level_of(app).describe() == "acted on 1 of 2 events"
 
 
 def test_with_no_orchestration_configured_the_case_shows_none(app, orchestrator):
@@ -490,14 +460,16 @@ def test_with_no_orchestration_configured_the_case_shows_none(app, orchestrator)
     assert level_of(app) is None
 
 
-def test_with_prefect_unreachable_the_case_shows_its_events_and_says_why_none_are_counted(app, orchestrator):
+def test_with_prefect_unreachable_the_case_still_shows_how_far_orchestration_got_from_the_store(app, orchestrator):
     intake(app)
+    orchestrator.run_passes(app)
     orchestrator.error = ConnectionError("connection refused")
+    told = list(orchestrator.calls)
 
     shown = level_of(app)
 
-    assert shown.as_dict() == {"events_stored": 1, "events_acted_on": None}
-    assert shown.describe() == "not reachable (ConnectionError: connection refused); 1 event stored"
+    assert shown.as_dict() == {"events_stored": 1, "events_acted_on": 1}
+    assert orchestrator.calls == told  # read from the store: Prefect is not asked
 
 
 # -- finding cases --------------------------------------------------------------------------------

@@ -18,13 +18,15 @@ from ehc.orchestration.orchestrator import NoOrchestration, OrchestrationUnavail
 from notifications.senders import Outgoing, SendFailed, Sender
 from store.cases import CaseStore
 from store.models import Contributor
+from store.orchestration import OrchestrationProgress
 from store.unit_of_work import CaseDatabase
 from tests.fakes import (
-    FixedClock, InMemoryCaseDatabase, InMemoryCases, RecordingOrchestrator, RecordingSender, StoredContributor,
+    FixedClock, InMemoryCaseDatabase, InMemoryCases, InMemoryOrchestrationProgress, RecordingOrchestrator,
+    RecordingSender, StoredContributor,
 )
 
-CASE_STORE_METHODS = ("timeline", "get", "stored_references", "casework_event_counts", "find", "add_request",
-                      "record", "add_contributor", "contributor", "stored_contributor_codes", "contributors")
+CASE_STORE_METHODS = ("timeline", "get", "stored_references", "find", "add_request", "record", "add_contributor",
+                      "contributor", "stored_contributor_codes", "contributors")
 
 
 def parameters(function) -> list[tuple]:
@@ -34,10 +36,12 @@ def parameters(function) -> list[tuple]:
 
 @pytest.mark.parametrize("fake, port, methods", [
     (FixedClock, Clock, ("now", "today")),
-    (RecordingOrchestrator, Orchestrator, ("start", "case_changed", "resync", "catch_up", "events_acted_on")),
+    (RecordingOrchestrator, Orchestrator, ("hand_over", "start_quality_review")),
     (RecordingSender, Sender, ("unavailable", "send", "close")),
     (InMemoryCases, CaseStore, CASE_STORE_METHODS),
-    (InMemoryCaseDatabase, CaseDatabase, ("unit_of_work", "read_connection", "require_current_schema")),
+    (InMemoryOrchestrationProgress, OrchestrationProgress, ("events_acted_on", "acted_on", "cases_behind")),
+    (InMemoryCaseDatabase, CaseDatabase, ("unit_of_work", "read_connection", "require_current_schema",
+                                          "case_pass_lock")),
 ], ids=lambda value: value.__name__ if isinstance(value, type) else None)
 def test_each_fake_is_called_as_its_port_is(fake, port, methods):
     for name in methods:
@@ -73,20 +77,25 @@ def test_the_fixed_clock_moves_only_when_told():
 
 def test_an_unavailable_recording_orchestrator_refuses_every_call_as_no_orchestration_does():
     fake, real = RecordingOrchestrator(unavailable=True), NoOrchestration()
-    calls = [("start", ("EHC-1",)), ("case_changed", ("EHC-1", 2, "decision", 2)), ("resync", ("EHC-1", 2, True)),
-             ("catch_up", ({"EHC-1": 2}, {}))]
+    calls = [("hand_over", (["EHC-1", "EHC-2"],)), ("start_quality_review", ("EHC-1", "draft", date(2026, 6, 1)))]
     for name, args in calls:
         for orchestrator in (fake, real):
             with pytest.raises(OrchestrationUnavailable, match=re.escape(NoOrchestration.reason)):
                 getattr(orchestrator, name)(*args)
     assert fake.calls == [(name, *args) for name, args in calls]
+    assert (fake.configured, real.configured) == (False, False)
+    assert fake.pending == []  # nothing was handed over, so no pass is due
 
 
-def test_an_unavailable_recording_orchestrator_counts_no_events_acted_on_as_no_orchestration_does():
-    fake, real = RecordingOrchestrator(runs={"EHC-1": 2}, unavailable=True), NoOrchestration()
-    recorded_at = [datetime(2026, 3, 2, 12, tzinfo=timezone.utc), datetime(2026, 4, 10, 12, tzinfo=timezone.utc)]
-    assert fake.events_acted_on("EHC-1", recorded_at) is None
-    assert real.events_acted_on("EHC-1", recorded_at) is None
+def test_a_recording_orchestrator_keeps_the_cases_handed_over_for_passes_until_prefect_refuses():
+    orchestrator = RecordingOrchestrator()
+    orchestrator.hand_over(["EHC-1"])
+    orchestrator.error = ConnectionError("connection refused")
+    with pytest.raises(ConnectionError):
+        orchestrator.hand_over(["EHC-2"])
+    assert orchestrator.configured  # configured, but down
+    assert orchestrator.calls == [("hand_over", ["EHC-1"]), ("hand_over", ["EHC-2"])]
+    assert orchestrator.pending == ["EHC-1"]
 
 
 def message(key: str) -> Outgoing:
