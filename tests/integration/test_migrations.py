@@ -31,6 +31,15 @@ def empty_engine(empty_database_url):
     engine.dispose()
 
 
+def migrate(engine, action, revision: str) -> None:
+    """Alembic's ``command.upgrade`` or ``command.downgrade`` to ``revision``, on ``engine``."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        action(config, revision)
+
+
 def schema_of(engine) -> dict:
     """Tables with their columns, indexes, unique constraints and the case_events triggers."""
     inspector = inspect(engine)
@@ -128,11 +137,7 @@ def test_require_current_schema_refuses_a_database_at_an_unknown_revision(empty_
 
 def test_downgrade_to_base_removes_everything_and_upgrade_rebuilds_it(empty_engine):
     upgrade(empty_engine)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with empty_engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "base")
+    migrate(empty_engine, command.downgrade, "base")
 
     assert set(inspect(empty_engine).get_table_names()) <= {"alembic_version"}
     assert triggers(empty_engine) == []
@@ -174,3 +179,21 @@ def test_upgrade_creates_the_sqlite_file_and_its_folder(tmp_path):
         engine.dispose()
 
     assert path.exists()
+
+
+def test_upgrading_from_0008_keeps_every_case_and_starts_each_at_no_events_acted_on(empty_engine):
+    migrate(empty_engine, command.upgrade, "0008_caseload_indexes")
+    with empty_engine.begin() as connection:
+        for reference, stage in [("OPEN-1", "assessment"), ("ENDED-1", "issued")]:
+            connection.execute(text(
+                "INSERT INTO cases (reference, received, created_at, stage, exceptions_apply) "
+                "VALUES (:reference, :received, :created, :stage, :false)"),
+                {"reference": reference, "received": date(2026, 3, 2), "stage": stage,
+                 "created": datetime(2026, 3, 2, tzinfo=timezone.utc), "false": False})
+
+    assert upgrade(empty_engine) == HEAD
+
+    with empty_engine.connect() as connection:
+        assert connection.execute(text(
+            "SELECT reference, stage, events_acted_on, acted_at FROM cases ORDER BY reference")).all() == [
+            ("ENDED-1", "issued", 0, None), ("OPEN-1", "assessment", 0, None)]  # the first catch-up walks each once
