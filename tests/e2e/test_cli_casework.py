@@ -410,16 +410,17 @@ def test_the_installed_console_script_runs_casework_against_the_default_store(st
     assert (state_dir / "ehc.sqlite3").exists()
 
 
-def test_without_a_prefect_server_casework_is_stored_and_the_reply_says_no_flow_run_was_told(ehc, state_dir):
+def test_without_a_prefect_server_casework_is_stored_and_the_reply_says_nothing_was_handed_over(ehc, state_dir):
     ehc("db", "upgrade")
     added = ehc("request", "add", "EHC-NP-1", "--received", "2026-06-01", "--json").json
     recorded = ehc("case", "record", "EHC-NP-1", "decision", "--date", "2026-07-01", "--outcome", "assess",
                    "--json").json
 
-    assert added["orchestration"].startswith("no flow run: no Prefect server is configured")
-    assert recorded["orchestration"].startswith("no flow run:") and recorded["stage"] == "assessment"
-    refused = ehc("case", "resync", "EHC-NP-1", expect=2)
-    assert "ehc serve" in refused.stderr
+    assert added["orchestration"].startswith("not handed to orchestration: no Prefect server is configured")
+    assert recorded["orchestration"].startswith("not handed to orchestration:") and recorded["stage"] == "assessment"
+    resync = ehc("case", "resync", "EHC-NP-1", "--json").json
+    assert resync["orchestration"].startswith("not handed to orchestration:") and "ehc serve" in resync["orchestration"]
+    assert not (state_dir / "logs" / "hand-over.log").exists()  # no background process was started
     assert ehc("case", "show", "EHC-NP-1", "--json").json["orchestration"] is None
     assert "\nOrchestration: none configured\n" in ehc("case", "show", "EHC-NP-1").stdout
 

@@ -43,9 +43,9 @@ def test_a_good_file_imports_every_case_with_the_stage_its_dates_imply(ehc, tmp_
 
     done = ehc("import", "caseload", str(path), "--json").json
 
-    assert (done["imported"], done["ignored_columns"], done["runs_started"]) == (8, [], 0)
-    assert done["orchestration_problems"] == [
-        "no flow runs started: no Prefect server is configured (start one with `ehc serve`, or set PREFECT_API_URL)"]
+    assert (done["imported"], done["ignored_columns"]) == (8, [])
+    assert done["orchestration"] == ("not handed to orchestration: no Prefect server is configured "
+                                     "(start one with `ehc serve`, or set PREFECT_API_URL)")
     listing = ehc("cases", "--all", "--as-of", "2026-06-01", "--json").json
     assert {row["case_ref"]: row["stage"] for row in listing["cases"]} == GOOD_STAGES
     assert count_rows("cases") == 8
