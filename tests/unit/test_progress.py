@@ -1,4 +1,4 @@
-"""What the `ehc-request` flow sees of a request: each milestone done, waiting, or not required."""
+"""What each orchestration pass sees of a request: each milestone done, waiting, or not required."""
 
 from __future__ import annotations
 
@@ -58,6 +58,19 @@ def test_each_contribution_waits_until_its_advice_is_received():
     assert "requested 2026-04-13" in waiting.contribution("DCO-N").detail
     assert (received.contribution("DCO-N").state, received.contribution("DCO-N").on) == (DONE, date(2026, 5, 20))
     assert received.contribution("DCO-N").milestone is Milestone.ADVICE
+
+
+@pytest.mark.parametrize("events, waiting_on", [
+    pytest.param([RECEIVED], Milestone.DECISION, id="just received"),
+    pytest.param([RECEIVED, ASSESS, HEALTH], Milestone.DRAFT, id="assessing, advice outstanding"),
+    pytest.param([RECEIVED, ASSESS, HEALTH, HEALTH_BACK, DRAFT], Milestone.FINAL, id="draft served"),
+    pytest.param([RECEIVED, ASSESS, DRAFT, FINAL], None, id="final issued"),
+    pytest.param([RECEIVED, ("decision", "2026-04-10", {"outcome": "not_assess"})], None, id="not assessed"),
+    pytest.param([RECEIVED, ("withdrawn", "2026-03-20")], None, id="withdrawn"),
+])
+def test_a_case_waits_on_its_next_milestone_for_casework_until_it_ends(events, waiting_on):
+    waiting = progress_of("EHC-1", history(*events)).waiting_on()
+    assert (waiting.milestone if waiting else None) == waiting_on
 
 
 @pytest.mark.parametrize("events, outcome", [
