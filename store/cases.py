@@ -202,15 +202,6 @@ class CaseStore:
                 select(Case.reference).where(Case.reference.in_(references[start:start + 500]))))
         return taken
 
-    def casework_event_counts(self) -> dict[str, tuple[int, bool]]:
-        """Each case's number of casework events (audit notes left out) and whether it is open."""
-        counted = func.count(EventRow.id).filter(EventRow.type.not_in(AUDIT_EVENT_TYPES))
-        rows = self._session.execute(
-            select(Case.reference, Case.stage, counted).join(EventRow, EventRow.case_id == Case.id)
-            .group_by(Case.reference, Case.stage))
-        open_stages = {stage.value for stage in OPEN_STAGES}
-        return {reference: (count, stage in open_stages) for reference, stage, count in rows}
-
     def find(
         self,
         as_of: date,

@@ -20,16 +20,18 @@ def import_caseload(file: Path = typer.Argument(..., help="CSV with a header row
                     actor: Optional[str] = ActorOption, json_output: bool = JsonOption) -> None:
     """Import existing cases from CSV: every row valid, or nothing is written."""
     from ehc.imports.caseload import import_caseload_file
-    from ehc.services.hand_over import hand_over
+    from ehc.services.hand_over import HandOver, hand_over
 
     with refusals(json_output):
         app_ = command_app()
         caseload = import_caseload_file(app_, file, actor_name(app_.actor, actor))
-        handed_over = caseload.open_references if hand_over_cases and caseload.open_references else []
-        orchestration = (hand_over(app_, handed_over) if handed_over
-                         else "no open case handed to orchestration")
+        if hand_over_cases and caseload.open_references:
+            handed = hand_over(app_, caseload.open_references)
+        else:
+            handed = HandOver(0, "no open case handed to orchestration")
+        orchestration = handed.note
         count = caseload.imported
         ignored = f"; ignored column(s): {', '.join(caseload.ignored_columns)}" if caseload.ignored_columns else ""
         emit(json_output, {"imported": count, "ignored_columns": caseload.ignored_columns,
-                           "handed_over": len(handed_over), "orchestration": orchestration},
+                           "handed_over": handed.handed, "orchestration": orchestration},
               f"imported {count} case(s) from {file}{ignored}\n{orchestration}")

@@ -51,7 +51,7 @@ def add_request(app: App, request: NewRequest, actor: str, hand_over_now: bool =
         record = work.cases.add_request(request, actor, app.clock.now())
         not_after_today(app, "received", request.received)  # after a duplicate's refusal; rolled back
         timeline = work.cases.timeline(record.events, max(request.received, app.clock.today()))
-    note = hand_over(app, [record.reference]) if hand_over_now else "not handed to orchestration: not asked to"
+    note = hand_over(app, [record.reference]).note if hand_over_now else "not handed to orchestration: not asked to"
     return Recorded(record, timeline, note)
 
 
@@ -156,7 +156,7 @@ def _record(app: App, reference: str, make_event: Callable[..., CaseEvent], acto
         if alongside is not None:
             alongside(work)
         timeline = work.cases.timeline(record.events, max(event.on, app.clock.today()))
-    return Recorded(record, timeline, hand_over(app, [reference]))
+    return Recorded(record, timeline, hand_over(app, [reference]).note)
 
 
 def read_progress(app: App, reference: str) -> Progress:
@@ -220,4 +220,4 @@ def resync(app: App, reference: str) -> str:
     """Hand the case to orchestration again, whatever it has acted on (a pass with nothing new does nothing)."""
     with app.unit_of_work() as work:
         work.cases.get(reference)  # CaseNotFound before anything is handed over
-    return hand_over(app, [reference])
+    return hand_over(app, [reference]).note

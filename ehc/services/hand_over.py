@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 from ehc.bootstrap import App
 from ehc.orchestration.orchestrator import OrchestrationUnavailable
 
 
-def hand_over(app: App, references: Sequence[str]) -> str:
-    """Ask for a pass over each case; returns what happened, for the person who made the change. A failure
-    only delays the pass until the catch-up (or ``ehc case resync``): the store already holds the change."""
+@dataclass(frozen=True)
+class HandOver:
+    """How many cases were handed over (all or none), and what happened, for the person who made the change."""
+
+    handed: int
+    note: str
+
+
+def hand_over(app: App, references: Sequence[str]) -> HandOver:
+    """Ask for a pass over each case. A failure only delays the pass until the catch-up (or ``ehc case
+    resync``): the store already holds the change, so this never raises."""
     try:
-        return app.orchestrator.hand_over(list(references))
+        return HandOver(len(references), app.orchestrator.hand_over(list(references)))
     except OrchestrationUnavailable as error:
-        return f"not handed to orchestration: {error}"
+        return HandOver(0, f"not handed to orchestration: {error}")
     except Exception as error:  # Prefect down or refusing
-        return (f"not handed to orchestration ({type(error).__name__}: {error}); the change is stored, and "
-                f"`ehc case resync` or the catch-up every 10 minutes will bring the case level")
+        return HandOver(0, f"not handed to orchestration ({type(error).__name__}: {error}); the change is "
+                           f"stored, and `ehc case resync` or the catch-up every 10 minutes will bring the case level")

@@ -55,7 +55,8 @@ def advance_case(app: App, reference: str) -> PassOutcome:
             events = work.cases.get(reference).events
         progress = progress_of(reference, events)
         waiting = progress.waiting_on()
-        standing = progress.outcome() or (f"waiting for {waiting.milestone.value}" if waiting else "open")
+        ended = progress.outcome().removeprefix(f"{reference}: ")
+        standing = ended or (f"waiting for {waiting.milestone.value}" if waiting else "open")
         if progress.casework_events <= acted_before:
             return PassOutcome(reference, acted_before, acted_before, standing=standing)
         new_types = {event.type for event in

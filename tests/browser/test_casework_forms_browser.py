@@ -64,7 +64,7 @@ def test_a_caseworker_records_a_decision_and_sees_the_timeline_change(new_page, 
         ["E1", "E2"], "Done on time on 9 November 2026")
     assert page.locator(".govuk-notification-banner__heading").inner_text() == "Decision whether to assess recorded"
     assert case_now(cases, "FORM-1")["events"][-1]["actor"] == "alice"
-    assert cases.orchestrator.calls[-1][:4] == ("case_changed", "FORM-1", 2, "decision")
+    assert cases.orchestrator.calls[-1] == ("hand_over", ["FORM-1"])
     assert problems == []
 
 

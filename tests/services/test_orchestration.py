@@ -224,7 +224,8 @@ def test_a_hand_over_never_raises_and_says_what_happened(app, orchestrator, stat
     for name, value in state.items():
         setattr(orchestrator, name, value)
 
-    assert hand_over(app, ["EHC-A", "EHC-B"]) == reply
+    handed = hand_over(app, ["EHC-A", "EHC-B"])
+    assert handed.note == reply and handed.handed == (0 if "not handed" in reply else 2)
     assert orchestrator.calls == [("hand_over", ["EHC-A", "EHC-B"])]
 
 
