@@ -9,14 +9,13 @@ import pytest
 
 from config.settings import Settings
 from ehc.bootstrap import App, bootstrap
-from ehc.orchestration.orchestrator import PrefectOrchestrator
+from ehc.orchestration.orchestrator import TaskWorkerOrchestrator
 from ehc.orchestration.serve import ServeProcess
 from flows import _app
 from store.db import upgrade
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 ROOT = Path(__file__).resolve().parents[2]
-
 
 
 @pytest.fixture(scope="session")
@@ -43,17 +42,29 @@ def state_dir(tmp_path) -> Path:
 
 
 @pytest.fixture
-def app(state_dir, prefect_api_url) -> App:
-    app_ = bootstrap(Settings(state_dir=state_dir, database_url=None))
+def results_dir(tmp_path) -> Path:
+    """The result storage this test and its `ehc serve` share: a delayed pass's parameters are written here."""
+    return tmp_path / "results"
+
+
+@pytest.fixture
+def app(state_dir, prefect_api_url, results_dir) -> App:
+    app_ = bootstrap(Settings(state_dir=state_dir, database_url=None),
+                     orchestrator=TaskWorkerOrchestrator(prefect_api_url, results_dir))
     upgrade(app_.engine)
-    app_.orchestrator = PrefectOrchestrator(prefect_api_url)
     return app_
 
 
 @pytest.fixture
-def server(app, prefect_api_url, state_dir, tmp_path):
+def engine(app):
+    """The test's store, for the shared ``dump_tables`` (tests/conftest.py) to read."""
+    return app.engine
+
+
+@pytest.fixture
+def server(app, prefect_api_url, state_dir, results_dir, tmp_path):
     env = {**os.environ, "PREFECT_API_URL": prefect_api_url, "EHC_STATE_DIR": str(state_dir),
-           "PREFECT_LOCAL_STORAGE_PATH": str(tmp_path / "results"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_LOCAL_STORAGE_PATH": str(results_dir), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "EHC_ACTOR": "flow-test"}
     env.pop("EHC_DATABASE_URL", None)
     serving = ServeProcess(env, tmp_path / "serve.log", cwd=ROOT)

@@ -1,36 +1,70 @@
-"""Reading flow runs back from the test Prefect server."""
+"""Waiting for orchestration to catch up with the store, and reading its runs back from Prefect."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Iterable
 
-from ehc.orchestration.runs import flow_runs, waiting_after
+from ehc.bootstrap import App
+from ehc.orchestration.runs import flow_runs, task_runs
+from ehc.services import casework
 
 
-def wait_for_run(reference: str, until: Callable[[object], bool], what: str, timeout: float = 120.0,
-                 log: Path | None = None):
-    """The newest ehc-request run for ``reference`` once ``until(run)`` holds."""
+def level(app: App, reference: str) -> casework.OrchestrationLevel:
+    """What `ehc case show --json` says of the case's orchestration."""
+    record, _ = casework.show_case(app, reference, app.clock.today())
+    return casework.orchestration_level(app, record)
+
+
+def wait_until_level(app: App, references: Iterable[str], timeout: float = 120.0, log: Path | None = None) -> None:
+    """Poll the store until a pass has acted on every casework event of each case."""
+    references = list(references)
     deadline = time.monotonic() + timeout
-    run = None
-    while time.monotonic() < deadline:
-        runs = flow_runs(names=[reference])
-        run = runs[0] if runs else None
-        if run is not None and until(run):
-            return run
+    while behind := {reference: shown for reference in references if not (shown := level(app, reference)).level}:
+        if time.monotonic() > deadline:
+            shown = "; ".join(f"{reference} {standing.describe()}" for reference, standing in list(behind.items())[:10])
+            raise AssertionError(f"{len(behind)} case(s) not level within {timeout:.0f} s: {shown}" + _tail(log))
         time.sleep(0.3)
-    state = run.state if run else "no run"
-    detail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
-    raise AssertionError(f"{reference}: waited {timeout:.0f} s for {what}; last state {state}\n{detail}")
 
 
-def suspended_after(events: int) -> Callable[[object], bool]:
-    return lambda run: waiting_after(run, events)
+def finished_passes(reference: str, count: int, timeout: float = 60.0, log: Path | None = None) -> list:
+    """The case's `case-pass` task runs once ``count`` have finished (a pass has acted before its task run's
+    final state reaches the server)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        passes = [run for run in task_runs([reference]) if run.state and run.state.is_final()]
+        if len(passes) >= count:
+            return passes
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{reference}: {len(passes)} finished pass(es), not {count}, within {timeout:.0f} s"
+                                 + _tail(log))
+        time.sleep(0.3)
 
 
-def completed(run) -> bool:
-    return bool(run.state and run.state.is_completed())
+def pass_logs(reference: str, count: int, timeout: float = 30.0) -> list[str]:
+    """What the case's passes logged, oldest first, once there are ``count`` lines (logs reach the server in
+    batches, a second or two after the pass)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterTaskRunId
+    from prefect.client.schemas.sorting import LogSort
+
+    deadline = time.monotonic() + timeout
+    while True:
+        ids = [run.id for run in task_runs([reference])]
+        with get_client(sync_client=True) as client:
+            logs = client.read_logs(log_filter=LogFilter(task_run_id=LogFilterTaskRunId(any_=ids)),
+                                    sort=LogSort.TIMESTAMP_ASC, limit=200, offset=0)
+        lines = [entry.message for entry in logs if entry.message.startswith(f"{reference}: ")]
+        if len(lines) >= count or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.5)
+
+
+def review_names(reference: str) -> list[str]:
+    """The quality-review flow runs started for the case, by name (one per document: draft, final)."""
+    return sorted(run.name for run in flow_runs("quality-review", names=[f"quality-review-{reference}-draft",
+                                                                      f"quality-review-{reference}-final"]))
 
 
 def wait_until_completed(flow_name: str, run_name: str, timeout: float = 120.0):
@@ -44,3 +78,7 @@ def wait_until_completed(flow_name: str, run_name: str, timeout: float = 120.0):
             raise AssertionError(f"{run_name} ended {runs[0].state.name}: {runs[0].state.message}")
         time.sleep(0.3)
     raise AssertionError(f"{run_name} did not complete within {timeout:.0f} s")
+
+
+def _tail(log: Path | None) -> str:
+    return "\n" + log.read_text(errors="replace")[-3000:] if log and log.exists() else ""

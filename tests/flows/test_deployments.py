@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import yaml
 from prefect import Flow
 
 from deployments import DEPLOYMENTS, runner_deployments
+from flows.case_pass import case_pass, case_passes
 
 PREFECT_YAML = Path(__file__).resolve().parents[2] / "deployments" / "prefect.yaml"
 
@@ -34,14 +36,18 @@ def test_only_one_dispatcher_runs_at_a_time_wherever_the_deployments_are_registe
 
 def test_served_deployments_carry_their_schedules_in_london_time():
     served = {deployment.name: deployment for deployment in runner_deployments()}
+    assert sorted(served) == ["catch-up", "deadline-watch", "dispatch-notifications", "quality-review",
+                              "weekly-timeliness-report"], "no `ehc-request`: case passes are task runs"
     assert [s.schedule.cron for s in served["deadline-watch"].schedules] == ["15 6 * * 1-5"]
-    assert [s.schedule.timezone for s in served["weekly-timeliness-report"].schedules] == ["Europe/London"]
-    assert served["ehc-request"].schedules == [] and served["quality-review"].schedules == []
+    assert [s.schedule.cron for s in served["catch-up"].schedules] == ["*/10 * * * *"]
+    assert {s.schedule.timezone for deployment in served.values() for s in deployment.schedules} == {"Europe/London"}
+    assert served["quality-review"].schedules == []
 
 
-def test_the_request_flow_takes_only_a_case_reference():
-    flow = next(d for d in DEPLOYMENTS if d.name == "ehc-request").load_flow()
-    assert list(flow.parameters.properties) == ["reference"]
+def test_a_case_pass_takes_only_case_references():
+    assert list(inspect.signature(case_pass.fn).parameters) == ["reference"]
+    assert list(inspect.signature(case_passes.fn).parameters) == ["references"]
+    assert (case_pass.name, case_passes.name) == ("case-pass", "case-passes")
 
 
 def test_ehc_deploy_registers_every_deployment_with_the_work_pool_to_run_in_this_project(prefect_api_url):

@@ -1,4 +1,5 @@
-"""The scheduled flows are thin: each runs its job once, as a Prefect flow run, for the day it is given."""
+"""The scheduled flows are thin: each runs its job once, as a Prefect flow run (the watch and the report for the
+day they are given; the catch-up for whatever the store shows behind)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import pytest
 
 from domain.events import parse_event
 from domain.intake import NewRequest
+from flows import _app
+from flows.catch_up import catch_up
 from flows.deadline_watch import deadline_watch
+from tests.fakes import RecordingOrchestrator
 
 
 @pytest.mark.parametrize("day, why", [
@@ -58,3 +62,20 @@ def test_the_weekly_report_flow_writes_the_report_and_emails_it_once_per_day(flo
     assert first["html"].startswith(str(report_dir)) and (report_dir / first["html"].split("/")[-1]).exists()
     assert first["open_requests"] == 1
     assert first["emails_queued"] == 2 and again["emails_queued"] == 0  # the SEND manager and the head of SEND
+
+
+def test_the_catch_up_hands_over_only_the_cases_with_events_no_pass_has_acted_on(flow_app):
+    with flow_app.unit_of_work() as work:
+        for reference in ("EHC-C-0001", "EHC-C-0002", "EHC-C-0003"):
+            work.cases.add_request(NewRequest(reference=reference, received=date(2026, 9, 1)), "test", _moment())
+        work.orchestration.acted_on("EHC-C-0001", 1, _moment())
+        work.cases.record("EHC-C-0001", parse_event("decision", date(2026, 9, 28), {"outcome": "assess"}), "test",
+                          _moment())  # recorded, then its hand-over lost
+        work.orchestration.acted_on("EHC-C-0003", 1, _moment())  # level
+    orchestrator = RecordingOrchestrator()
+    _app.app().orchestrator = orchestrator  # the app the flow builds from the environment
+
+    state = catch_up(return_state=True)
+
+    assert state.is_completed() and state.result() == {"behind": 2}
+    assert orchestrator.calls == [("hand_over", ["EHC-C-0001", "EHC-C-0002"])]
