@@ -18,8 +18,9 @@ from flows._app import app
 
 @task(name="case-pass", task_run_name="{reference}", cache_policy=NO_CACHE)
 def case_pass(reference: str) -> dict:
-    outcome = advance_case(app(), reference)
-    get_run_logger().info("%s", outcome.describe())
+    logger = get_run_logger()
+    outcome = advance_case(app(), reference, say=logger.info)
+    logger.info("%s", outcome.describe())
     return outcome.as_dict()
 
 

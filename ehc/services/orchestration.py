@@ -12,7 +12,10 @@ again (``ehc serve`` at start-up, and the ``catch-up`` deployment every 10 minut
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Callable, Iterator
+
 from domain.events import AUDIT_MODELS
 from domain.progress import progress_of
 from ehc.bootstrap import App
@@ -47,9 +50,10 @@ class PassOutcome:
                 f"({', '.join(done)}); {self.standing}")
 
 
-def advance_case(app: App, reference: str) -> PassOutcome:
-    """One pass over the case; waits while another pass holds the case."""
-    with app.case_pass_lock(reference):
+def advance_case(app: App, reference: str, say: Callable[[str], None] = lambda line: None) -> PassOutcome:
+    """One pass over the case; waits while another pass holds the case. ``say`` hears when this pass takes
+    the case and lets it go: a pass's log shows how long it held the case, and that no two passes overlapped."""
+    with _holding(app, reference, say):
         with app.unit_of_work() as work:
             acted_before = work.orchestration.events_acted_on(reference)
             events = work.cases.get(reference).events
@@ -74,6 +78,16 @@ def advance_case(app: App, reference: str) -> PassOutcome:
         with app.unit_of_work() as work:
             work.orchestration.acted_on(reference, progress.casework_events, app.clock.now())
         return PassOutcome(reference, acted_before, progress.casework_events, queued, tuple(reviews), standing)
+
+
+@contextmanager
+def _holding(app: App, reference: str, say: Callable[[str], None]) -> Iterator[None]:
+    with app.case_pass_lock(reference):
+        say(f"{reference}: pass holds the case")
+        try:
+            yield
+        finally:
+            say(f"{reference}: pass lets the case go")
 
 
 def catch_up(app: App) -> dict:
