@@ -1,13 +1,13 @@
-"""The Prefect server and the runner are killed while requests are suspended; every request resumes.
+"""The Prefect server is killed while cases wait for people, and started again: every case is carried on.
 
-A real Prefect server process of the test's own (ehc.orchestration.local_server, SQLite
-under the state directory, not the session's test harness) and `ehc serve`.
-Five requests each get an `ehc-request` run, which suspends waiting for a
-decision. Then the server and `ehc serve` (with every flow run it started) are
-SIGKILLed: a power cut. Both start again on the same Prefect database and
-port; each request's decision is recorded, and each run resumes and reaches
-its next suspension (assess) or completes (not to assess), still one run per
-request.
+A real Prefect server process of the test's own (ehc.orchestration.local_server, SQLite under the state
+directory, not the session's test harness) and `ehc serve` against it. Six requests are handed over and
+become level (a pass has acted on each one's intake). Then the server is SIGKILLed, a power cut of the
+server alone: `ehc serve` goes on running. Two decisions are recorded while it is down; their hand-overs
+fail, and the store keeps them. The server starts again on the same database and port; the other four
+cases' decisions are recorded, and each of those cases is level again on its event, passed by the same
+`ehc serve`. Restarting `ehc serve` then runs its start-up catch-up, which levels the two whose hand-over
+was lost.
 """
 
 from __future__ import annotations
@@ -24,81 +24,84 @@ import pytest
 from config.settings import Settings
 from domain.events import Decision
 from domain.intake import NewRequest
-from ehc.services import casework
 from ehc.bootstrap import bootstrap
-from ehc.orchestration.orchestrator import PrefectOrchestrator
 from ehc.orchestration.local_server import local_prefect_server
+from ehc.orchestration.orchestrator import TaskWorkerOrchestrator
 from ehc.orchestration.serve import ServeProcess
+from ehc.services import casework
 from notifications.sink import free_port
 from store.db import upgrade
-from tests.flows.prefect_runs import completed, flow_runs, suspended_after, wait_for_run
+from tests.flows.prefect_runs import level, wait_until_level
 
 ROOT = Path(__file__).resolve().parents[2]
 RECEIVED = date(2026, 6, 1)
 DECIDED = date(2026, 7, 6)
-OUTCOMES = {"EHC-R-0001": "assess", "EHC-R-0002": "assess", "EHC-R-0003": "assess",
-            "EHC-R-0004": "not_assess", "EHC-R-0005": "assess"}
+# Each case's decision, and whether it is recorded while the server is down.
+DECISIONS = {"EHC-R-0001": ("assess", False), "EHC-R-0002": ("assess", False), "EHC-R-0003": ("not_assess", False),
+             "EHC-R-0004": ("assess", False), "EHC-R-0005": ("assess", True), "EHC-R-0006": ("not_assess", True)}
+WHILE_DOWN = [reference for reference, (_, down) in DECISIONS.items() if down]
+AFTER = [reference for reference, (_, down) in DECISIONS.items() if not down]
 
 pytestmark = pytest.mark.flows
 
 
-def test_requests_suspended_across_a_prefect_server_kill_all_resume(tmp_path, report):
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
+def test_cases_waiting_across_a_prefect_server_kill_are_level_on_their_next_event(tmp_path, report):
     started = time.monotonic()
-    state_dir = tmp_path / "state"
-    app = bootstrap(Settings(state_dir=state_dir, database_url=None))
-    upgrade(app.engine)
+    state_dir, results = tmp_path / "state", tmp_path / "results"
     port, said = free_port(), []
     log = tmp_path / "serve.log"
 
     with local_prefect_server(state_dir, said.append, port=port) as api_url:
-        serving = _serve(api_url, state_dir, tmp_path, log)
-        app.orchestrator = PrefectOrchestrator(api_url)
-        with temporary_settings(updates={PREFECT_API_URL: api_url}):
-            for reference in OUTCOMES:
+        app = bootstrap(Settings(state_dir=state_dir, database_url=None),
+                        orchestrator=TaskWorkerOrchestrator(api_url, results))
+        upgrade(app.engine)
+        serving = _serve(api_url, state_dir, results, log)
+        try:
+            for reference in DECISIONS:
                 added = casework.add_request(app, NewRequest(reference=reference, received=RECEIVED,
                                                              child_given_name="Zebedee", caseworker="cw.one"),
                                              "crash-test")
-                assert "started" in added.orchestration, added.orchestration
-            for reference in OUTCOMES:
-                wait_for_run(reference, suspended_after(1), "the run to wait for a decision", log=log)
-            before = {reference: flow_runs(names=[reference])[0].id for reference in OUTCOMES}
-        suspended_at = time.monotonic()
-        serving.kill()                    # the runner and every flow run it started
-        _kill_server(port)                # the Prefect server, mid-whatever it was doing
-    assert not _answers(api_url), "the Prefect server survived SIGKILL"
-    killed_for = time.monotonic() - suspended_at
+                assert added.orchestration.startswith("handed to orchestration"), added.orchestration
+            wait_until_level(app, DECISIONS, log=log)
 
-    with local_prefect_server(state_dir, said.append, port=port) as again_url:
-        assert again_url == api_url
-        serving = _serve(api_url, state_dir, tmp_path, log)
-        try:
-            with temporary_settings(updates={PREFECT_API_URL: api_url}):
-                for reference, outcome in OUTCOMES.items():
-                    recorded = casework.record_event(app, reference, Decision(on=DECIDED, outcome=outcome),
-                                                     "crash-test")
-                    assert "resumed" in recorded.orchestration, recorded.orchestration
-                for reference, outcome in OUTCOMES.items():
-                    if outcome == "assess":
-                        wait_for_run(reference, suspended_after(2), "the run to wait for the draft", log=log)
-                    else:
-                        run = wait_for_run(reference, completed, "the run to complete", log=log)
-                        assert run.state.result() == f"{reference}: not_assessed on {DECIDED.isoformat()}"
-                after = {reference: [run.id for run in flow_runs(names=[reference])]
-                         for reference in OUTCOMES}
+            _kill_server(port)  # the server alone, mid-whatever it was doing; `ehc serve` runs on
+            assert not _answers(api_url), "the Prefect server survived SIGKILL"
+            down_at = time.monotonic()
+            for reference in WHILE_DOWN:
+                recorded = _decide(app, reference)
+                assert recorded.orchestration.startswith("not handed to orchestration"), recorded.orchestration
+            assert {reference: level(app, reference).as_dict() for reference in WHILE_DOWN} == {
+                reference: {"events_stored": 2, "events_acted_on": 1} for reference in WHILE_DOWN}
+
+            with local_prefect_server(state_dir, said.append, port=port) as again_url:
+                assert again_url == api_url
+                down_for = time.monotonic() - down_at
+                for reference in AFTER:
+                    recorded = _decide(app, reference)
+                    assert recorded.orchestration.startswith("handed to orchestration"), recorded.orchestration
+                wait_until_level(app, AFTER, log=log)
+                assert [level(app, reference).level for reference in WHILE_DOWN] == [False, False], \
+                    "nothing hands a lost hand-over over again but the catch-up (or `ehc case resync`)"
+
+                serving.stop()
+                serving = _serve(api_url, state_dir, results, log)  # its start-up catch-up
+                wait_until_level(app, WHILE_DOWN, log=log)
         finally:
             serving.stop()
-    assert after == {reference: [run_id] for reference, run_id in before.items()}, "the same run resumed"
-    report("Prefect server and runner killed while requests suspended", requests=len(OUTCOMES),
-           resumed=len(after), suspended_again=sum(o == "assess" for o in OUTCOMES.values()),
-           completed=sum(o == "not_assess" for o in OUTCOMES.values()), down_seconds=round(killed_for, 1),
-           seconds=round(time.monotonic() - started, 1))
+    assert f"Catch-up: {len(WHILE_DOWN)} case(s) behind the store handed over" in log.read_text()
+    report("Prefect server killed while cases wait; `ehc serve` left running", cases=len(DECISIONS),
+           level_on_next_event=len(AFTER), lost_hand_overs_caught_up=len(WHILE_DOWN),
+           down_seconds=round(down_for, 1), seconds=round(time.monotonic() - started, 1))
 
 
-def _serve(api_url: str, state_dir: Path, tmp_path: Path, log: Path) -> ServeProcess:
+def _decide(app, reference: str) -> casework.Recorded:
+    return casework.record_event(app, reference, Decision(on=DECIDED, outcome=DECISIONS[reference][0]),
+                                 "crash-test")
+
+
+def _serve(api_url: str, state_dir: Path, results: Path, log: Path) -> ServeProcess:
     env = {**os.environ, "PREFECT_API_URL": api_url, "EHC_STATE_DIR": str(state_dir),
-           "PREFECT_LOCAL_STORAGE_PATH": str(tmp_path / "results"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_LOCAL_STORAGE_PATH": str(results), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "EHC_ACTOR": "crash-test"}
     env.pop("EHC_DATABASE_URL", None)
     serving = ServeProcess(env, log, cwd=ROOT)
