@@ -1,4 +1,5 @@
-"""The deadline watch and the dispatcher as real child processes, to be killed with SIGKILL or run side by side.
+"""The deadline watch, the dispatcher and `ehc serve` as real child processes, to be killed with SIGKILL or run
+side by side.
 
 A child imports everything, prints "ready", then waits for its moment (the
 watch's day, or the dispatcher's "now") as a line on stdin before it starts
@@ -21,6 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from config.settings import PACKAGED_REMINDER_POLICY
+from ehc.orchestration.serve import ServeProcess
 from notifications.sink import SmtpSink
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -132,3 +134,44 @@ def until_delivered(sink: SmtpSink, count: int, child: subprocess.Popen, timeout
 def json_value(value):
     """PostgreSQL's driver decodes JSON columns read with text(); SQLite's returns the text."""
     return value if isinstance(value, dict) else json.loads(value)
+
+
+def serving_environment(api_url: str, state_dir: Path, results: Path, database_url: str | None = None) -> dict:
+    """What `ehc serve` needs to pass this test's cases: its Prefect server, the result storage the test's
+    hand-overs write each pass's parameters to, and the case store (None: SQLite under ``state_dir``)."""
+    env = {**os.environ, "PREFECT_API_URL": api_url, "EHC_STATE_DIR": str(state_dir),
+           "PREFECT_LOCAL_STORAGE_PATH": str(results), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "EHC_ACTOR": "crash-test"}
+    env.pop("EHC_DATABASE_URL", None)
+    if database_url is not None:
+        env["EHC_DATABASE_URL"] = database_url
+    return env
+
+
+def ehc_serve(env: dict, log: Path, passes_only: bool = False) -> ServeProcess:
+    """`ehc serve` (``passes_only``: `ehc serve --passes-only`), started and ready."""
+    serving = (PassesOnly if passes_only else ServeProcess)(env, log, cwd=ROOT)
+    serving.start()
+    return serving
+
+
+class PassesOnly(ServeProcess):
+    """`ehc serve --passes-only`: a task worker and nothing else (a second machine's, beside a work pool's
+    workers). It registers no deployments, so it is ready once its task worker has subscribed."""
+
+    SUBSCRIBED = "Subscribing to runs of task(s)"
+
+    def start(self, timeout: float = 120.0) -> None:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        already = self.log.read_text(errors="replace").count(self.SUBSCRIBED) if self.log.exists() else 0
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen([sys.executable, "-m", "ehc.cli", "serve", "--passes-only"],
+                                            env=self.env, cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while self.log.read_text(errors="replace").count(self.SUBSCRIBED) == already:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.kill()
+                raise RuntimeError(f"ehc serve --passes-only did not subscribe ({self.process.returncode}); see "
+                                   f"{self.log}:\n" + self.log.read_text(errors="replace")[-3000:])
+            time.sleep(0.2)

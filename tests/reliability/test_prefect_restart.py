@@ -27,13 +27,12 @@ from domain.intake import NewRequest
 from ehc.bootstrap import bootstrap
 from ehc.orchestration.local_server import local_prefect_server
 from ehc.orchestration.orchestrator import TaskWorkerOrchestrator
-from ehc.orchestration.serve import ServeProcess
 from ehc.services import casework
 from notifications.sink import free_port
 from store.db import upgrade
 from tests.flows.prefect_runs import level, wait_until_level
+from tests.reliability.processes import ehc_serve, serving_environment
 
-ROOT = Path(__file__).resolve().parents[2]
 RECEIVED = date(2026, 6, 1)
 DECIDED = date(2026, 7, 6)
 # Each case's decision, and whether it is recorded while the server is down.
@@ -55,7 +54,7 @@ def test_cases_waiting_across_a_prefect_server_kill_are_level_on_their_next_even
         app = bootstrap(Settings(state_dir=state_dir, database_url=None),
                         orchestrator=TaskWorkerOrchestrator(api_url, results))
         upgrade(app.engine)
-        serving = _serve(api_url, state_dir, results, log)
+        serving = ehc_serve(serving_environment(api_url, state_dir, results), log)
         try:
             for reference in DECISIONS:
                 added = casework.add_request(app, NewRequest(reference=reference, received=RECEIVED,
@@ -84,7 +83,7 @@ def test_cases_waiting_across_a_prefect_server_kill_are_level_on_their_next_even
                     "nothing hands a lost hand-over over again but the catch-up (or `ehc case resync`)"
 
                 serving.stop()
-                serving = _serve(api_url, state_dir, results, log)  # its start-up catch-up
+                serving = ehc_serve(serving_environment(api_url, state_dir, results), log)  # its start-up catch-up
                 wait_until_level(app, WHILE_DOWN, log=log)
         finally:
             serving.stop()
@@ -97,16 +96,6 @@ def test_cases_waiting_across_a_prefect_server_kill_are_level_on_their_next_even
 def _decide(app, reference: str) -> casework.Recorded:
     return casework.record_event(app, reference, Decision(on=DECIDED, outcome=DECISIONS[reference][0]),
                                  "crash-test")
-
-
-def _serve(api_url: str, state_dir: Path, results: Path, log: Path) -> ServeProcess:
-    env = {**os.environ, "PREFECT_API_URL": api_url, "EHC_STATE_DIR": str(state_dir),
-           "PREFECT_LOCAL_STORAGE_PATH": str(results), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "EHC_ACTOR": "crash-test"}
-    env.pop("EHC_DATABASE_URL", None)
-    serving = ServeProcess(env, log, cwd=ROOT)
-    serving.start()
-    return serving
 
 
 def _kill_server(port: int) -> None:
