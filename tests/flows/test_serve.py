@@ -17,6 +17,7 @@ from deployments import DEPLOYMENTS
 from ehc.orchestration.orchestrator import api_url_file
 
 ROOT = Path(__file__).resolve().parents[2]
+SUBSCRIBED = "Subscribing to runs of task(s): case_pass | case_passes"
 
 
 @pytest.mark.parametrize("stop, signum", [
@@ -34,10 +35,11 @@ def test_ehc_serve_starts_a_local_prefect_server_and_a_stop_signal_stops_it_clea
                                    stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
-        # Serving: the runner and the task worker are running in their thread; the main thread waits for a signal.
-        while "Serving:" not in log.read_text() and serving.poll() is None and time.monotonic() < deadline:
+        # The task worker has subscribed: the runner and it are running in their thread, and the main thread waits
+        # for a signal.
+        while SUBSCRIBED not in log.read_text() and serving.poll() is None and time.monotonic() < deadline:
             time.sleep(0.3)
-        assert "Serving:" in log.read_text(), log.read_text()
+        assert SUBSCRIBED in log.read_text(), log.read_text()
         api_url = api_url_file(state).read_text().strip()
         with urllib.request.urlopen(f"{api_url}/health", timeout=5) as health:
             assert health.status == 200
