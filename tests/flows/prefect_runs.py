@@ -43,8 +43,8 @@ def finished_passes(reference: str, count: int, timeout: float = 60.0, log: Path
 
 
 def pass_logs(reference: str, count: int, timeout: float = 30.0) -> list[str]:
-    """What the case's passes logged, oldest first, once there are ``count`` lines (logs reach the server in
-    batches, a second or two after the pass)."""
+    """What the case's passes did, as each logged it at its end, oldest first, once there are ``count`` (logs
+    reach the server in batches, a second or two after the pass)."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import LogFilter, LogFilterTaskRunId
     from prefect.client.schemas.sorting import LogSort
@@ -55,7 +55,8 @@ def pass_logs(reference: str, count: int, timeout: float = 30.0) -> list[str]:
         with get_client(sync_client=True) as client:
             logs = client.read_logs(log_filter=LogFilter(task_run_id=LogFilterTaskRunId(any_=ids)),
                                     sort=LogSort.TIMESTAMP_ASC, limit=200, offset=0)
-        lines = [entry.message for entry in logs if entry.message.startswith(f"{reference}: ")]
+        lines = [entry.message for entry in logs
+                 if entry.message.startswith((f"{reference}: acted on", f"{reference}: nothing new"))]
         if len(lines) >= count or time.monotonic() > deadline:
             return lines
         time.sleep(0.5)

@@ -82,7 +82,7 @@ def test_a_request_is_carried_from_intake_to_its_final_plan_one_pass_per_event(a
     assert review.state.result()["skipped"].startswith("no plan attached")  # nothing attached in this test
     assert pass_logs("EHC-F-0001", 5)[-1] == (
         "EHC-F-0001: acted on events 5 to 5 (0 message(s) queued, final plan's quality review started); "
-        "EHC-F-0001: issued on 2026-10-12")
+        "issued on 2026-10-12")
 
 
 def test_a_decision_not_to_assess_ends_the_request_with_nothing_started(app, server):
@@ -91,7 +91,7 @@ def test_a_decision_not_to_assess_ends_the_request_with_nothing_started(app, ser
     wait_until_level(app, ["EHC-F-0002"], log=server.log)
 
     assert level(app, "EHC-F-0002").as_dict() == {"events_stored": 2, "events_acted_on": 2}
-    assert pass_logs("EHC-F-0002", 2)[-1].endswith("; EHC-F-0002: not_assessed on 2026-07-01")
+    assert pass_logs("EHC-F-0002", 2)[-1].endswith("; not_assessed on 2026-07-01")
     assert review_names("EHC-F-0002") == [] and _messages(app, "EHC-F-0002") == []
 
 
