@@ -34,6 +34,8 @@ def serve(state_dir: Path, say: Callable[[str], None], limit: int | None = None,
             # The runner starts each flow run as a subprocess of this one: it inherits these.
             for name, value in prefect_environment(state_dir, api_url).items():
                 os.environ.setdefault(name, value)
+            # A pass is a task run outside any flow run; Prefect still sends its logs, but warns on each.
+            os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
             from prefect.settings import PREFECT_API_URL, temporary_settings
 
             from deployments import DEPLOYMENTS, runner_deployments
