@@ -80,16 +80,22 @@ def _run_until_interrupted(serving) -> None:
 
 async def _serve_all(deployments: list, limit: int | None) -> None:
     """The task worker, and the runner for ``deployments`` (none with --passes-only: a work pool's workers
-    run them, `ehc deploy`). Built outside the loop: ``to_deployment`` is a coroutine inside one."""
-    from prefect import aserve
+    run them, `ehc deploy`). Built outside the loop: ``to_deployment`` is a coroutine inside one.
+
+    The deployments are registered before the task worker takes its first pass: a pass may start a quality
+    review through its deployment, and the start-up catch-up's passes would otherwise fail for want of it."""
+    from prefect.runner import Runner
     from prefect.task_worker import aserve as serve_tasks
 
     from flows.case_pass import case_pass, case_passes
 
-    serving = [serve_tasks(case_pass, case_passes, limit=PASSES_AT_ONCE)]
+    serving = []
     if deployments:
-        serving.append(aserve(*deployments, limit=limit, pause_on_shutdown=False, query_seconds=POLL_SECONDS,
-                              print_starting_message=False))
+        runner = Runner(limit=limit, pause_on_shutdown=False, query_seconds=POLL_SECONDS)
+        for deployment in deployments:
+            await runner.aadd_deployment(deployment)
+        serving.append(runner.start())
+    serving.append(serve_tasks(case_pass, case_passes, limit=PASSES_AT_ONCE))
     await asyncio.gather(*serving)
 
 
