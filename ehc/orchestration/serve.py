@@ -42,6 +42,7 @@ def serve(state_dir: Path, say: Callable[[str], None], limit: int | None = None,
 
             say(f"Prefect UI: {api_url.removesuffix('/api')}")
             with temporary_settings(updates={PREFECT_API_URL: api_url}):
+                _start_events_outside_any_run()
                 say(f"Catch-up: {_catch_up()['behind']} case(s) behind the store handed over")
                 served = [] if passes_only else [deployment.name for deployment in DEPLOYMENTS]
                 say("Serving: " + ", ".join([*served, "the case passes"]) + " (Ctrl-C stops)")
@@ -51,6 +52,16 @@ def serve(state_dir: Path, say: Callable[[str], None], limit: int | None = None,
     finally:
         signal.signal(signal.SIGTERM, previous)
     say("Stopped serving")
+
+
+def _start_events_outside_any_run() -> None:
+    """Send Prefect a first event before the catch-up's flow run. Prefect 3.8.8 sends events from a worker
+    that keeps the run context it was started in, and adds that run to every later event whose own context
+    names none: started inside the catch-up, it filed every pass the task worker ran afterwards under that
+    finished flow run."""
+    from prefect.events import emit_event
+
+    emit_event("ehc.serve.started", resource={"prefect.resource.id": "ehc.serve"})
 
 
 def _catch_up() -> dict:
