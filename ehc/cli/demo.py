@@ -19,14 +19,16 @@ def demo(
     as_of: Optional[str] = typer.Option(None, "--as-of", help="YYYY-MM-DD; default: the last working day "
                                         "on or before today (London)."),
     cases: int = typer.Option(250, "--cases", min=1, max=100_000, help="Synthetic requests to import."),
-    live: int = typer.Option(6, "--live", min=1, max=50, help="Requests carried live by their own flow runs."),
+    live: int = typer.Option(6, "--live", min=1, max=50, help="Requests carried live: each event stored, then "
+                             "acted on by a case-pass task run."),
     keep_serving: bool = typer.Option(False, "--keep-serving", help="Keep the web app and Prefect up at the "
                                       "end, until Ctrl-C."),
     json_output: bool = JsonOption,
 ) -> None:
-    """The main job on embedded defaults: a synthetic caseload, live requests carried by Prefect flow runs,
-    the deadline watch with reminders to a local SMTP sink, the weekly report, and the web app with a demo
-    caseworker and manager (their passwords printed once), a contributor's link and a parent's link."""
+    """The main job on embedded defaults: a synthetic caseload, live requests whose every event a Prefect
+    task run acts on, the deadline watch with reminders to a local SMTP sink, the weekly report, and the web
+    app with a demo caseworker and manager (their passwords printed once), a contributor's link and a
+    parent's link."""
     import time as clock
 
     from ehc.bootstrap import bootstrap
@@ -60,10 +62,12 @@ def demo(
         data = {"state_dir": str(result.state_dir), "database_url": result.database_url,
                 "as_of": result.as_of.isoformat(), "seconds": round(seconds, 1),
                 "stages": result.stages, "overdue": result.overdue, "due_within_14_days": result.due_within_14,
+                "imported_cases": result.imported,
                 "live_requests": result.live.outcomes, "live_events_recorded": result.live.events_recorded,
-                "median_seconds_record_to_suspend": None if median is None else round(median, 2),
+                "median_seconds_record_to_level": None if median is None else round(median, 2),
                 "deadline_watch": json.loads(json.dumps(result.watch, default=str)),
                 "dispatch": json.loads(json.dumps(result.dispatch, default=str)), "flow_runs": result.flow_runs,
+                "task_runs": result.task_runs,
                 "prefect_ui": result.prefect_ui, "web": result.web.as_json(),
                 "outputs": {name: str(path) for name, path in result.outputs.items()}}
         lines = [f"Finished in {seconds:.0f} s, as of {result.as_of}", f"Case store: {result.database_url}",
@@ -71,12 +75,15 @@ def demo(
         lines += [f"  {stage:<18} {number:>5}" for stage, number in sorted(result.stages.items())]
         lines += [f"Cases with a statutory date missed: {result.overdue}",
                   f"Cases with a statutory date in the next 14 days: {result.due_within_14}",
+                  f"Imported cases handed over: {result.imported['handed_over']}, all level "
+                  f"{result.imported['seconds_to_level']:.1f} s after `ehc serve` started",
                   f"Live requests ({result.live.events_recorded} events; median {median or 0:.1f} s from "
-                  "recording an event to its run waiting again):"]
+                  "recording an event to its case being level, every event acted on):"]
         lines += [f"  {reference:<16} {outcome}" for reference, outcome in result.live.outcomes.items()]
         lines += [f"Deadline watch: {json.dumps(result.watch, default=str)}",
                   f"Dispatch: {json.dumps(result.dispatch, default=str)}",
                   "Flow runs: " + ", ".join(f"{name} {number}" for name, number in result.flow_runs.items()),
+                  "Task runs: " + ", ".join(f"{name} {number}" for name, number in result.task_runs.items()),
                   "Outputs:"]
         lines += [f"  {name:<18} {path}" for name, path in result.outputs.items()]
         web = result.web

@@ -1,26 +1,35 @@
-"""`ehc demo`: a synthetic caseload carried through intake, import, casework and real Prefect flow runs.
+"""`ehc demo`: a synthetic caseload carried through intake, import, casework and real Prefect runs.
 
 Runs on embedded defaults: SQLite in a fresh state directory, a local Prefect
 server (SQLite beside it) and `ehc serve` started for the duration, a
 local SMTP sink that keeps every message as an .eml file, and at the end the
 web app beside them, with demo accounts and portal links, its pages checked
-(ehc/demo/web.py).
+(ehc/demo/web.py). Every imported case with casework no pass has acted on,
+and every live event, is acted on by a `case-pass` task run in `ehc serve`;
+the deadline watch, the weekly report and the dispatch run as flow runs of
+their deployments.
+
+The Prefect server starts in the background at once (it takes the longest to
+come up), while the caseload is written and imported.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import logging
 import os
 import shutil
 import socket
+import time
 import uuid
 from collections import Counter
-from contextlib import ExitStack
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable, ContextManager
+from typing import Callable, ContextManager, Iterator, TypeVar
 
 from config.settings import Settings
 from domain.events import (
@@ -30,8 +39,8 @@ from domain.intake import NewRequest
 from domain.rag import rag_of
 from ehc.bootstrap import App, bootstrap
 from ehc.imports.caseload import import_caseload_file
-from ehc.demo.live import LiveResult, drive
-from ehc.orchestration.orchestrator import PrefectOrchestrator
+from ehc.demo.live import LiveResult, drive, wait_until_level
+from ehc.orchestration.orchestrator import HAND_OVER_BATCH, TaskWorkerOrchestrator, prefect_home
 from ehc.orchestration.runs import every_flow_run, flow_names
 from ehc.orchestration.local_server import local_prefect_server, prefect_environment
 from ehc.case_views import case_summary_json, timeline_text
@@ -46,6 +55,10 @@ DEMO_ACTOR = "demo"
 # Events the caseload CSV carries; everything else is recorded as live casework.
 IMPORTED = (Received, Decision, DraftServed, FinalIssued, NoPlanNotice, Withdrawn)
 STEPS = 10
+DEPLOYMENT_TIMEOUT = 600.0
+IMPORTED_TIMEOUT = 600.0  # for the passes over every imported case handed over, on a slow machine
+POLL_SECONDS = 0.5  # how often a flow run's state is read while the demo waits for it
+T = TypeVar("T")
 
 
 @dataclass
@@ -57,10 +70,12 @@ class DemoResult:
     stages: dict[str, int]
     overdue: int
     due_within_14: int
+    imported: dict
     live: LiveResult
     watch: dict
     dispatch: dict
     flow_runs: dict[str, int]
+    task_runs: dict[str, int]
     prefect_ui: str
     web: DemoWeb
 
@@ -75,6 +90,7 @@ def run_demo(state_dir: Path, as_of: date, count: int, live_requests: int, say: 
     with ExitStack() as running:  # stopped in reverse order: the web app, `ehc serve`, the sink, Prefect
         # The web app's port is taken now, so every link made from here on (emails too) names it.
         listener = running.enter_context(reserved_port(Settings().public_url, say))
+        prefect_server = running.enter_context(_started_meanwhile(local_prefect_server(state_dir, say)))
         app = bootstrap(Settings(state_dir=state_dir, database_url=None, public_url=listener.public_url))
         upgrade(app.engine)
 
@@ -91,21 +107,27 @@ def run_demo(state_dir: Path, as_of: date, count: int, live_requests: int, say: 
         history = [(request.reference, event) for request, events in caseload for event in events
                    if not isinstance(event, IMPORTED) and not _is_imported_exception(event)]
         say(f"[4/{STEPS}] Recording their {len(history)} casework events (advice, consultations, representations)")
-        for done, (reference, event) in enumerate(sorted(history, key=lambda item: item[1].on), start=1):
-            with app.unit_of_work() as work:
+        with app.unit_of_work() as work:
+            for done, (reference, event) in enumerate(sorted(history, key=lambda item: item[1].on), start=1):
                 work.cases.record(reference, event, DEMO_ACTOR, app.clock.now())
-            if done % 500 == 0 or done == len(history):
-                say(f"       {done}/{len(history)}")
+                if done % 500 == 0 or done == len(history):
+                    say(f"       {done}/{len(history)}")
 
-        say(f"[5/{STEPS}] Starting Prefect (server, then `ehc serve`) and an SMTP sink")
+        say(f"[5/{STEPS}] Prefect (its server, then `ehc serve`) and an SMTP sink")
         mail_dir = state_dir / "mail"
-        api_url = running.enter_context(local_prefect_server(state_dir, say))
+        api_url = prefect_server.result()
         sink = running.enter_context(SmtpSink(mail_dir))
+        with app.unit_of_work() as work:
+            behind = work.orchestration.cases_behind()
         serving = ServeProcess(_serve_environment(state_dir, api_url, sink.port, listener.public_url),
                                state_dir / "prefect" / "serve.log")
+        serve_started = time.monotonic()
         serving.start()
         running.callback(serving.stop)
-        result = _with_prefect(app, api_url, as_of, live_requests, say)
+        say(f"       `ehc serve` is up; its catch-up handed over the {len(behind)} imported case(s) with casework "
+            f"no pass has acted on, in batches of up to {HAND_OVER_BATCH}")
+        result = _with_prefect(app, api_url, as_of, live_requests, say, serving.log,
+                               (behind, serve_started))
         prefect_ui = api_url.removesuffix("/api")
 
         say(f"[9/{STEPS}] The web app at {listener.public_url}, beside Prefect: demo accounts and links")
@@ -126,8 +148,21 @@ def run_demo(state_dir: Path, as_of: date, count: int, live_requests: int, say: 
         due_soon = len(work.cases.find(as_of, due_within=14))
     stages = Counter(timeline.stage.value for _, timeline in everything)
     return DemoResult(state_dir, app.settings.effective_database_url, as_of, outputs, dict(stages), overdue,
-                      due_soon, result["live"], result["watch"], result["dispatch"], result["flow_runs"],
-                      prefect_ui, web)
+                      due_soon, result["imported"], result["live"], result["watch"], result["dispatch"],
+                      result["flow_runs"], result["task_runs"], prefect_ui, web)
+
+
+@contextmanager
+def _started_meanwhile(manager: ContextManager[T]) -> Iterator[Future[T]]:
+    """``manager`` entered in a thread of its own, so its start-up overlaps the work that follows; the future
+    gives what it yields. Exited when this block ends, once it has started."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        started = thread.submit(manager.__enter__)
+        try:
+            yield started
+        finally:
+            if started.exception() is None:
+                manager.__exit__(None, None, None)
 
 
 def _say_web(web: DemoWeb, say: Callable[[str], None]) -> None:
@@ -147,36 +182,65 @@ def _say_web(web: DemoWeb, say: Callable[[str], None]) -> None:
         say(f"       checked: {line}")
 
 
-def _with_prefect(app: App, api_url: str, as_of: date, live_requests: int, say: Callable[[str], None]) -> dict:
-    from prefect.deployments import run_deployment
+def _with_prefect(app: App, api_url: str, as_of: date, live_requests: int, say: Callable[[str], None],
+                  serve_log: Path, handed_over: tuple[list[str], float]) -> dict:
+    """``handed_over``: the cases `ehc serve`'s catch-up handed over, and when it started (``time.monotonic``)."""
+    from prefect.logging.configuration import ensure_logging_setup
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
+    # Each hand-over would log where its task run is in the UI, among the demo's own lines. Prefect's logging
+    # is set up first: setting it up later would reset the level.
+    ensure_logging_setup()
+    logging.getLogger("prefect.tasks").setLevel(logging.WARNING)
     with temporary_settings(updates={PREFECT_API_URL: api_url}):
-        app.orchestrator = PrefectOrchestrator(api_url)
+        app.orchestrator = TaskWorkerOrchestrator(api_url, prefect_home(app.settings.state_dir) / "storage")
         requests = synthetic_caseload(live_requests, as_of, weeks=22, seed=7, prefix="LIVE")
-        say(f"[6/{STEPS}] {live_requests} live requests, each carried by its own ehc-request flow run "
-            f"(Prefect UI: {api_url.removesuffix('/api')})")
-        live = drive(app, requests, DEMO_ACTOR, say)
-
-        def run(name: str) -> dict:
-            # The key makes the client's retry of a slow create (SQLite "database is locked") return the same run.
-            flow_run = run_deployment(f"{name}/{name}", parameters={"as_of": as_of}, timeout=600, poll_interval=1,
-                                      as_subflow=False, idempotency_key=f"demo/{name}/{as_of}/{uuid.uuid4()}")
-            if not flow_run.state.is_completed():
-                raise RuntimeError(f"the {name} flow run ended {flow_run.state.name}: {flow_run.state.message}")
-            return flow_run.state.result()
+        say(f"[6/{STEPS}] {live_requests} live requests: each event stored, then acted on by a case-pass task run "
+            f"named by its case (Prefect UI: {api_url.removesuffix('/api')})")
+        live = drive(app, requests, DEMO_ACTOR, say, serve_log)
+        behind, serve_started = handed_over
+        level_after = max(wait_until_level(app, dict.fromkeys(behind, serve_started), IMPORTED_TIMEOUT,
+                                           serve_log), default=0.0)
+        say(f"       the {len(behind)} imported case(s) handed over were level {level_after:.1f} s after "
+            "`ehc serve` started")
 
         say(f"[7/{STEPS}] Deadline watch and the weekly timeliness report as of {as_of}")
-        watch = run("deadline-watch")
-        report = run("weekly-timeliness-report")
+        watch, report = _run_deployments(["deadline-watch", "weekly-timeliness-report"], as_of)
         say(f"       queued {watch.get('messages_queued', 0)} reminder(s), escalation(s) and alert(s), "
             f"and the report for {report.get('emails_queued', 0)} manager(s)")
         say(f"[8/{STEPS}] Dispatch: the outbox to the SMTP sink")
-        dispatch = run("dispatch-notifications")
+        dispatch, = _run_deployments(["dispatch-notifications"], as_of)
         say(f"       sent {dispatch.get('sent', 0)}, skipped {dispatch.get('skipped', 0)} (no address or webhook)")
-        return {"live": live, "watch": watch, "dispatch": dispatch, "flow_runs": _flow_run_counts(),
+        return {"imported": {"handed_over": len(behind), "seconds_to_level": round(level_after, 2)},
+                "live": live, "watch": watch, "dispatch": dispatch, "flow_runs": _flow_run_counts(),
+                "task_runs": _task_run_counts(),
                 "outputs": {"report_html": Path(report["html"]), "report_csv": Path(report["csv"]),
                             "report_xlsx": Path(report["xlsx"])}}
+
+
+def _run_deployments(names: list[str], as_of: date) -> list[dict]:
+    """A flow run of each deployment, all started at once (``ehc serve`` runs each in a process of its own),
+    and their results once every one has completed."""
+    from prefect.client.orchestration import get_client
+    from prefect.deployments import run_deployment
+
+    # The key makes the client's retry of a slow create (SQLite "database is locked") return the same run.
+    runs = [run_deployment(f"{name}/{name}", parameters={"as_of": as_of}, timeout=0, as_subflow=False,
+                           idempotency_key=f"demo/{name}/{as_of}/{uuid.uuid4()}") for name in names]
+    deadline = time.monotonic() + DEPLOYMENT_TIMEOUT
+    with get_client(sync_client=True) as client:
+        while True:
+            runs = [run if run.state.is_final() else client.read_flow_run(run.id) for run in runs]
+            if all(run.state.is_final() for run in runs):
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the {', '.join(names)} flow run(s) did not finish within "
+                                   f"{DEPLOYMENT_TIMEOUT:.0f} s")
+            time.sleep(POLL_SECONDS)
+    for name, run in zip(names, runs):
+        if not run.state.is_completed():
+            raise RuntimeError(f"the {name} flow run ended {run.state.name}: {run.state.message}")
+    return [run.state.result() for run in runs]
 
 
 def _serve_environment(state_dir: Path, api_url: str, smtp_port: int, public_url: str) -> dict[str, str]:
@@ -192,6 +256,25 @@ def _flow_run_counts() -> dict[str, int]:
     by_flow = Counter(run.flow_id for run in every_flow_run(flow_name=None))
     names = flow_names(by_flow)
     return dict(sorted((names[flow_id], count) for flow_id, count in by_flow.items()))
+
+
+def _task_run_counts() -> dict[str, int]:
+    """The runs of the tasks orchestration hands cases to: ``case-pass`` (one per pass, named by its case) and
+    ``case-passes`` (one per batch). A task run's key starts with its task's function name."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.sorting import TaskRunSort
+
+    tasks = {"case_pass": "case-pass", "case_passes": "case-passes"}
+    counts = dict.fromkeys(tasks.values(), 0)
+    with get_client(sync_client=True) as client:
+        offset = 0
+        while page := client.read_task_runs(sort=TaskRunSort.ID_DESC, limit=200, offset=offset):
+            for run in page:
+                task = tasks.get(run.task_key.rpartition("-")[0])
+                if task:
+                    counts[task] += 1
+            offset += len(page)
+    return counts
 
 
 def _caseload_views(app: App, state_dir: Path, as_of: date) -> dict[str, Path]:

@@ -107,8 +107,8 @@ def reserved_port(public_url: str, say: Callable[[str], None]) -> Iterator[Liste
 
 
 def prepare(app: App, live_references: Sequence[str]) -> DemoWeb:
-    """A case with an advice request still open (a live one first, so a contributor's upload resumes its
-    flow run), a contributor's and a parent's link to it, and a caseworker and a manager of its team."""
+    """A case with an advice request still open (a live one first, so a contributor's upload is acted on
+    while the demo serves), a contributor's and a parent's link to it, and a caseworker and a manager of its team."""
     reference, advice_key, team, caseworker = _case_for_links(app, live_references)
     accounts = (
         _account(app, "demo-caseworker", "caseworker", team, caseworker),

@@ -25,7 +25,7 @@ import pytest
 from notifications.sink import read_eml
 from tests.web.support import CSRF
 
-pytestmark = [pytest.mark.flows, pytest.mark.slow]  # a few minutes: `bin/test --all`
+pytestmark = [pytest.mark.flows, pytest.mark.slow]  # a minute or two: `bin/test --all`
 
 SERVING = "Ctrl-C to stop"
 PRINTED_ACCOUNT = re.compile(r"^ +(demo-[a-z]+) +password (\S+) +\((\w+), team (.+)\)$")
@@ -35,7 +35,7 @@ CASELOAD_HEADING = re.compile(r'id="results-heading">(\d+) cases?')
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    """One demo run (a few minutes) with --keep-serving, its printed addresses used while it serves, then
+    """One demo run (a minute or two) with --keep-serving, its printed addresses used while it serves, then
     Ctrl-C: (state dir, its JSON, its progress, what the printed addresses and accounts answered)."""
     state = tmp_path_factory.mktemp("demo") / "ehc-demo"
     env = {name: value for name, value in os.environ.items()
@@ -111,15 +111,18 @@ def _use_what_was_printed(progress: list[str]) -> dict:
     return used
 
 
-def test_the_demo_carries_live_requests_through_flow_runs_that_suspend_and_resume(demo):
+def test_the_demo_acts_on_every_live_event_and_imported_case_with_a_pass_named_by_its_case(demo):
     _, result, progress, _ = demo
     assert "[10/10]" in progress
-    assert result["flow_runs"]["ehc-request"] == 3
     assert result["live_events_recorded"] >= 6
-    assert result["median_seconds_record_to_suspend"] > 0
+    assert result["median_seconds_record_to_level"] > 0
     outcomes = result["live_requests"].values()
-    assert any(": issued on 2026-" in outcome for outcome in outcomes), "one run carried its request to a plan"
-    assert any(outcome.startswith("waiting (after-event-") for outcome in outcomes), "one still waits for people"
+    assert any(": issued on 2026-" in outcome for outcome in outcomes), "one request carried to a plan"
+    assert any(outcome.startswith("waiting for ") for outcome in outcomes), "one still waits for people"
+    # A pass for every intake and every event recorded, and one for each imported case with casework to act on.
+    handed_over = 3 + result["live_events_recorded"] + result["imported_cases"]["handed_over"]
+    assert result["imported_cases"]["handed_over"] > 0
+    assert result["task_runs"]["case-pass"] >= handed_over
     for name in ("deadline-watch", "dispatch-notifications", "weekly-timeliness-report"):
         assert result["flow_runs"][name] == 1
 
@@ -143,7 +146,7 @@ def test_after_the_demo_the_prefect_database_holds_no_childs_name(demo, prefect_
     assert len(names) > 20
     results = [path for path in (state / "prefect" / "storage").rglob("*") if path.is_file()]
     held = prefect_text(state / "prefect" / "prefect.db", results)
-    assert "LIVE-2026-" in held and "after-event-" in held, "the runs are there, named by case reference"
+    assert "LIVE-2026-" in held and "case_pass" in held, "the passes are there, named by case reference"
     leaked = sorted(name for name in names if re.search(rf"\b{re.escape(name)}\b", held))
     assert leaked == []
 
