@@ -198,17 +198,18 @@ def _with_prefect(app: App, api_url: str, as_of: date, live_requests: int, say: 
         say(f"[6/{STEPS}] {live_requests} live requests: each event stored, then acted on by a case-pass task run "
             f"named by its case (Prefect UI: {api_url.removesuffix('/api')})")
         live = drive(app, requests, DEMO_ACTOR, say, serve_log)
+
+        # The imported cases' passes go on meanwhile: a message both they and the watch queue is queued once (by key).
+        say(f"[7/{STEPS}] Deadline watch and the weekly timeliness report as of {as_of}")
+        watch, report = _run_deployments(["deadline-watch", "weekly-timeliness-report"], as_of)
+        say(f"       queued {watch.get('messages_queued', 0)} reminder(s), escalation(s) and alert(s), "
+            f"and the report for {report.get('emails_queued', 0)} manager(s)")
+        say(f"[8/{STEPS}] Dispatch: the outbox to the SMTP sink, once every case handed over is level")
         behind, serve_started = handed_over
         level_after = max(wait_until_level(app, dict.fromkeys(behind, serve_started), IMPORTED_TIMEOUT,
                                            serve_log), default=0.0)
         say(f"       the {len(behind)} imported case(s) handed over were level {level_after:.1f} s after "
             "`ehc serve` started")
-
-        say(f"[7/{STEPS}] Deadline watch and the weekly timeliness report as of {as_of}")
-        watch, report = _run_deployments(["deadline-watch", "weekly-timeliness-report"], as_of)
-        say(f"       queued {watch.get('messages_queued', 0)} reminder(s), escalation(s) and alert(s), "
-            f"and the report for {report.get('emails_queued', 0)} manager(s)")
-        say(f"[8/{STEPS}] Dispatch: the outbox to the SMTP sink")
         dispatch, = _run_deployments(["dispatch-notifications"], as_of)
         say(f"       sent {dispatch.get('sent', 0)}, skipped {dispatch.get('skipped', 0)} (no address or webhook)")
         return {"imported": {"handed_over": len(behind), "seconds_to_level": round(level_after, 2)},
