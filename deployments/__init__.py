@@ -51,7 +51,7 @@ DEPLOYMENTS: tuple[Deployment, ...] = (
     Deployment("weekly-timeliness-report", "flows.weekly_timeliness_report:weekly_timeliness_report",
                "0 7 * * 1", "Mondays 07:00: the SEN2 timeliness report."),
     Deployment("quality-review", "flows.quality_review:quality_review", None,
-               "Started by a case's pass when a draft or final plan is recorded."),
+               "Started by a case's pass when a draft or final plan is recorded with its document attached."),
     Deployment("catch-up", "flows.catch_up:catch_up", "*/10 * * * *",
                "Every 10 minutes: hand over any case whose events no pass has acted on."),
 )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from domain.events import AUDIT_EVENT_TYPES
 from store.cases import CaseNotFound
-from store.models import Case, CaseEvent as EventRow
+from store.models import Case, CaseEvent as EventRow, PlanDocumentRow
 
 
 class OrchestrationProgress:
@@ -28,6 +28,13 @@ class OrchestrationProgress:
         self._session.execute(
             update(Case).where(Case.reference == reference, Case.events_acted_on <= casework_events)
             .values(events_acted_on=casework_events, acted_at=at))
+
+    def attached_plan_stages(self, reference: str) -> frozenset[str]:
+        """The plan documents ("draft", "final") attached to the case (`ehc qa attach`), for a pass to know
+        whether a quality review would have anything to score."""
+        return frozenset(self._session.scalars(
+            select(PlanDocumentRow.stage).join(Case, Case.id == PlanDocumentRow.case_id)
+            .where(Case.reference == reference).distinct()))
 
     def cases_behind(self, references: Sequence[str] | None = None) -> list[str]:
         """Cases with casework events that orchestration has not acted on (of ``references``, if given),

@@ -188,6 +188,7 @@ class _StoredCase:
     next_due: date | None
     rows: list[_EventRow]
     events_acted_on: int = 0
+    plan_stages: set[str] = field(default_factory=set)  # the plan documents attached ("draft", "final")
 
 
 @dataclass
@@ -358,6 +359,9 @@ class InMemoryOrchestrationProgress:
         case = self._tables.cases[reference]
         case.events_acted_on = max(case.events_acted_on, casework_events)
 
+    def attached_plan_stages(self, reference: str) -> frozenset[str]:
+        return frozenset(self._tables.cases[reference].plan_stages)
+
     def cases_behind(self, references: Sequence[str] | None = None) -> list[str]:
         return sorted(reference for reference, case in self._tables.cases.items()
                       if (references is None or reference in references)
@@ -403,6 +407,10 @@ class InMemoryCaseDatabase:
             self._tables = working
         finally:
             self._open = False
+
+    def attach_plan(self, reference: str, stage: str) -> None:
+        """What `ehc qa attach` leaves for a pass to see: a plan document of ``stage`` on the case."""
+        self._tables.cases[reference].plan_stages.add(stage)
 
     @contextmanager
     def case_pass_lock(self, reference: str) -> Iterator[None]:

@@ -57,6 +57,7 @@ def advance_case(app: App, reference: str, say: Callable[[str], None] = lambda l
         with app.unit_of_work() as work:
             acted_before = work.orchestration.events_acted_on(reference)
             events = work.cases.get(reference).events
+            attached = work.orchestration.attached_plan_stages(reference)
         progress = progress_of(reference, events)
         waiting = progress.waiting_on()
         ended = progress.outcome().removeprefix(f"{reference}: ")
@@ -72,7 +73,9 @@ def advance_case(app: App, reference: str, say: Callable[[str], None] = lambda l
         reviews = []
         for document, event_type in REVIEWED_DOCUMENTS:
             issued_on = progress.draft_served if document == "draft" else progress.final_issued
-            if issued_on and event_type in new_types:
+            # A review scores the attached document: with none attached it would be a flow-run process that
+            # does nothing (hundreds, for an imported caseload). `ehc qa attach` reviews a plan attached later.
+            if issued_on and event_type in new_types and document in attached:
                 app.orchestrator.start_quality_review(reference, document, issued_on)
                 reviews.append(document)
         with app.unit_of_work() as work:

@@ -8,6 +8,7 @@ waits until the store shows the case level: a pass has acted on every casework e
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -17,17 +18,26 @@ from ehc.orchestration.runs import flow_runs, task_runs
 from ehc.services import casework
 from ehc.services.messages import list_outbox
 from ehc.services.orchestration import catch_up
+from ehc.services.plan_quality import attach_plan
 from prefect_runs import finished_passes, level, pass_logs, review_names, wait_until_completed, wait_until_level
 from tests.fakes import RecordingOrchestrator
 
 pytestmark = pytest.mark.flows
 
 RECEIVED = date(2026, 6, 1)
+PLAN = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "typical.json"
 
 
 def _new_request(app, reference: str, given: str = "Zebedee", family: str = "Quartermaine"):
     return casework.add_request(app, NewRequest(reference=reference, received=RECEIVED, child_given_name=given,
                                                 child_family_name=family, caseworker="cw.one"), "flow-test")
+
+
+def _with_plans(app, reference: str) -> None:
+    """The draft and final plans' documents attached (`ehc qa attach`), so their reviews have something to
+    score: with no document a pass starts no review."""
+    attach_plan(app, reference, "draft", PLAN, date(2026, 9, 14))
+    attach_plan(app, reference, "final", PLAN, date(2026, 10, 12))
 
 
 def _record(app, reference: str, event_type: str, on: date, **payload):
@@ -59,6 +69,7 @@ JOURNEY = [
 def test_a_request_is_carried_from_intake_to_its_final_plan_one_pass_per_event(app, server):
     _with_health_contributor(app)
     added = _new_request(app, "EHC-F-0001")
+    _with_plans(app, "EHC-F-0001")
     assert added.orchestration.startswith("handed to orchestration (task run ")
     wait_until_level(app, ["EHC-F-0001"], log=server.log)
     assert level(app, "EHC-F-0001").as_dict() == {"events_stored": 1, "events_acted_on": 1}
@@ -79,7 +90,7 @@ def test_a_request_is_carried_from_intake_to_its_final_plan_one_pass_per_event(a
     assert review_names("EHC-F-0001") == ["quality-review-EHC-F-0001-draft", "quality-review-EHC-F-0001-final"], \
         "each plan's quality review started once"
     review = wait_until_completed("quality-review", "quality-review-EHC-F-0001-final")
-    assert review.state.result()["skipped"].startswith("no plan attached")  # nothing attached in this test
+    assert review.state.result()["reference"] == "EHC-F-0001" and review.state.result()["grade"]
     assert pass_logs("EHC-F-0001", 5)[-1] == (
         "EHC-F-0001: acted on events 5 to 5 (0 message(s) queued, final plan's quality review started); "
         "issued on 2026-10-12")
@@ -98,6 +109,7 @@ def test_a_decision_not_to_assess_ends_the_request_with_nothing_started(app, ser
 def test_several_events_recorded_at_once_on_one_case_end_level_each_message_queued_once(app, server):
     _with_health_contributor(app)
     _new_request(app, "EHC-F-0003")
+    _with_plans(app, "EHC-F-0003")
     for event_type, on, payload, _ in JOURNEY[:3]:  # no waiting between them: passes overlap, the lock holds
         _record(app, "EHC-F-0003", event_type, on, **payload)
 
@@ -112,6 +124,7 @@ def test_several_events_recorded_at_once_on_one_case_end_level_each_message_queu
 def test_resync_hands_the_case_over_again_and_a_pass_with_nothing_new_changes_nothing(app, server, dump_tables):
     _with_health_contributor(app)
     _new_request(app, "EHC-F-0004")
+    _with_plans(app, "EHC-F-0004")
     for event_type, on, payload, _ in JOURNEY[:3]:
         _record(app, "EHC-F-0004", event_type, on, **payload)
     wait_until_level(app, ["EHC-F-0004"], log=server.log)
@@ -145,6 +158,7 @@ def test_passes_carry_case_references_and_never_a_childs_name(app, server, prefe
                                                               results_dir):
     _with_health_contributor(app)
     _new_request(app, "EHC-F-0007", given="Philomena", family="Zanzibarova")
+    _with_plans(app, "EHC-F-0007")
     for event_type, on, payload, _ in JOURNEY:
         _record(app, "EHC-F-0007", event_type, on, **payload)
     wait_until_level(app, ["EHC-F-0007"], log=server.log)

@@ -3,12 +3,13 @@ a pass queues go to the outbox under their keys, so a pass repeated (nothing new
 nothing twice. Prefect is the recording orchestrator (tests/fakes.py).
 
 The case: received Mon 2 Mar 2026, a decision to assess Fri 10 Apr, advice asked of DCO-N (health) Mon 13 Apr
-(due Mon 25 May), the draft plan served Fri 1 May.
+(due Mon 25 May), the draft plan attached and served Fri 1 May.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -20,9 +21,11 @@ from ehc.bootstrap import bootstrap
 from ehc.services import casework
 from ehc.services.contributors import add_contributor
 from ehc.services.orchestration import advance_case
+from ehc.services.plan_quality import attach_plan
 from tests.fakes import FixedClock, RecordingOrchestrator
 
 REF = "EHC-1"
+PLANS = Path(__file__).resolve().parents[1] / "fixtures" / "plans"
 ADVICE_REQUEST = f"{REF}/advice-reminder/DCO-N/request/contributor:DCO-N/2026-05-25"
 REPRESENTATIONS_OPEN = f"{REF}/alert/representations-open/caseworker:A Okafor/2026-05-15"
 
@@ -58,6 +61,7 @@ def test_a_decision_to_assess_with_advice_asked_queues_the_messages_once_across_
         pass
 
     def draft_served_while_prefect_is_down():  # the pass queues the draft's alert, then cannot start its review
+        attach_plan(app, REF, "draft", PLANS / "typical.json", date(2026, 5, 1))
         record(DraftServed(on=date(2026, 5, 1)))
         orchestrator.error = ConnectionError("connection refused")
 

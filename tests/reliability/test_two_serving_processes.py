@@ -29,6 +29,7 @@ from ehc.clock import now_utc
 from ehc.demo.synthetic import add_synthetic_contributors
 from ehc.orchestration.orchestrator import TaskWorkerOrchestrator
 from ehc.services import casework
+from ehc.services.plan_quality import attach_plan
 from tests.flows.prefect_runs import review_names, wait_until_level
 from tests.reliability.processes import ehc_serve, serving_environment
 from tests.reliability.stores import outbox_messages, same_message_twice
@@ -36,6 +37,7 @@ from tests.reliability.stores import outbox_messages, same_message_twice
 CASES = 24
 CASEWORKERS = 6
 REFERENCES = [f"EHC-T-{number:04d}" for number in range(1, CASES + 1)]
+PLAN = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "typical.json"
 WITH_DRAFT = REFERENCES[5::6]
 # Each case's casework after the decision, recorded one straight after another.
 CASEWORK = [("advice_requested", date(2026, 7, 7), {"agency": "health", "contributor": "DCO-NORTH"}),
@@ -95,6 +97,8 @@ def _assessed_requests(app) -> None:
                                               caseworker="cw.one"), "crash-test", now_utc())
             work.cases.record(reference, parse_event("decision", date(2026, 7, 6), {"outcome": "assess"}),
                               "crash-test", now_utc())
+    for reference in WITH_DRAFT:  # the draft's document, so the review its pass starts has something to score
+        attach_plan(app, reference, "draft", PLAN, date(2026, 9, 14))
 
 
 def _casework(app, reference: str) -> None:

@@ -78,8 +78,9 @@ def test_a_pass_acts_on_every_stored_event_and_makes_the_case_level(app, orchest
     assert (level_of(app).events_acted_on, level_of(app).level) == (2, True)
 
 
-def test_a_second_pass_with_nothing_new_does_nothing(app, orchestrator):
+def test_a_second_pass_with_nothing_new_does_nothing(app, orchestrator, database):
     intake(app)
+    database.attach_plan(REF, "draft")
     record(app, ASSESS, DraftServed(on=d("2026-06-15")))
     advance_case(app, REF)
     calls = list(orchestrator.calls)
@@ -102,8 +103,10 @@ PLANS = [
 ]
 
 
-def test_a_plan_served_or_issued_starts_its_quality_review_once(app, orchestrator):
+def test_a_plan_served_or_issued_starts_its_quality_review_once(app, orchestrator, database):
     intake(app)
+    database.attach_plan(REF, "draft")
+    database.attach_plan(REF, "final")
     for events, started in PLANS:
         before = len(reviews_started(orchestrator))
         record(app, *events)
@@ -111,8 +114,24 @@ def test_a_plan_served_or_issued_starts_its_quality_review_once(app, orchestrato
         assert reviews_started(orchestrator)[before:] == started, events
 
 
-def test_a_draft_and_final_plan_recorded_before_one_pass_start_both_reviews(app, orchestrator):
+def test_a_plan_recorded_with_no_document_attached_starts_no_review(app, orchestrator, database):
+    """A review scores the attached document; with none it would be a flow run that does nothing (`ehc qa
+    attach` reviews a plan attached later). An imported caseload's drafts start none."""
     intake(app)
+    database.attach_plan(REF, "final")  # the final's document only
+
+    record(app, ASSESS, DraftServed(on=d("2026-06-15")), FinalIssued(on=d("2026-07-17")))
+
+    outcome = advance_case(app, REF)
+
+    assert outcome.reviews_started == ("final",)
+    assert reviews_started(orchestrator) == [(REF, "final", d("2026-07-17"))]
+
+
+def test_a_draft_and_final_plan_recorded_before_one_pass_start_both_reviews(app, orchestrator, database):
+    intake(app)
+    database.attach_plan(REF, "draft")
+    database.attach_plan(REF, "final")
     record(app, ASSESS, DraftServed(on=d("2026-06-15")), FinalIssued(on=d("2026-07-17")))
 
     outcome = advance_case(app, REF)
@@ -121,8 +140,9 @@ def test_a_draft_and_final_plan_recorded_before_one_pass_start_both_reviews(app,
     assert reviews_started(orchestrator) == [(REF, "draft", d("2026-06-15")), (REF, "final", d("2026-07-17"))]
 
 
-def test_a_voided_draft_served_again_on_another_date_starts_that_dates_review(app, orchestrator):
+def test_a_voided_draft_served_again_on_another_date_starts_that_dates_review(app, orchestrator, database):
     intake(app)
+    database.attach_plan(REF, "draft")
     steps = [
         # what happens                                                             reviews the pass starts
         (lambda: record(app, ASSESS, DraftServed(on=d("2026-06-15"))),             [(REF, "draft", d("2026-06-15"))]),
@@ -136,8 +156,9 @@ def test_a_voided_draft_served_again_on_another_date_starts_that_dates_review(ap
         assert reviews_started(orchestrator)[before:] == started
 
 
-def test_a_pass_that_cannot_start_a_review_leaves_the_case_behind_for_the_next_pass(app, orchestrator):
+def test_a_pass_that_cannot_start_a_review_leaves_the_case_behind_for_the_next_pass(app, orchestrator, database):
     intake(app)
+    database.attach_plan(REF, "draft")
     record(app, ASSESS)
     advance_case(app, REF)
     record(app, DraftServed(on=d("2026-06-15")))
@@ -173,7 +194,7 @@ def test_the_passes_run_for_what_was_handed_over_bring_every_case_level(app, orc
 # -- the catch-up ---------------------------------------------------------------------------------
 
 
-def test_catch_up_hands_over_exactly_the_cases_behind(app, orchestrator, clock):
+def test_catch_up_hands_over_exactly_the_cases_behind(app, orchestrator, clock, database):
     given_cases(app, {
         # reference  events after receipt
         "EHC-A":     (),                          # never passed
@@ -184,6 +205,7 @@ def test_catch_up_hands_over_exactly_the_cases_behind(app, orchestrator, clock):
     })
     for reference in ("EHC-B", "EHC-C", "EHC-D", "EHC-E"):
         advance_case(app, reference)
+    database.attach_plan("EHC-C", "draft")
     with app.unit_of_work() as work:
         work.cases.record("EHC-C", DraftServed(on=d("2026-06-15")), ACTOR, clock.now())
         work.cases.record("EHC-E", NotificationSent(on=d("2026-04-14"), outbox_key="k1", purpose="advice_due",
