@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -46,6 +47,9 @@ def main(args: argparse.Namespace, measure: Callable[[argparse.Namespace], dict]
          report: Callable[[str, dict], str]) -> dict:
     """In the measuring process: measure and write the figures. Otherwise run one measuring process per design
     asked for, print each design's report, and return (and write to --out) every figure."""
+    # Started in the background, a process ignores Ctrl-C, and so would every `ehc serve` started from it:
+    # stop_process stops them with Ctrl-C, as a person would.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if args.figures_to:
         args.figures_to.write_text(json.dumps(measure(args), indent=2, default=str) + "\n")
         return {}
@@ -140,25 +144,68 @@ def serve_environment(state_dir: Path, api_url: str) -> dict[str, str]:
 
 
 @contextmanager
-def served(state_dir: Path) -> Iterator[tuple[str, object]]:
-    """A local Prefect server (SQLite) and `ehc serve`, started as the demo starts them; yields the API address
-    and the ServeProcess, with this process's Prefect client pointed at the server. In-process,
+def served(state_dir: Path, limit: int | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A local Prefect server (SQLite) and `ehc serve [--limit N]`, started as the demo starts them; yields the
+    API address and the serving process, with this process's Prefect client pointed at the server. In-process,
     ``app.orchestrator`` should then be ``orchestrator_for(state_dir, {})``."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from ehc.orchestration.local_server import local_prefect_server
-    from ehc.orchestration.serve import ServeProcess
 
     with local_prefect_server(state_dir, lambda _: None) as api_url:
-        serving = ServeProcess(serve_environment(state_dir, api_url), state_dir / "prefect" / "serve.log",
-                               cwd=design_tree())
-        serving.start()
+        log = state_dir / "prefect" / "serve.log"
+        serving = start_process(["-m", "ehc.cli", "serve", *(["--limit", str(limit)] if limit else [])],
+                                serve_environment(state_dir, api_url), log)
         try:
             # Runs read back here (the old design's level) go to this server, not an ephemeral one.
             with temporary_settings(updates={PREFECT_API_URL: api_url}):
+                wait_for_deployments(serving, log)
                 yield api_url, serving
         finally:
-            serving.stop()
+            stop_process(serving)
+
+
+def start_process(arguments: list[str], env: dict, log: Path) -> subprocess.Popen:
+    """``python ARGUMENTS`` in the design's tree, in a session of its own (stop_process stops what it starts)."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        return subprocess.Popen([sys.executable, *arguments], env=env, cwd=design_tree(), stdout=out,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """The process and whatever it started: Ctrl-C, TERM, then KILL, 30 s apart."""
+    for sent in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sent)
+            process.wait(timeout=30)
+            return
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def wait_for_deployments(serving: subprocess.Popen, log: Path, timeout: float = 180.0) -> None:
+    """Until `ehc serve` has registered its deployments (the last of them exists) on this process's server."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    from deployments import DEPLOYMENTS
+
+    last = DEPLOYMENTS[-1].name
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline:
+            if serving.poll() is not None:
+                raise SystemExit(f"ehc serve exited ({serving.returncode}); see {log}:\n"
+                                 + log.read_text(errors="replace")[-3000:])
+            try:
+                client.read_deployment_by_name(f"{last}/{last}")
+                return
+            except ObjectNotFound:
+                time.sleep(0.3)
+    raise SystemExit(f"ehc serve registered no deployments within {timeout:.0f} s; see {log}")
 
 
 def prefect_server_pid() -> int:
@@ -172,6 +219,24 @@ def prefect_server_pid() -> int:
             if b"prefect" in command and b"server" in command:
                 return pid
     raise RuntimeError("no Prefect server process found among this process's children")
+
+
+def mark_level(app) -> None:
+    """Today's design: every case marked as its passes would leave it, each casework event acted on (an imported
+    open case starts at none), so that `ehc serve`'s start-up catch-up finds nothing to hand over. The old
+    design kept this in its runs: nothing to do."""
+    if not is_new_design():
+        return
+    from sqlalchemy import func, select, update
+
+    from domain.events import AUDIT_EVENT_TYPES
+    from store.models import Case, CaseEvent
+
+    casework_events = (select(func.count(CaseEvent.id))
+                       .where(CaseEvent.case_id == Case.id, CaseEvent.type.not_in(AUDIT_EVENT_TYPES))
+                       .scalar_subquery())
+    with app.engine.begin() as connection:
+        connection.execute(update(Case).values(events_acted_on=casework_events, acted_at=func.current_timestamp()))
 
 
 # -- how far behind the store orchestration is ----------------------------------------------------------------

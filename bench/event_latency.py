@@ -71,7 +71,7 @@ def measure(args: argparse.Namespace) -> dict:
         state_dir = Path(temp) / "state"
         app = designs.new_store(state_dir)
         with designs.served(state_dir) as (api_url, serving):
-            serve_pid, server_pid = serving.process.pid, designs.prefect_server_pid()
+            serve_pid, server_pid = serving.pid, designs.prefect_server_pid()
             app.orchestrator = orchestrator_for(state_dir, {})
             started = {}
             for reference in references:

@@ -49,7 +49,7 @@ def measure(args: argparse.Namespace) -> dict:
             level_store(app, Path(temp) / "open-cases.csv", args.cases)
             figures["store_seconds"] = round(time.monotonic() - started, 1)
         with designs.served(state_dir) as (api_url, serving):
-            pids = serving.process.pid, designs.prefect_server_pid()
+            pids = serving.pid, designs.prefect_server_pid()
             if args.design == "old":
                 figures["no_runs"] = idle_window(pids, args.settle, args.seconds)
                 started = time.monotonic()
@@ -61,19 +61,11 @@ def measure(args: argparse.Namespace) -> dict:
 
 def level_store(app, csv: Path, cases: int) -> None:
     """``cases`` open cases imported, each marked as a pass leaves it: every casework event acted on."""
-    from sqlalchemy import func, select, update
-
-    from domain.events import AUDIT_EVENT_TYPES
     from ehc.imports.caseload import import_caseload_file
-    from store.models import Case, CaseEvent
 
     write_open_import_csv(csv, cases)
     imported = import_caseload_file(app, csv, "bench")
-    casework_events = (select(func.count(CaseEvent.id))
-                       .where(CaseEvent.case_id == Case.id, CaseEvent.type.not_in(AUDIT_EVENT_TYPES))
-                       .scalar_subquery())
-    with app.engine.begin() as connection:
-        connection.execute(update(Case).values(events_acted_on=casework_events, acted_at=func.current_timestamp()))
+    designs.mark_level(app)
     with app.unit_of_work() as work:
         behind = work.orchestration.cases_behind()
     if len(imported.open_references) != cases or behind:

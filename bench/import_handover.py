@@ -46,8 +46,8 @@ def measure(args: argparse.Namespace) -> dict:
         app = designs.new_store(state_dir)
         csv = Path(temp) / "open-cases.csv"
         references = write_open_import_csv(csv, cases)
-        with designs.served(state_dir) as (api_url, serving):
-            serve_pid, server_pid = serving.process.pid, designs.prefect_server_pid()
+        with designs.served(state_dir, args.limit) as (api_url, serving):
+            serve_pid, server_pid = serving.pid, designs.prefect_server_pid()
             env = designs.serve_environment(state_dir, api_url)
             env.pop("PREFECT_API_URL")  # as a caseworker's shell has it: the local server found from the state dir
             cpu_from = designs.process_tree_cpu_seconds(serve_pid), designs.process_tree_cpu_seconds(server_pid)
@@ -96,6 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=3_000, help="open cases imported today's way")
     parser.add_argument("--old-cases", type=int, default=30, help="open cases imported the old way, extrapolated")
+    parser.add_argument("--limit", type=int, default=4, help="flow runs (quality reviews) at once in `ehc serve`")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds to wait for every case to be level")
     designs.add_design_options(parser)
     designs.main(parser.parse_args(), measure, report)

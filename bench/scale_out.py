@@ -74,8 +74,9 @@ def measure(args: argparse.Namespace) -> dict:
         client_env = {**env, "PREFECT_API_URL": api_url, "EHC_DATABASE_URL": f"{base}/ehc",
                       "EHC_STATE_DIR": str(work / "state"), "EHC_ACTOR": "scale-out"}
         port = api_url.rsplit(":", 1)[1].split("/")[0]
-        processes.append(start(["-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", port],
-                               server_env, work / "prefect-server.log"))
+        processes.append(designs.start_process(
+            ["-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", port], server_env,
+            work / "prefect-server.log"))
         wait_healthy(api_url, 180)
         os.environ.update({name: value for name, value in client_env.items() if name.startswith(("PREFECT_", "EHC_"))})
         app = designs.new_store(work / "state", f"{base}/ehc")
@@ -83,21 +84,22 @@ def measure(args: argparse.Namespace) -> dict:
 
         app.orchestrator = orchestrator_for(work / "state", os.environ)
         designs.quiet_prefect_client()
-        processes.append(start(["-m", "ehc.cli", "serve", "--limit", str(args.limit)], client_env,
-                               work / "serve-full.log"))
+        processes.append(designs.start_process(["-m", "ehc.cli", "serve", "--limit", str(args.limit)],
+                                               client_env, work / "serve-full.log"))
         if args.design == "new":
-            processes.append(start(["-m", "ehc.cli", "serve", "--passes-only"], client_env,
-                                   work / "serve-passes.log"))
-        wait_for_deployments(processes[1], work / "serve-full.log")
+            processes.append(designs.start_process(["-m", "ehc.cli", "serve", "--passes-only"], client_env,
+                                                   work / "serve-passes.log"))
+        designs.wait_for_deployments(processes[1], work / "serve-full.log")
         figures = carry(app, closed_requests(requests), args.timeout, args.recorders)
         return {**figures, "extrapolated_to": args.requests,
                 "seconds_extrapolated": round(figures["seconds"] * args.requests / requests, 1),
-                "recorders": args.recorders, "serve_processes": f"one full (--limit {args.limit}) and one --passes-only" if args.design == "new"
-                else f"one (--limit {args.limit})", "prefect_server_database": "PostgreSQL (asyncpg)"}
+                "recorders": args.recorders, "prefect_server_database": "PostgreSQL (asyncpg)",
+                "serve_processes": f"one full (--limit {args.limit}) and one --passes-only" if args.design == "new"
+                else f"one (--limit {args.limit})"}
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second TERM must not cut the clean-up short
         for process in reversed(processes):
-            stop(process)
+            designs.stop_process(process)
         cluster.stop()
         shutil.rmtree(work, ignore_errors=True)
 
@@ -168,8 +170,8 @@ def carry(app, requests: list, timeout: float, recorders: int) -> dict:
         raise SystemExit(f"not every case closed ({dict(closed)}) or review completed ({dict(reviews)})")
     return {"requests": len(requests), "events": events_recorded, "stages": stages, "seconds": round(total, 1),
             "events_per_minute": round(events_recorded / total * 60, 1),
-            "cases_per_minute": round(len(requests) / total * 60, 2), "stages_in_the_store": {stage.value: count for stage, count in closed.items()},
-            "quality_reviews": dict(reviews)}
+            "cases_per_minute": round(len(requests) / total * 60, 2), "quality_reviews": dict(reviews),
+            "stages_in_the_store": {stage.value: count for stage, count in closed.items()}}
 
 
 def wait_for_reviews(timeout: float) -> Counter:
@@ -195,25 +197,6 @@ def create_database(admin_url: str, name: str) -> None:
     admin.dispose()
 
 
-def start(arguments: list[str], env: dict, log: Path) -> subprocess.Popen:
-    with log.open("ab") as out:
-        return subprocess.Popen([sys.executable, *arguments], env=env, cwd=designs.design_tree(), stdout=out,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-
-
-def stop(process: subprocess.Popen) -> None:
-    """The process and whatever it started (its own session): Ctrl-C, TERM, then KILL, 30 s apart."""
-    for sent in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(process.pid, sent)
-            process.wait(timeout=30)
-            return
-        except ProcessLookupError:
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
 def wait_healthy(api_url: str, timeout: float) -> None:
     import urllib.request
 
@@ -227,35 +210,15 @@ def wait_healthy(api_url: str, timeout: float) -> None:
     raise SystemExit("the Prefect server did not become healthy")
 
 
-def wait_for_deployments(serving: subprocess.Popen, log: Path, timeout: float = 180.0) -> None:
-    """Until the full `ehc serve` has registered its deployments (the last of them exists)."""
-    from prefect.client.orchestration import get_client
-    from prefect.exceptions import ObjectNotFound
-
-    from deployments import DEPLOYMENTS
-
-    last = DEPLOYMENTS[-1].name
-    deadline = time.monotonic() + timeout
-    with get_client(sync_client=True) as client:
-        while time.monotonic() < deadline:
-            if serving.poll() is not None:
-                raise SystemExit(f"ehc serve exited ({serving.returncode}); see {log}")
-            try:
-                client.read_deployment_by_name(f"{last}/{last}")
-                return
-            except ObjectNotFound:
-                time.sleep(0.5)
-    raise SystemExit(f"ehc serve registered no deployments within {timeout:.0f} s; see {log}")
-
-
 def report(design: str, figures: dict) -> str:
     lines = [f"{figures['requests']} requests, {figures['events']} events, through every stage on PostgreSQL, "
              f"`ehc serve`: {figures['serve_processes']}"]
-    lines += [f"  {stage['stage']:<17} {stage['cases']:>4} cases: stored and told in {stage['recorded_seconds']:5.0f} s, "
-              f"every one level after {stage['level_seconds']:5.0f} s" for stage in figures["stages"]]
+    lines += [f"  {stage['stage']:<17} {stage['cases']:>4} cases: stored and told in "
+              f"{stage['recorded_seconds']:5.0f} s, every one level after {stage['level_seconds']:5.0f} s" for stage in figures["stages"]]
     lines += [f"  whole journey {figures['seconds']:.0f} s ({figures['seconds'] / 60:.1f} min): "
               f"{figures['events_per_minute']:.0f} events/min, {figures['cases_per_minute']:.1f} cases/min",
-              f"  the store afterwards: {figures['stages_in_the_store']}; quality reviews: {figures['quality_reviews']}"]
+              f"  the store afterwards: {figures['stages_in_the_store']}; "
+              f"quality reviews: {figures['quality_reviews']}"]
     if figures["extrapolated_to"] != figures["requests"]:
         estimate = figures["seconds_extrapolated"]
         lines.append(f"  extrapolated linearly to {figures['extrapolated_to']} requests: {estimate / 60:.0f} min "
