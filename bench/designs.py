@@ -133,6 +133,8 @@ def quiet_prefect_client() -> None:
     """No line per task run this process hands to Prefect (``case_pass.delay``): the report is the output."""
     import logging
 
+    import prefect  # noqa: F401  (it configures its loggers as it is imported)
+
     logging.getLogger("prefect.tasks").setLevel(logging.WARNING)
 
 

@@ -86,17 +86,20 @@ def measure(args: argparse.Namespace) -> dict:
                         children.ru_utime + children.ru_stime)
 
             in_process = {"to_level": [], "to_record": []}
+            recorded_at: dict[str, list[float]] = {reference: [] for reference in references}  # wall clock
             cpu_from = cpu()
             for event_type, days_ago, options in ROUNDS[:args.rounds]:
                 started = {}
                 for reference in references:
                     started[reference] = time.monotonic()
+                    recorded_at[reference].append(time.time())
                     event = casework.event_from_options(app, reference, event_type, today - timedelta(days=days_ago),
                                                         options)
                     casework.record_event(app, reference, event, "bench")
                     in_process["to_record"].append(time.monotonic() - started[reference])
                 in_process["to_level"].extend(designs.wait_until_level(app, started, args.timeout).values())
             in_process["cpu"] = [after - before for after, before in zip(cpu(), cpu_from)]
+            breakdown = pass_breakdown(recorded_at) if designs.is_new_design() else None
 
             command = [str(Path(sys.executable).parent / "ehc"), "case", "record"]
             env = {**designs.serve_environment(state_dir, api_url)}
@@ -115,8 +118,24 @@ def measure(args: argparse.Namespace) -> dict:
                 cli["to_level"].extend(designs.wait_until_level(app, started, args.timeout).values())
             reap_orphans({serve_pid, server_pid})
             cli["cpu"] = [after - before for after, before in zip(cpu(), cpu_from)]
-    return {"cases": args.cases, "intake_seconds": round(intake, 2),
-            "in_process": summary(in_process), "cli": summary(cli) if cli["to_level"] else None}
+    return {"cases": args.cases, "intake_seconds": round(intake, 2), "in_process": summary(in_process),
+            "in_process_passes": breakdown, "cli": summary(cli) if cli["to_level"] else None}
+
+
+def pass_breakdown(recorded_at: dict[str, list[float]]) -> dict:
+    """Where an in-process event's wait goes today, from each case's ``case-pass`` task runs on the server (the
+    intake's first, then one a round): recording to the run created (the store, then ``case_pass.delay``),
+    created to started (the server pushing it to the task worker, and a free thread there), and the pass."""
+    from ehc.orchestration.runs import task_runs
+
+    parts: dict[str, list[float]] = {"to_created": [], "created_to_started": [], "pass": []}
+    for reference, recorded in recorded_at.items():
+        runs = sorted(task_runs([reference]), key=lambda run: run.created)[1:1 + len(recorded)]
+        for at, run in zip(recorded, runs):
+            parts["to_created"].append(run.created.timestamp() - at)
+            parts["created_to_started"].append((run.start_time - run.created).total_seconds())
+            parts["pass"].append((run.end_time - run.start_time).total_seconds())
+    return {name: designs.spread(values) for name, values in parts.items()}
 
 
 def summary(timings: dict) -> dict:
@@ -163,6 +182,12 @@ def report(design: str, figures: dict) -> str:
                   f"    CPU per event: pass and server {per_event['pass_and_server']:.2f} s (ehc serve "
                   f"{per_event['serve']:.2f} s, Prefect server {per_event['server']:.2f} s)"
                   + (f"; with the commands and their hand-overs {per_event['all']:.2f} s" if name == "cli" else "")]
+        if name == "in_process" and figures.get("in_process_passes"):
+            lines.append("    where the wait goes (median / p90): " + ", ".join(
+                f"{title} {figures['in_process_passes'][part]['median']:.2f} / "
+                f"{figures['in_process_passes'][part]['p90']:.2f} s"
+                for part, title in (("to_created", "recording to pass created"),
+                                    ("created_to_started", "created to started"), ("pass", "the pass"))))
     return "\n".join(lines)
 
 

@@ -51,9 +51,10 @@ def measure(args: argparse.Namespace) -> dict:
         with designs.served(state_dir) as (api_url, serving):
             pids = serving.pid, designs.prefect_server_pid()
             if args.design == "old":
+                figures["cases"] = args.old_cases or args.cases
                 figures["no_runs"] = idle_window(pids, args.settle, args.seconds)
                 started = time.monotonic()
-                asyncio.run(create_suspended_runs(args.cases))
+                asyncio.run(create_suspended_runs(figures["cases"]))
                 figures["runs_created_seconds"] = round(time.monotonic() - started, 1)
             figures["waiting"] = idle_window(pids, args.settle, args.seconds)
     return figures
@@ -124,6 +125,7 @@ def report(design: str, figures: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=20_000)
+    parser.add_argument("--old-cases", type=int, help="suspended runs for the old design, if not --cases")
     parser.add_argument("--seconds", type=float, default=120.0, help="length of each window read")
     parser.add_argument("--settle", type=float, default=20.0, help="quiet seconds before each window")
     designs.add_design_options(parser)
