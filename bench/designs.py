@@ -292,6 +292,62 @@ def wait_until_level(app, started: dict[str, float], timeout: float, poll: float
     return waited
 
 
+class LevelWatch:
+    """Times cases to level while others are still being recorded: a thread polls, every ``poll`` seconds, every
+    case recorded so far that is not yet level, so that the first case of a round is not timed until the last
+    has been recorded (``wait_until_level`` starts when every case has been)."""
+
+    def __init__(self, app, poll: float = 0.25) -> None:
+        import contextvars
+        import threading
+
+        self.app, self.poll = app, poll
+        self.started: dict[str, float] = {}
+        self.waited: dict[str, float] = {}
+        self._lock, self._stop, self._error = threading.Lock(), threading.Event(), None
+        # The thread reads runs back with this thread's Prefect settings (the old design's level).
+        self._thread = threading.Thread(target=contextvars.copy_context().run, args=(self._watch,), daemon=True)
+        self._thread.start()
+
+    def recorded(self, reference: str, started: float) -> None:
+        """The case's event is stored; its time runs from ``started`` (time.monotonic)."""
+        with self._lock:
+            self.started[reference] = started
+
+    def wait(self, timeout: float) -> list[float]:
+        """Seconds to level of every case recorded, once every one is level."""
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                with self._lock:
+                    if len(self.waited) == len(self.started):
+                        return list(self.waited.values())
+                if self._error is not None:
+                    raise self._error
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"not level within {timeout:.0f} s: "
+                                     f"{', '.join(sorted(set(self.started) - set(self.waited))[:5])}")
+                time.sleep(0.05)
+        finally:
+            self._stop.set()
+            self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            with self._lock:
+                pending = [reference for reference in self.started if reference not in self.waited]
+            if pending:
+                now = time.monotonic()
+                try:
+                    level = set(pending) - cases_behind(self.app, pending)
+                except BaseException as error:  # SystemExit for a failed old run, too: raised by wait()
+                    self._error = error
+                    return
+                with self._lock:
+                    self.waited.update({reference: now - self.started[reference] for reference in level})
+            self._stop.wait(self.poll)
+
+
 # -- CPU ------------------------------------------------------------------------------------------------------
 
 def _stat_fields(pid: int | str) -> list[str]:

@@ -9,8 +9,9 @@ starts them, and ``--cases`` cases are taken in at once (``add_request``) and wa
 **level**: orchestration has acted on every casework event stored. Then, round after round, one event is
 recorded on every case, one case after another (a decision to assess, advice asked of health, of social care,
 of the EP, each advice received), and each case is timed from the start of its recording until it is level
-again, polled every 0.25 s for all the cases waiting at once (bench/designs.py ``cases_behind``: today the
-store's ``events_acted_on``; in the old design the request run's pause key, as ``ehc case show`` read it).
+again, polled every 0.25 s for all the cases recorded and waiting at once, from a thread, while the others
+are recorded (bench/designs.py ``LevelWatch``; level is ``cases_behind``: today the store's
+``events_acted_on``; in the old design the request run's pause key, as ``ehc case show`` read it).
 
 - ``--rounds``: recorded in this process through ``ehc.services.casework.record_event``, as the web app does.
   CPU: the seconds of the `ehc serve` process tree (with every flow-run process it started, reaped or not) and
@@ -89,15 +90,16 @@ def measure(args: argparse.Namespace) -> dict:
             recorded_at: dict[str, list[float]] = {reference: [] for reference in references}  # wall clock
             cpu_from = cpu()
             for event_type, days_ago, options in ROUNDS[:args.rounds]:
-                started = {}
+                watch = designs.LevelWatch(app)
                 for reference in references:
-                    started[reference] = time.monotonic()
+                    started = time.monotonic()
                     recorded_at[reference].append(time.time())
                     event = casework.event_from_options(app, reference, event_type, today - timedelta(days=days_ago),
                                                         options)
                     casework.record_event(app, reference, event, "bench")
-                    in_process["to_record"].append(time.monotonic() - started[reference])
-                in_process["to_level"].extend(designs.wait_until_level(app, started, args.timeout).values())
+                    in_process["to_record"].append(time.monotonic() - started)
+                    watch.recorded(reference, started)
+                in_process["to_level"].extend(watch.wait(args.timeout))
             in_process["cpu"] = [after - before for after, before in zip(cpu(), cpu_from)]
             breakdown = pass_breakdown(recorded_at) if designs.is_new_design() else None
 
@@ -107,15 +109,16 @@ def measure(args: argparse.Namespace) -> dict:
             cli = {"to_level": [], "to_record": []}
             cpu_from = cpu()
             for event_type, days_ago, options in ROUNDS[args.rounds:args.rounds + args.cli_rounds]:
-                started = {}
+                watch = designs.LevelWatch(app)
                 for reference in references:
-                    started[reference] = time.monotonic()
+                    started = time.monotonic()
                     subprocess.run([*command, reference, event_type.replace("_", "-"), "--date",
                                     (today - timedelta(days=days_ago)).isoformat(),
                                     *[part for name, value in options.items() for part in (f"--{name}", value)]],
                                    env=env, check=True, stdout=subprocess.DEVNULL)
-                    cli["to_record"].append(time.monotonic() - started[reference])
-                cli["to_level"].extend(designs.wait_until_level(app, started, args.timeout).values())
+                    cli["to_record"].append(time.monotonic() - started)
+                    watch.recorded(reference, started)
+                cli["to_level"].extend(watch.wait(args.timeout))
             reap_orphans({serve_pid, server_pid})
             cli["cpu"] = [after - before for after, before in zip(cpu(), cpu_from)]
     return {"cases": args.cases, "intake_seconds": round(intake, 2), "in_process": summary(in_process),
