@@ -36,6 +36,16 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 # -- running each design ---------------------------------------------------------------------------------------
 
+def argument_parser(doc: str) -> argparse.ArgumentParser:
+    """The script's parser, its docstring for help; add the sizes, then ``add_design_options``."""
+    return argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def extrapolation(seconds: float, to: int, what: str) -> str:
+    """The report's line for a small sample's time scaled linearly to ``to`` ``what``."""
+    return f"  extrapolated linearly to {to:,} {what}: {seconds / 60:.0f} min ({seconds / 3600:.1f} h)"
+
+
 def add_design_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--design", choices=("both", "new", "old"), default="both",
                         help=f"today's design, the old one (commit {OLD_DESIGN}), or both in turn (default)")

@@ -195,7 +195,7 @@ def report(design: str, figures: dict) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = designs.argument_parser(__doc__)
     parser.add_argument("--cases", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=4, help="rounds recorded in process")
     parser.add_argument("--cli-rounds", type=int, default=3, help="rounds recorded with `ehc case record`, after")

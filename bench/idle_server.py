@@ -133,7 +133,7 @@ def report(design: str, figures: dict) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = designs.argument_parser(__doc__)
     parser.add_argument("--cases", type=int, default=20_000)
     parser.add_argument("--old-cases", type=int, help="suspended runs for the old design, if not --cases")
     parser.add_argument("--seconds", type=float, default=120.0, help="length of each window read")

@@ -86,14 +86,12 @@ def report(design: str, figures: dict) -> str:
              f"  CPU: ehc serve {figures['cpu_seconds']['serve']:.0f} s, Prefect server "
              f"{figures['cpu_seconds']['server']:.0f} s; {figures['cpu_per_case']:.2f} CPU-s a case"]
     if figures["extrapolated_to"] != figures["cases"]:
-        lines.append(f"  extrapolated linearly to {figures['extrapolated_to']:,} cases: "
-                     f"{figures['level_seconds_extrapolated'] / 60:.0f} min "
-                     f"({figures['level_seconds_extrapolated'] / 3600:.1f} h)")
+        lines.append(designs.extrapolation(figures["level_seconds_extrapolated"], figures["extrapolated_to"], "cases"))
     return "\n".join(lines)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = designs.argument_parser(__doc__)
     parser.add_argument("--cases", type=int, default=3_000, help="open cases imported today's way")
     parser.add_argument("--old-cases", type=int, default=30, help="open cases imported the old way, extrapolated")
     parser.add_argument("--limit", type=int, default=4, help="flow runs (quality reviews) at once in `ehc serve`")

@@ -105,7 +105,7 @@ def report(design: str, figures: dict) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = designs.argument_parser(__doc__)
     parser.add_argument("--watch-cases", type=int, default=5_000)
     designs.add_design_options(parser)
     designs.main(parser.parse_args(), measure, report)

@@ -220,14 +220,12 @@ def report(design: str, figures: dict) -> str:
               f"  the store afterwards: {figures['stages_in_the_store']}; "
               f"quality reviews: {figures['quality_reviews']}"]
     if figures["extrapolated_to"] != figures["requests"]:
-        estimate = figures["seconds_extrapolated"]
-        lines.append(f"  extrapolated linearly to {figures['extrapolated_to']} requests: {estimate / 60:.0f} min "
-                     f"({estimate / 3600:.1f} h)")
+        lines.append(designs.extrapolation(figures["seconds_extrapolated"], figures["extrapolated_to"], "requests"))
     return "\n".join(lines)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = designs.argument_parser(__doc__)
     parser.add_argument("--requests", type=int, default=500, help="requests carried today's way")
     parser.add_argument("--old-requests", type=int, default=10, help="requests carried the old way, extrapolated")
     parser.add_argument("--limit", type=int, default=4, help="flow runs at once in the full `ehc serve`")
