@@ -179,10 +179,34 @@ def _projector(closures):
 
 def write_import_csv(path: Path, count: int) -> int:
     """The same histories as an `ehc import caseload` file (no advice columns: the CSV has none)."""
+    return _write_csv(path, histories(count))
+
+
+def write_open_import_csv(path: Path, count: int) -> list[str]:
+    """An `ehc import caseload` file of ``count`` open cases (of the histories, those still open on AS_OF:
+    about 1 in 28); returns their references."""
+    def open_histories():
+        found = 0
+        for history in histories(count * 100):
+            if not is_closed(history[2]):
+                yield history
+                found += 1
+                if found == count:
+                    return
+        raise ValueError(f"fewer than {count} open cases among {count * 100} histories")
+
+    kept = list(open_histories())
+    _write_csv(path, kept)
+    return [reference(number) for number, _, _, _ in kept]
+
+
+def _write_csv(path: Path, rows) -> int:
+    count = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
-        for number, received, history, _ in histories(count):
+        for number, received, history, _ in rows:
+            count += 1
             cell = {"case_ref": reference(number), "received": received.isoformat(),
                     "caseworker": CASEWORKERS[number % len(CASEWORKERS)]}
             for kind, on, payload in history:

@@ -1,201 +1,210 @@
-"""From a recorded event to orchestration having acted on it: the design of the day, measured (issue 16).
+"""From a recorded event to orchestration having acted on it, today's design beside the old one (issue 16, aim 1).
 
-    .venv/bin/python bench/event_latency.py                    # 10 cases at once, 3 rounds (~3 min)
-    .venv/bin/python bench/event_latency.py --cases 10 --rounds 3 --out bench/results/event-latency.json
+    .venv/bin/python bench/event_latency.py                          # both designs, 10 cases, 4 + 3 rounds (~8 min)
+    .venv/bin/python bench/event_latency.py --design new --cases 10 --rounds 4 --cli-rounds 3
+    .venv/bin/python bench/event_latency.py --out bench/results/2026-11-30-event-latency.json
 
-A local Prefect server (SQLite) and `ehc serve` are started as the demo starts them
-(ehc/orchestration/local_server.py, ehc/orchestration/serve.py). Each case is taken in
-(``add_request``: its ``ehc-request`` run starts) and we wait until it is level: orchestration
-has acted on every casework event stored (``ehc case show --json``'s ``"orchestration"``). Then,
-round after round, one event is recorded on every case at once (a decision to assess, advice
-asked of health, that advice received) and each case is timed from the start of its
-``record_event`` call to the moment it is level again. Level is read as ``ehc case show`` reads
-it (``ehc.orchestration.runs.events_read``), for all the cases waiting in one query a poll
-(every 0.25 s), so that the polling itself loads the server as little as it can.
+For each design (bench/designs.py) a local Prefect server (SQLite) and `ehc serve` are started as the demo
+starts them, and ``--cases`` cases are taken in at once (``add_request``) and waited for until each is
+**level**: orchestration has acted on every casework event stored. Then, round after round, one event is
+recorded on every case, one case after another (a decision to assess, advice asked of health, of social care,
+of the EP, each advice received), and each case is timed from the start of its recording until it is level
+again, polled every 0.25 s for all the cases recorded and waiting at once, from a thread, while the others
+are recorded (bench/designs.py ``LevelWatch``; level is ``cases_behind``: today the store's
+``events_acted_on``; in the old design the request run's pause key, as ``ehc case show`` read it).
 
-CPU: the seconds of the `ehc serve` process tree (the runner and every flow-run process it
-started, reaped or not) and of the Prefect server's, from /proc/<pid>/stat, over the rounds,
-divided by the events recorded; and the server's alone over an idle spell with every case waiting.
+- ``--rounds``: recorded in this process through ``ehc.services.casework.record_event``, as the web app does.
+  CPU: the seconds of the `ehc serve` process tree (with every flow-run process it started, reaped or not) and
+  of the Prefect server, from /proc/<pid>/stat, over these rounds, divided by the events recorded.
+- ``--cli-rounds``: recorded with `ehc case record` (a new process each, as a caseworker types it); timed are
+  the command itself and its case to level. Their CPU adds the commands' own and, today, the background
+  hand-over processes they leave (this process is made their subreaper, so they are reaped and counted here).
+
+Aims (issue 16): event to level median <= 2 s and p90 <= 4 s; <= 0.5 CPU-s per event, the pass and the server
+together; `ehc case record` returns within 1 s.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import ctypes
 import os
-import statistics
+import resource
+import subprocess
 import sys
-import tempfile
 import time
-from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-from bench.prefect_cost import new_store, percentile, served  # noqa: E402
+from bench import designs  # noqa: E402
 
-TICKS = os.sysconf("SC_CLK_TCK")
-IDLE_SECONDS = 10.0
-POLL_SECONDS = 0.25
-
-
-@dataclass
-class Figures:
-    cases: int
-    rounds: int
-    events: int
-    seconds_to_level: list[float]
-    seconds_to_record: list[float]
-    intake_seconds: float
-    serve_cpu_seconds: float
-    server_cpu_seconds: float
-    server_idle_cpu_share: float
-    load_before: tuple[float, float, float]
-    load_after: tuple[float, float, float]
-
-    def report(self) -> str:
-        waits, records = self.seconds_to_level, self.seconds_to_record
-        per_event = (self.serve_cpu_seconds + self.server_cpu_seconds) / self.events
-        return "\n".join([
-            f"{self.cases} cases at once, {self.rounds} rounds: {self.events} events "
-            f"(intake: every case level after {self.intake_seconds:.1f} s); load average before "
-            f"{' '.join(f'{load:.2f}' for load in self.load_before)}, after "
-            f"{' '.join(f'{load:.2f}' for load in self.load_after)}",
-            f"  recorded event -> case level: median {statistics.median(waits):.2f} s, "
-            f"p90 {percentile(waits, 0.9):.2f} s, max {max(waits):.2f} s",
-            f"  record_event itself (store, then resume): median {statistics.median(records):.2f} s, "
-            f"p90 {percentile(records, 0.9):.2f} s, max {max(records):.2f} s",
-            f"  CPU per event: {per_event:.2f} s (ehc serve and its flow runs {self.serve_cpu_seconds / self.events:.2f}"
-            f" s, Prefect server {self.server_cpu_seconds / self.events:.2f} s)",
-            f"  Prefect server idle, {self.cases} cases waiting: {self.server_idle_cpu_share:.1%} of one core",
-        ])
+# One event per round, on every case: (event type, days before today, options as `ehc case record` takes them).
+ROUNDS = (
+    ("decision", 10, {"outcome": "assess"}),
+    ("advice_requested", 9, {"agency": "health"}),
+    ("advice_requested", 9, {"agency": "social_care"}),
+    ("advice_requested", 9, {"agency": "educational_psychology"}),
+    ("advice_received", 3, {"agency": "health"}),
+    ("advice_received", 2, {"agency": "social_care"}),
+    ("advice_received", 1, {"agency": "educational_psychology"}),
+)
+PR_SET_CHILD_SUBREAPER = 36
 
 
-def process_tree_cpu_seconds(root: int) -> float:
-    """CPU seconds of ``root`` and its live descendants, each with its reaped children (/proc/<pid>/stat)."""
-    parents, own = {}, {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:  # gone since listed
-            continue
-        # after the command: state ppid ... utime(14) stime(15) cutime(16) cstime(17), numbered from pid = 1
-        parents[int(entry.name)] = int(fields[1])
-        own[int(entry.name)] = sum(int(value) for value in fields[11:15])
-    tree, frontier = {root}, [root]
-    while frontier:
-        children = [pid for pid, parent in parents.items() if parent in frontier and pid not in tree]
-        tree.update(children)
-        frontier = children
-    return sum(own.get(pid, 0) for pid in tree) / TICKS
-
-
-def prefect_server_pid() -> int:
-    """The `prefect server start` process local_prefect_server started as a child of this one."""
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                command = (entry / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if int(fields[1]) == os.getpid() and b"server" in command and b"prefect" in command:
-                return int(entry.name)
-    raise RuntimeError("no Prefect server process found among this process's children")
-
-
-def wait_until_level(app, started: dict[str, float], timeout: float) -> dict[str, float]:
-    """Seconds from ``started[reference]`` until each case is level, polling every case still waiting at once."""
-    from ehc.orchestration.runs import events_read, latest_runs
-    from ehc.services.casework import casework_recorded_at, show_case
-
-    recorded_at = {reference: casework_recorded_at(show_case(app, reference, date.today())[0])
-                   for reference in started}
-    waited, deadline = {}, time.monotonic() + timeout
-    while len(waited) < len(started):
-        pending = [reference for reference in started if reference not in waited]
-        for reference, run in latest_runs(pending).items():
-            state = run.state
-            if state and (state.is_failed() or state.is_crashed()):
-                raise SystemExit(f"{reference}: its run ended {state.name}: {state.message}")
-            # a run resuming or mid-pass has not acted on the new event: only a waiting or finished one can be level
-            if state and (state.is_paused() or state.is_completed()) and \
-                    events_read(run, recorded_at[reference]) == len(recorded_at[reference]):
-                waited[reference] = time.monotonic() - started[reference]
-        if time.monotonic() > deadline:
-            raise SystemExit(f"not level within {timeout:.0f} s: {', '.join(sorted(set(started) - set(waited)))}")
-        time.sleep(POLL_SECONDS)
-    return waited
-
-
-def round_events(today: date) -> list:
-    from domain.events import AdviceReceived, AdviceRequested, Agency, Decision
-
-    return [Decision(on=today - timedelta(days=10), outcome="assess"),
-            AdviceRequested(on=today - timedelta(days=9), agency=Agency.HEALTH),
-            AdviceReceived(on=today - timedelta(days=2), agency=Agency.HEALTH)]
-
-
-def measure(cases: int, rounds: int, timeout: float) -> Figures:
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+def measure(args: argparse.Namespace) -> dict:
+    import tempfile
 
     from domain.intake import NewRequest
     from ehc.clock import today_in_london
-    from ehc.orchestration.orchestrator import PrefectOrchestrator
+    from ehc.orchestration.orchestrator import orchestrator_for
     from ehc.services import casework
 
-    load_before = os.getloadavg()
+    # The CLI's background hand-overs outlive their command: reparented here, they are reaped and counted.
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    designs.quiet_prefect_client()
     today = today_in_london()
-    references = [f"LAT-{number:03d}" for number in range(1, cases + 1)]
+    references = [f"LAT-{number:03d}" for number in range(1, args.cases + 1)]
     with tempfile.TemporaryDirectory(prefix="ehc-event-latency-") as temp:
         state_dir = Path(temp) / "state"
-        app = new_store(state_dir)
-        with served(state_dir) as (api_url, serving):
-            serve_pid, server_pid = serving.process.pid, prefect_server_pid()
-            app.orchestrator = PrefectOrchestrator(api_url)
-            with temporary_settings(updates={PREFECT_API_URL: api_url}):
-                started = {}
+        app = designs.new_store(state_dir)
+        with designs.served(state_dir) as (api_url, serving):
+            serve_pid, server_pid = serving.pid, designs.prefect_server_pid()
+            app.orchestrator = orchestrator_for(state_dir, {})
+            started = {}
+            for reference in references:
+                started[reference] = time.monotonic()
+                casework.add_request(app, NewRequest(reference=reference, received=today - timedelta(days=40)),
+                                     "bench")
+            intake = max(designs.wait_until_level(app, started, args.timeout).values())
+
+            def cpu() -> tuple[float, float, float]:
+                children = resource.getrusage(resource.RUSAGE_CHILDREN)
+                return (designs.process_tree_cpu_seconds(serve_pid), designs.process_tree_cpu_seconds(server_pid),
+                        children.ru_utime + children.ru_stime)
+
+            in_process = {"to_level": [], "to_record": []}
+            recorded_at: dict[str, list[float]] = {reference: [] for reference in references}  # wall clock
+            cpu_from = cpu()
+            for event_type, days_ago, options in ROUNDS[:args.rounds]:
+                watch = designs.LevelWatch(app)
                 for reference in references:
-                    started[reference] = time.monotonic()
-                    casework.add_request(app, NewRequest(reference=reference, received=today - timedelta(days=40)),
-                                         "bench")
-                intake = max(wait_until_level(app, started, timeout).values())
+                    started = time.monotonic()
+                    recorded_at[reference].append(time.time())
+                    event = casework.event_from_options(app, reference, event_type, today - timedelta(days=days_ago),
+                                                        options)
+                    casework.record_event(app, reference, event, "bench")
+                    in_process["to_record"].append(time.monotonic() - started)
+                    watch.recorded(reference, started)
+                in_process["to_level"].extend(watch.wait(args.timeout))
+            in_process["cpu"] = [after - before for after, before in zip(cpu(), cpu_from)]
+            breakdown = pass_breakdown(recorded_at) if designs.is_new_design() else None
 
-                idle_from = process_tree_cpu_seconds(server_pid)
-                time.sleep(IDLE_SECONDS)
-                idle_share = (process_tree_cpu_seconds(server_pid) - idle_from) / IDLE_SECONDS
+            command = [str(Path(sys.executable).parent / "ehc"), "case", "record"]
+            env = {**designs.serve_environment(state_dir, api_url)}
+            env.pop("PREFECT_API_URL")  # as a caseworker's shell has it: the local server found from the state dir
+            cli = {"to_level": [], "to_record": []}
+            cpu_from = cpu()
+            for event_type, days_ago, options in ROUNDS[args.rounds:args.rounds + args.cli_rounds]:
+                watch = designs.LevelWatch(app)
+                for reference in references:
+                    started = time.monotonic()
+                    subprocess.run([*command, reference, event_type.replace("_", "-"), "--date",
+                                    (today - timedelta(days=days_ago)).isoformat(),
+                                    *[part for name, value in options.items() for part in (f"--{name}", value)]],
+                                   env=env, check=True, stdout=subprocess.DEVNULL)
+                    cli["to_record"].append(time.monotonic() - started)
+                    watch.recorded(reference, started)
+                cli["to_level"].extend(watch.wait(args.timeout))
+            reap_orphans({serve_pid, server_pid})
+            cli["cpu"] = [after - before for after, before in zip(cpu(), cpu_from)]
+    return {"cases": args.cases, "intake_seconds": round(intake, 2), "in_process": summary(in_process),
+            "in_process_passes": breakdown, "cli": summary(cli) if cli["to_level"] else None}
 
-                cpu_from = process_tree_cpu_seconds(serve_pid), process_tree_cpu_seconds(server_pid)
-                to_level, to_record = [], []
-                for event in round_events(today)[:rounds]:
-                    started = {}
-                    for reference in references:
-                        started[reference] = time.monotonic()
-                        casework.record_event(app, reference, event, "bench")
-                        to_record.append(time.monotonic() - started[reference])
-                    to_level.extend(wait_until_level(app, started, timeout).values())
-                serve_cpu = process_tree_cpu_seconds(serve_pid) - cpu_from[0]
-                server_cpu = process_tree_cpu_seconds(server_pid) - cpu_from[1]
-    return Figures(cases, rounds, len(to_level), to_level, to_record, intake, serve_cpu, server_cpu, idle_share,
-                   load_before, os.getloadavg())
+
+def pass_breakdown(recorded_at: dict[str, list[float]]) -> dict:
+    """Where an in-process event's wait goes today, from each case's ``case-pass`` task runs on the server (the
+    intake's first, then one a round): recording to the run created (the store, then ``case_pass.delay``),
+    created to started (the server pushing it to the task worker, and a free thread there), and the pass."""
+    from ehc.orchestration.runs import task_runs
+
+    parts: dict[str, list[float]] = {"to_created": [], "created_to_started": [], "pass": []}
+    for reference, recorded in recorded_at.items():
+        runs = sorted(task_runs([reference]), key=lambda run: run.created)[1:1 + len(recorded)]
+        for at, run in zip(recorded, runs):
+            parts["to_created"].append(run.created.timestamp() - at)
+            parts["created_to_started"].append((run.start_time - run.created).total_seconds())
+            parts["pass"].append((run.end_time - run.start_time).total_seconds())
+    return {name: designs.spread(values) for name, values in parts.items()}
+
+
+def summary(timings: dict) -> dict:
+    serve, server, commands = timings["cpu"]
+    events = len(timings["to_level"])
+    return {"events": events, "to_level": designs.spread(timings["to_level"]),
+            "to_record": designs.spread(timings["to_record"]),
+            "cpu_seconds": {"serve": round(serve, 2), "server": round(server, 2), "commands": round(commands, 2)},
+            "cpu_per_event": {"serve": round(serve / events, 3), "server": round(server / events, 3),
+                              "commands": round(commands / events, 3),
+                              "pass_and_server": round((serve + server) / events, 3),
+                              "all": round((serve + server + commands) / events, 3)}}
+
+
+def reap_orphans(known: set[int], timeout: float = 60.0) -> None:
+    """Wait for every child of this process but ``known`` (background hand-overs reparented here)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        orphans = [pid for pid, parent in designs._parents().items() if parent == os.getpid() and pid not in known]
+        if not orphans:
+            return
+        for pid in orphans:
+            try:
+                os.waitpid(pid, os.WNOHANG)  # a zombie is reaped; one still running is left for the next look
+            except ChildProcessError:
+                pass
+        time.sleep(0.2)
+    raise SystemExit("background hand-over processes still running after a minute")
+
+
+def report(design: str, figures: dict) -> str:
+    lines = [f"{figures['cases']} cases at once; intake: every case level after {figures['intake_seconds']:.1f} s"]
+    for name, title in (("in_process", "record_event in process (as the web app)"),
+                        ("cli", "`ehc case record` (a process per event)")):
+        part = figures.get(name)
+        if not part:
+            continue
+        level, record, per_event = part["to_level"], part["to_record"], part["cpu_per_event"]
+        lines += [f"  {title}: {part['events']} events",
+                  f"    recorded -> case level: median {level['median']:.2f} s, p90 {level['p90']:.2f} s, "
+                  f"max {level['max']:.2f} s",
+                  f"    recording itself: median {record['median']:.2f} s, p90 {record['p90']:.2f} s, "
+                  f"max {record['max']:.2f} s",
+                  f"    CPU per event: pass and server {per_event['pass_and_server']:.2f} s (ehc serve "
+                  f"{per_event['serve']:.2f} s, Prefect server {per_event['server']:.2f} s)"
+                  + (f"; with the commands and their hand-overs {per_event['all']:.2f} s" if name == "cli" else "")]
+        if name == "in_process" and figures.get("in_process_passes"):
+            lines.append("    where the wait goes (median / p90): " + ", ".join(
+                f"{title} {figures['in_process_passes'][part]['median']:.2f} / "
+                f"{figures['in_process_passes'][part]['p90']:.2f} s"
+                for part, title in (("to_created", "recording to pass created"),
+                                    ("created_to_started", "created to started"), ("pass", "the pass"))))
+    return "\n".join(lines)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = designs.argument_parser(__doc__)
     parser.add_argument("--cases", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=3, choices=(1, 2, 3))
-    parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the cases to be level")
-    parser.add_argument("--out", type=Path, help="also write the figures here as JSON")
+    parser.add_argument("--rounds", type=int, default=4, help="rounds recorded in process")
+    parser.add_argument("--cli-rounds", type=int, default=3, help="rounds recorded with `ehc case record`, after")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for the cases to be level")
+    designs.add_design_options(parser)
     args = parser.parse_args()
-
-    figures = measure(args.cases, args.rounds, args.timeout)
-    print(figures.report())
-    if args.out:
-        args.out.write_text(json.dumps(asdict(figures), indent=2) + "\n")
+    if args.rounds + args.cli_rounds > len(ROUNDS):
+        parser.error(f"--rounds and --cli-rounds together: at most {len(ROUNDS)}")
+    designs.main(args, measure, report)
 
 
 if __name__ == "__main__":

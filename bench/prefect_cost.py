@@ -1,20 +1,14 @@
-"""What Prefect costs: per request (recorded event to the run waiting again) and per deadline watch.
+"""What Prefect adds to the morning deadline watch, today's design beside the old one (bench/designs.py).
 
-    .venv/bin/python bench/prefect_cost.py                      # 10 live requests, a watch over 5,000 cases
-    .venv/bin/python bench/prefect_cost.py --requests 20 --watch-cases 20000
+    .venv/bin/python bench/prefect_cost.py                      # a store of 5,000 requests, both designs (~3 min)
+    .venv/bin/python bench/prefect_cost.py --design new --watch-cases 20000
 
-A local Prefect server and `ehc serve` are started as the demo starts them.
-
-- Per request: synthetic requests are carried through intake and their casework,
-  a day's events at a time (ehc/demo/live.py). For each round we time from
-  `ehc case record` returning to the run having read the event and suspended
-  again (or finished). Beside it: what the same `record_event` costs with no
-  orchestration at all, on a second store.
-- Per watch: the same store three times over (file copies), and the deadline
-  watch run on each: the function called directly, the flow called in this
-  process (what `ehc run deadline-watch` does) and the served deployment (what
-  the 06:15 schedule does: a run created on the server, picked up by the
-  runner's poll, a new process). Each is a first run of the day on its copy.
+What Prefect costs per casework event is bench/event_latency.py's to measure; this is the other cost, a
+scheduled flow over the whole caseload. A local Prefect server and `ehc serve` are started as the demo starts
+them. A store of ``--watch-cases`` requests of the last 30 weeks is copied three times, and the first watch of
+the day is run on each: the function called directly, the flow called in this process (what `ehc run
+deadline-watch` does) and the served deployment (what the 06:15 schedule does: a run created on the server,
+picked up by the runner's poll, a new process).
 """
 
 from __future__ import annotations
@@ -22,76 +16,20 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
 import uuid
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import designs  # noqa: E402
 
 AS_OF = date(2026, 11, 20)
-
-if TYPE_CHECKING:
-    from ehc.orchestration.serve import ServeProcess
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-def new_store(state_dir: Path):
-    from config.settings import Settings
-    from ehc.bootstrap import bootstrap
-    from ehc.demo.synthetic import add_synthetic_contributors
-    from store.db import upgrade
-
-    app = bootstrap(Settings(state_dir=state_dir, database_url=None))
-    upgrade(app.engine)
-    with app.unit_of_work() as work:
-        add_synthetic_contributors(work.cases)
-    return app
-
-
-@contextmanager
-def served(state_dir: Path) -> Iterator[tuple[str, "ServeProcess"]]:
-    """A local Prefect server and `ehc serve`, started as the demo starts them; yields the API address."""
-    from ehc.orchestration.local_server import local_prefect_server, prefect_environment
-    from ehc.orchestration.serve import ServeProcess
-
-    with local_prefect_server(state_dir, lambda _: None) as api_url:
-        env = {**os.environ, **prefect_environment(state_dir, api_url), "EHC_STATE_DIR": str(state_dir),
-               "EHC_ACTOR": "bench"}
-        env.pop("EHC_DATABASE_URL", None)
-        serving = ServeProcess(env, state_dir / "prefect" / "serve.log", cwd=ROOT)
-        serving.start()
-        try:
-            yield api_url, serving
-        finally:
-            serving.stop()
-
-
-def direct_record_seconds(state_dir: Path, requests) -> list[float]:
-    """The store's own share: each request's events recorded with no orchestrator."""
-    from ehc.services import casework
-    from ehc.demo.live import _by_day
-
-    app = new_store(state_dir)
-    timings = []
-    for request, events in requests:
-        casework.add_request(app, request, "bench", start_run=False)
-        for day in _by_day(events):
-            started = time.perf_counter()
-            for event in day:
-                casework.record_event(app, request.reference, event, "bench")
-            timings.append(time.perf_counter() - started)
-    return timings
 
 
 def watch_copies(app, state_dir: Path, cases: int) -> dict[str, str]:
@@ -99,6 +37,7 @@ def watch_copies(app, state_dir: Path, cases: int) -> dict[str, str]:
 
     with app.unit_of_work() as work:
         work.cases.import_caseload(synthetic_caseload(cases, AS_OF, prefix="W"), "bench", app.clock.now())
+    designs.mark_level(app)  # else today's `ehc serve` hands the imported open cases over as it starts
     app.engine.dispose()
     source = state_dir / "ehc.sqlite3"
     copies = {}
@@ -143,45 +82,33 @@ def time_watches(copies: dict[str, str], state_dir: Path) -> dict[str, dict]:
     return timings
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=10)
-    parser.add_argument("--watch-cases", type=int, default=5_000)
-    args = parser.parse_args()
-
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    from ehc.demo.live import drive
-    from ehc.orchestration.orchestrator import PrefectOrchestrator
-    from ehc.demo.synthetic import synthetic_caseload
-
-    requests = synthetic_caseload(args.requests, AS_OF, weeks=22, seed=7, prefix="LIVE")
+def measure(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory(prefix="ehc-prefect-cost-") as temp:
-        root = Path(temp)
-        direct = direct_record_seconds(root / "direct", requests)
-        state_dir = root / "state"
-        app = new_store(state_dir)
+        state_dir = Path(temp) / "state"
+        app = designs.new_store(state_dir)
         copies = watch_copies(app, state_dir, args.watch_cases)
-        with served(state_dir) as (api_url, _):
-            with temporary_settings(updates={PREFECT_API_URL: api_url}):
-                watches = time_watches(copies, state_dir)  # first, while the three stores are alike
-                app.orchestrator = PrefectOrchestrator(api_url)
-                started = time.perf_counter()
-                live = drive(app, requests, "bench", lambda _: None, timeout=600)
-                live_wall = time.perf_counter() - started
-    waits = live.seconds_to_suspend
-    print(f"Per request: {len(requests)} requests, {live.events_recorded} events in {len(waits)} case-rounds, "
-          f"{live_wall:.0f} s in all; outcomes: {sorted(live.outcomes.values())}")
-    print(f"  recorded event -> run waiting again: median {statistics.median(waits):.2f} s, "
-          f"p90 {percentile(waits, 0.9):.2f} s, max {max(waits):.2f} s")
-    print(f"  the same events recorded with no orchestration: median {statistics.median(direct) * 1000:.0f} ms, "
-          f"p90 {percentile(direct, 0.9) * 1000:.0f} ms")
+        with designs.served(state_dir):
+            return {"watch_cases": args.watch_cases, "as_of": AS_OF.isoformat(),
+                    "watches": time_watches(copies, state_dir)}
+
+
+def report(design: str, figures: dict) -> str:
+    watches = figures["watches"]
     base = watches["function"]["seconds"]
-    print(f"Deadline watch over a store of {args.watch_cases:,} requests of the last 30 weeks, as of {AS_OF}:")
+    lines = [f"Deadline watch over a store of {figures['watch_cases']:,} requests of the last 30 weeks, "
+             f"as of {figures['as_of']}:"]
     for name, timing in watches.items():
         extra = f" (run itself {timing['run_seconds']:.2f} s)" if "run_seconds" in timing else ""
-        print(f"  {name:<20} {timing['seconds']:7.2f} s  +{timing['seconds'] - base:5.2f} s over the function"
-              f"{extra}; queued {timing['queued']}")
+        lines.append(f"  {name:<20} {timing['seconds']:7.2f} s  +{timing['seconds'] - base:5.2f} s over the "
+                     f"function{extra}; queued {timing['queued']}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = designs.argument_parser(__doc__)
+    parser.add_argument("--watch-cases", type=int, default=5_000)
+    designs.add_design_options(parser)
+    designs.main(parser.parse_args(), measure, report)
 
 
 if __name__ == "__main__":
