@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 from typing import Mapping, Protocol, Sequence
@@ -92,6 +93,8 @@ class TaskWorkerOrchestrator:
         return str(run.id)
 
     def _settings(self):
+        if not (self.api_url or self.storage):  # Prefect's own settings: building them again costs a pass dear
+            return nullcontext()
         from prefect.settings import PREFECT_API_URL, PREFECT_LOCAL_STORAGE_PATH, temporary_settings
 
         updates: dict = {PREFECT_API_URL: self.api_url} if self.api_url else {}
