@@ -21,7 +21,8 @@ from domain.progress import progress_of
 from ehc.bootstrap import App
 from ehc.services import messages
 
-# The plan documents whose arrival starts a quality review: (document, the event that brings it).
+# The plan documents whose arrival starts a quality review: (document, the event that brings it, which is
+# also the name of the date it brought in domain.progress.Progress).
 REVIEWED_DOCUMENTS = (("draft", "draft_served"), ("final", "final_issued"))
 
 
@@ -64,15 +65,15 @@ def advance_case(app: App, reference: str, say: Callable[[str], None] = lambda l
         standing = ended or (f"waiting for {waiting.milestone.value}" if waiting else "open")
         if progress.casework_events <= acted_before:
             return PassOutcome(reference, acted_before, acted_before, standing=standing)
-        new_types = {event.type for event in
-                     [event for event in events if not isinstance(event, AUDIT_MODELS)][acted_before:]}
+        casework = [event for event in events if not isinstance(event, AUDIT_MODELS)]
+        new_types = {event.type for event in casework[acted_before:]}
         queued = 0
         if progress.decided_to_assess and progress.advice:
             # The contributor hears the day advice is asked for; reminders due today go with it.
             queued = messages.queue_case_messages(app, reference, app.clock.today())
         reviews = []
         for document, event_type in REVIEWED_DOCUMENTS:
-            issued_on = progress.draft_served if document == "draft" else progress.final_issued
+            issued_on = getattr(progress, event_type)  # Progress keeps each date under its event's name
             # A review scores the attached document: with none attached it would be a flow-run process that
             # does nothing (hundreds, for an imported caseload). `ehc qa attach` reviews a plan attached later.
             if issued_on and event_type in new_types and document in attached:
