@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from argon2 import PasswordHasher
     from sqlalchemy import Connection, Engine
 
+    from domain.plan_review import ReviewSettings
     from domain.quality.rubric import Rubric
     from domain.reminders.policy import ReminderPolicy
     from ehc.orchestration.orchestrator import Orchestrator
@@ -50,6 +51,11 @@ class App:
         return self.la.closure_calendar()
 
     @cached_property
+    def review_settings(self) -> ReviewSettings:
+        """The LA's transfer points and local targets for annual reviews (config/la, [reviews])."""
+        return self.la.reviews.settings()
+
+    @cached_property
     def rubric(self) -> Rubric:
         """The LA's plan quality rubric (config/rubric/), validated on first use."""
         from config.rubric import load_rubric
@@ -67,7 +73,7 @@ class App:
     def _database(self) -> CaseDatabase:
         from store.unit_of_work import CaseDatabase
 
-        return CaseDatabase(self.engine, self.calendar, self.closures)
+        return CaseDatabase(self.engine, self.calendar, self.closures, self.review_settings)
 
     @cached_property
     def orchestrator(self) -> Orchestrator:

@@ -11,7 +11,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration. Every command checks the store against it, so it is written here rather than read
 # from the migration scripts: alembic and the scripts take a fifth of a second to load, and `ehc case
 # record` must answer within one. tests/integration/test_migrations.py checks it against the scripts.
-HEAD_REVISION = "0009_orchestration_progress"
+HEAD_REVISION = "0010_plans_in_force"
 
 
 class CaseStoreUnavailable(RuntimeError):

@@ -316,3 +316,54 @@ class AdviceDocument(Base):
     no_needs_reason: Mapped[str | None] = mapped_column(Text)
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     uploaded_by: Mapped[str] = mapped_column(String(120))
+
+
+# -- plans in force and their reviews (store/plans.py; migration 0010_plans_in_force) ------------------------
+
+class Plan(Base):
+    """An EHC plan in force: from a request the product carried (``case_id``) or imported as it stood.
+
+    No personal data: the child's name stays with the request in ``cases``. ``stage``, ``next_due`` and
+    ``next_review_by`` are projections of the review events, rewritten with each one (store/plans.py).
+    """
+
+    __tablename__ = "plans"
+    __table_args__ = (
+        Index("ix_plans_stage_next_due", "stage", "next_due"),
+        Index("ix_plans_setting", "setting"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_ref: Mapped[str] = mapped_column(String(40), unique=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    issued: Mapped[date] = mapped_column(Date)
+    last_review: Mapped[date | None] = mapped_column(Date)
+    year_group: Mapped[str] = mapped_column(String(3))
+    year_group_year: Mapped[int] = mapped_column(Integer)  # the academic year (its first calendar year) of year_group
+    setting: Mapped[str | None] = mapped_column(String(120))
+    caseworker: Mapped[str | None] = mapped_column(String(120), index=True)
+    team: Mapped[str | None] = mapped_column(String(120))
+    planned_post16_transfer: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    stage: Mapped[str] = mapped_column(String(30))
+    next_due: Mapped[date | None] = mapped_column(Date)
+    next_review_by: Mapped[date | None] = mapped_column(Date, index=True)
+    # Orchestration's progress with the plan's review events (ehc/services/review_orchestration.py).
+    events_acted_on: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    acted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PlanEventRow(Base):
+    """One review event of a plan: append-only, like ``case_events`` (triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "plan_events"
+    __table_args__ = (UniqueConstraint("plan_id", "sequence"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(40))
+    event_date: Mapped[date] = mapped_column(Date)
+    actor: Mapped[str] = mapped_column(String(120))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from domain.calendar import WorkingCalendar
 from domain.closures import ClosureCalendar
+from domain.plan_review import ReviewSettings
+from domain.year_groups import DEFAULT_TRANSFER_POINTS
 from store.cases import CaseStore
 from store.db import require_current_schema, session_factory
 from store.pass_lock import case_pass_lock
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from store.caseload import Caseload
     from store.orchestration import OrchestrationProgress
     from store.outbox import OutboxStore
+    from store.plans import PlanStore
     from store.portal import PortalStore
     from store.quality import QualityStore
     from store.reminder_cases import ReminderCases
@@ -34,15 +37,24 @@ if TYPE_CHECKING:
 class UnitOfWork:
     """One transaction's repositories: cases (and contributors), the outbox, plan quality, the cases
     messages are planned for, the web app's caseload pages, users (with their sessions) and audit log, and the
-    portal's links and advice documents, and orchestration's progress with each case.
+    portal's links and advice documents, orchestration's progress with each case, and the plans in force.
 
     Each repository but ``cases`` is made (and its module imported) on first use: a command such as
     ``ehc case record`` then loads only what it touches, which keeps it within its one second.
     """
 
-    def __init__(self, session: Session, calendar: WorkingCalendar, closures: ClosureCalendar) -> None:
+    def __init__(self, session: Session, calendar: WorkingCalendar, closures: ClosureCalendar,
+                 review_settings: ReviewSettings = ReviewSettings(DEFAULT_TRANSFER_POINTS)) -> None:
         self._session = session
+        self._calendar = calendar
+        self._review_settings = review_settings
         self.cases = CaseStore(session, calendar, closures)
+
+    @cached_property
+    def plans(self) -> PlanStore:
+        from store.plans import PlanStore
+
+        return PlanStore(self._session, self._calendar, self._review_settings)
 
     @cached_property
     def outbox(self) -> OutboxStore:
@@ -96,11 +108,13 @@ class UnitOfWork:
 class CaseDatabase:
     """Units of work and read-only connections on one engine, after checking once that its schema is current."""
 
-    def __init__(self, engine: Engine, calendar: WorkingCalendar, closures: ClosureCalendar) -> None:
+    def __init__(self, engine: Engine, calendar: WorkingCalendar, closures: ClosureCalendar,
+                 review_settings: ReviewSettings = ReviewSettings(DEFAULT_TRANSFER_POINTS)) -> None:
         self._engine = engine
         self._sessions = session_factory(engine)
         self._calendar = calendar
         self._closures = closures
+        self._review_settings = review_settings
         self._schema_checked = False
 
     def require_current_schema(self) -> None:
@@ -113,7 +127,7 @@ class CaseDatabase:
     def unit_of_work(self) -> Iterator[UnitOfWork]:
         self.require_current_schema()
         with self._sessions.begin() as session:
-            yield UnitOfWork(session, self._calendar, self._closures)
+            yield UnitOfWork(session, self._calendar, self._closures, self._review_settings)
 
     def case_pass_lock(self, reference: str):
         """Held while orchestration works the case (store/pass_lock.py): no two passes of a case at once."""

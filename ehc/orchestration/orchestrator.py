@@ -29,6 +29,9 @@ class Orchestrator(Protocol):
     def hand_over(self, references: Sequence[str]) -> str:
         """Ask for a pass over each of these cases; returns what was done, for the person who asked."""
 
+    def hand_over_plans(self, plan_refs: Sequence[str]) -> str:
+        """Ask for a review pass over each of these plans in force; returns what was done."""
+
     def start_quality_review(self, reference: str, document: str, on: date) -> str: ...
 
 
@@ -43,6 +46,9 @@ class NoOrchestration:
     reason = "no Prefect server is configured (start one with `ehc serve`, or set PREFECT_API_URL)"
 
     def hand_over(self, references: Sequence[str]) -> str:
+        raise OrchestrationUnavailable(self.reason)
+
+    def hand_over_plans(self, plan_refs: Sequence[str]) -> str:
         raise OrchestrationUnavailable(self.reason)
 
     def start_quality_review(self, reference: str, document: str, on: date) -> str:

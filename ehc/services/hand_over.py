@@ -27,3 +27,15 @@ def hand_over(app: App, references: Sequence[str]) -> HandOver:
     except Exception as error:  # Prefect down or refusing
         return HandOver(0, f"not handed to orchestration ({type(error).__name__}: {error}); the change is "
                            f"stored, and `ehc case resync` or the catch-up every 10 minutes will bring the case level")
+
+
+def hand_over_plans(app: App, plan_refs: Sequence[str]) -> HandOver:
+    """Ask for a review pass over each plan in force; like ``hand_over``, never raises (the catch-up redoes a
+    hand-over that failed)."""
+    try:
+        return HandOver(len(plan_refs), app.orchestrator.hand_over_plans(list(plan_refs)))
+    except OrchestrationUnavailable as error:
+        return HandOver(0, f"not handed to orchestration: {error}")
+    except Exception as error:  # Prefect down or refusing
+        return HandOver(0, f"not handed to orchestration ({type(error).__name__}: {error}); the change is "
+                           f"stored, and `ehc review resync` or the catch-up every 10 minutes will bring the plan level")

@@ -20,8 +20,8 @@ from store.models import Base
 
 TABLES = {"cases", "case_events", "contributors", "advice_requests", "outbox", "qa_plan_documents",
           "qa_automatic_reviews", "qa_reviewer_scores", "qa_moderations", "qa_grade_history", "users", "web_sessions",
-          "audit_log", "portal_links", "advice_documents", "alembic_version"}
-HEAD = "0009_orchestration_progress"  # the web caseload's indexes (0008), then orchestration's progress
+          "audit_log", "portal_links", "advice_documents", "plans", "plan_events", "alembic_version"}
+HEAD = "0010_plans_in_force"  # orchestration's progress (0009), then plans in force and their reviews
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def triggers(engine) -> list[str]:
         return list(connection.execute(text(query)).scalars())
 
 
-def test_the_head_revision_is_orchestrations_progress_and_the_one_every_command_checks_against():
+def test_the_head_revision_is_plans_in_force_and_the_one_every_command_checks_against():
     assert head_revision() == HEAD == HEAD_REVISION
 
 
