@@ -194,6 +194,10 @@ class PlanStore:
         self._session.execute(update(Plan).where(Plan.plan_ref == plan_ref, Plan.events_acted_on <= events)
                               .values(events_acted_on=events, acted_at=at))
 
+    def acted_at(self, plan_ref: str) -> datetime | None:
+        """When a review pass last acted on the plan; None before the first."""
+        return self._session.scalar(select(Plan.acted_at).where(Plan.plan_ref == plan_ref))
+
     def plans_behind(self) -> list[str]:
         """Plans with review events (or none yet acted on: a new plan) that orchestration has not acted on."""
         counted = (select(PlanEventRow.plan_id, func.count(PlanEventRow.id).label("events"))

@@ -76,6 +76,7 @@ class RecordingOrchestrator:
     """Keeps each call in ``calls`` as a tuple, in the order made:
 
         ("hand_over", [reference, ...])
+        ("hand_over_plans", [plan_ref, ...])
         ("start_quality_review", reference, document, on)
 
     and replies as TaskWorkerOrchestrator does. It runs no pass: a test that wants one calls
@@ -92,6 +93,7 @@ class RecordingOrchestrator:
         self.unavailable = unavailable
         self.error = error
         self.pending: list[str] = []
+        self.pending_plans: list[str] = []
 
     @property
     def configured(self) -> bool:
@@ -101,6 +103,18 @@ class RecordingOrchestrator:
         self._called("hand_over", list(references))
         self.pending.extend(references)
         return f"{len(references)} case(s) handed to orchestration (fake)"
+
+    def hand_over_plans(self, plan_refs: Sequence[str]) -> str:
+        self._called("hand_over_plans", list(plan_refs))
+        self.pending_plans.extend(plan_refs)
+        return f"{len(plan_refs)} plan(s) handed to orchestration (fake)"
+
+    def run_review_passes(self, app) -> list:
+        """One review pass for each plan handed over since the last call, in the order handed over."""
+        from ehc.services.review_orchestration import advance_plan
+
+        pending, self.pending_plans = self.pending_plans, []
+        return [advance_plan(app, plan_ref) for plan_ref in pending]
 
     def start_quality_review(self, reference: str, document: str, on: date) -> str:
         self._called("start_quality_review", reference, document, on)

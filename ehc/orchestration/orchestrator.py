@@ -79,6 +79,19 @@ class TaskWorkerOrchestrator:
                 case_passes.delay(batch)
         return f"{len(references)} case(s) handed to orchestration in {len(batches)} batch(es)"
 
+    def hand_over_plans(self, plan_refs: Sequence[str]) -> str:
+        from flows.review_pass import review_pass, review_passes
+
+        with self._settings():
+            if len(plan_refs) == 1:
+                run = review_pass.delay(plan_refs[0])
+                return f"handed to orchestration (task run {run.task_run_id})"
+            batches = [list(plan_refs[start:start + HAND_OVER_BATCH])
+                       for start in range(0, len(plan_refs), HAND_OVER_BATCH)]
+            for batch in batches:
+                review_passes.delay(batch)
+        return f"{len(plan_refs)} plan(s) handed to orchestration in {len(batches)} batch(es)"
+
     def start_quality_review(self, reference: str, document: str, on: date) -> str:
         """Start the quality review of a draft or final plan; Prefect's idempotency key starts it once per
         document and date, however often a pass is repeated."""
@@ -121,13 +134,22 @@ class BackgroundHandOver:
     def hand_over(self, references: Sequence[str]) -> str:
         if not self.configured:
             return self.inner.hand_over(references)
+        self._in_background(references)
+        return "handed to orchestration in the background (`ehc case show` says when it is level)"
+
+    def hand_over_plans(self, plan_refs: Sequence[str]) -> str:
+        if not self.configured:
+            return self.inner.hand_over_plans(plan_refs)
+        self._in_background(["--plans", *plan_refs])
+        return "handed to orchestration in the background (`ehc review show` says when it is level)"
+
+    def _in_background(self, arguments: Sequence[str]) -> None:
         log = hand_over_log(self.state_dir)
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("ab") as output:
-            subprocess.Popen([sys.executable, "-m", "ehc.orchestration.hand_over", *references],
+            subprocess.Popen([sys.executable, "-m", "ehc.orchestration.hand_over", *arguments],
                              stdin=subprocess.DEVNULL, stdout=output, stderr=output, start_new_session=True,
                              env=os.environ.copy())
-        return "handed to orchestration in the background (`ehc case show` says when it is level)"
 
     def start_quality_review(self, reference: str, document: str, on: date) -> str:
         return self.inner.start_quality_review(reference, document, on)

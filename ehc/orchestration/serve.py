@@ -43,9 +43,11 @@ def serve(state_dir: Path, say: Callable[[str], None], limit: int | None = None,
             say(f"Prefect UI: {api_url.removesuffix('/api')}")
             with temporary_settings(updates={PREFECT_API_URL: api_url}):
                 _start_events_outside_any_run()
-                say(f"Catch-up: {_catch_up()['behind']} case(s) behind the store handed over")
+                behind = _catch_up()
+                say(f"Catch-up: {behind['behind']} case(s) and {behind['plans_behind']} plan(s) behind the store "
+                    f"handed over")
                 served = [] if passes_only else [deployment.name for deployment in DEPLOYMENTS]
-                say("Serving: " + ", ".join([*served, "the case passes"]) + " (Ctrl-C stops)")
+                say("Serving: " + ", ".join([*served, "the case and review passes"]) + " (Ctrl-C stops)")
                 _run_until_interrupted(_serve_all([] if passes_only else runner_deployments(), limit))
     except KeyboardInterrupt:
         pass
@@ -99,6 +101,7 @@ async def _serve_all(deployments: list, limit: int | None) -> None:
     from prefect.task_worker import aserve as serve_tasks
 
     from flows.case_pass import case_pass, case_passes
+    from flows.review_pass import review_pass, review_passes
 
     serving = []
     if deployments:
@@ -106,7 +109,7 @@ async def _serve_all(deployments: list, limit: int | None) -> None:
         for deployment in deployments:
             await runner.aadd_deployment(deployment)
         serving.append(runner.start())
-    serving.append(serve_tasks(case_pass, case_passes, limit=PASSES_AT_ONCE))
+    serving.append(serve_tasks(case_pass, case_passes, review_pass, review_passes, limit=PASSES_AT_ONCE))
     await asyncio.gather(*serving)
 
 

@@ -77,5 +77,5 @@ def test_the_catch_up_hands_over_only_the_cases_with_events_no_pass_has_acted_on
 
     state = catch_up(return_state=True)
 
-    assert state.is_completed() and state.result() == {"behind": 2}
+    assert state.is_completed() and state.result() == {"behind": 2, "plans_behind": 0}
     assert orchestrator.calls == [("hand_over", ["EHC-C-0001", "EHC-C-0002"])]

@@ -80,7 +80,7 @@ def test_ehc_serve_killed_with_passes_in_flight_brings_every_case_level_on_resta
     # The last two start-ups' catch-ups (the first start-up may be stopped before it gets to its own: its
     # deployments can already be on the shared server from an earlier test).
     assert [line for line in log.read_text().splitlines() if line.startswith("Catch-up:")][-2:] == [
-        f"Catch-up: {count} case(s) behind the store handed over" for count in (CASES, len(behind))]
+        f"Catch-up: {count} case(s) and 0 plan(s) behind the store handed over" for count in (CASES, len(behind))]
     assert [count for count in outbox_messages(app.engine).values() if count > 1] == []
     assert same_message_twice(app.engine) == []
     assert sum(queue_case_messages(app, reference, app.clock.today()) for reference in REFERENCES) == 0, \

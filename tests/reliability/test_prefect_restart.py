@@ -87,7 +87,7 @@ def test_cases_waiting_across_a_prefect_server_kill_are_level_on_their_next_even
                 wait_until_level(app, WHILE_DOWN, log=log)
         finally:
             serving.stop()
-    assert f"Catch-up: {len(WHILE_DOWN)} case(s) behind the store handed over" in log.read_text()
+    assert f"Catch-up: {len(WHILE_DOWN)} case(s) and 0 plan(s) behind the store handed over" in log.read_text()
     report("Prefect server killed while cases wait; `ehc serve` left running", cases=len(DECISIONS),
            level_on_next_event=len(AFTER), lost_hand_overs_caught_up=len(WHILE_DOWN),
            down_seconds=round(down_for, 1), seconds=round(time.monotonic() - started, 1))
