@@ -58,6 +58,11 @@ class PlanRecord:
     def plan_ref(self) -> str:
         return self.plan.plan_ref
 
+    @property
+    def events_stored(self) -> int:
+        """What orchestration acts on: the plan's arrival, then each review event."""
+        return 1 + len(self.events)
+
 
 class PlanStore:
     def __init__(self, session: Session, calendar: WorkingCalendar, settings: ReviewSettings) -> None:
@@ -190,21 +195,17 @@ class PlanStore:
     # -- orchestration's progress ------------------------------------------------------------------
 
     def acted_on(self, plan_ref: str, events: int, at: datetime) -> None:
-        """A review pass has acted on the plan's first ``events`` events (never moves backwards)."""
+        """A review pass has acted on the plan's first ``events`` events, its arrival (import or addition)
+        counted as the first, as a request's receipt is (never moves backwards)."""
         self._session.execute(update(Plan).where(Plan.plan_ref == plan_ref, Plan.events_acted_on <= events)
                               .values(events_acted_on=events, acted_at=at))
 
-    def acted_at(self, plan_ref: str) -> datetime | None:
-        """When a review pass last acted on the plan; None before the first."""
-        return self._session.scalar(select(Plan.acted_at).where(Plan.plan_ref == plan_ref))
-
     def plans_behind(self) -> list[str]:
-        """Plans with review events (or none yet acted on: a new plan) that orchestration has not acted on."""
+        """Plans whose arrival or review events orchestration has not acted on, by reference."""
         counted = (select(PlanEventRow.plan_id, func.count(PlanEventRow.id).label("events"))
                    .group_by(PlanEventRow.plan_id).subquery())
         query = (select(Plan.plan_ref).outerjoin(counted, counted.c.plan_id == Plan.id)
-                 .where(Plan.acted_at.is_(None) | (func.coalesce(counted.c.events, 0) > Plan.events_acted_on))
-                 .order_by(Plan.plan_ref))
+                 .where(1 + func.coalesce(counted.c.events, 0) > Plan.events_acted_on).order_by(Plan.plan_ref))
         return list(self._session.scalars(query))
 
     # -- internals ---------------------------------------------------------------------------------

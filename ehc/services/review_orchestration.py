@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from ehc.bootstrap import App
+from ehc.services.casework import OrchestrationLevel
+from store.plans import PlanRecord
 
 LOCK_PREFIX = "plan/"  # plans share the pass locks with requests; the prefix keeps a plan and a case apart
 
@@ -49,15 +51,13 @@ def advance_plan(app: App, plan_ref: str, say: Callable[[str], None] = lambda li
         today = app.clock.today()
         with app.unit_of_work() as work:
             record = work.plans.get(plan_ref)
-            acted = work.plans.acted_at(plan_ref) is not None
             stage = work.plans.timeline(record, today).stage.value
-        stored = len(record.events)
-        if acted and stored <= record.events_acted_on:
+        if record.events_stored <= record.events_acted_on:
             return ReviewPassOutcome(plan_ref, record.events_acted_on, record.events_acted_on, stage=stage)
         queued = queue_plan_messages(app, plan_ref, today)
         with app.unit_of_work() as work:
-            work.plans.acted_on(plan_ref, stored, app.clock.now())
-        return ReviewPassOutcome(plan_ref, record.events_acted_on, stored, queued, stage)
+            work.plans.acted_on(plan_ref, record.events_stored, app.clock.now())
+        return ReviewPassOutcome(plan_ref, record.events_acted_on, record.events_stored, queued, stage)
 
 
 @contextmanager
@@ -71,10 +71,18 @@ def _holding(app: App, plan_ref: str, say: Callable[[str], None]) -> Iterator[No
 
 
 def plans_catch_up(app: App) -> int:
-    """Hand every plan that is behind (new, or with review events no pass has acted on) to orchestration
-    again; returns how many."""
+    """Hand every plan that is behind (its arrival or review events not acted on) to orchestration again;
+    returns how many."""
     with app.unit_of_work() as work:
         behind = work.plans.plans_behind()
     if behind:
         app.orchestrator.hand_over_plans(behind)
     return len(behind)
+
+
+def plan_level(app: App, record: PlanRecord) -> OrchestrationLevel | None:
+    """How far orchestration has got with the plan (its arrival and review events acted on), as
+    `ehc review show --json` says it; None when no orchestration is configured."""
+    if not app.orchestrator.configured:
+        return None
+    return OrchestrationLevel(record.events_stored, record.events_acted_on)

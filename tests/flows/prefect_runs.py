@@ -83,3 +83,19 @@ def wait_until_completed(flow_name: str, run_name: str, timeout: float = 120.0):
 
 def _tail(log: Path | None) -> str:
     return "\n" + log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+
+
+def wait_until_plans_level(app: App, plan_refs: Iterable[str], timeout: float = 120.0,
+                           log: Path | None = None) -> None:
+    """Poll the store until a review pass has acted on each plan's arrival and every review event."""
+    from ehc.services.review_orchestration import plan_level
+    from ehc.services.reviews import show_plan
+
+    plan_refs = list(plan_refs)
+    deadline = time.monotonic() + timeout
+    while behind := [ref for ref in plan_refs
+                     if not plan_level(app, show_plan(app, ref, app.clock.today())[0]).level]:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{len(behind)} plan(s) not level within {timeout:.0f} s: {behind[:10]}"
+                                 + _tail(log))
+        time.sleep(0.3)
