@@ -59,6 +59,14 @@ def year_group_on(group: str, recorded_in: int, as_of: date) -> str | None:
     return YEAR_GROUPS[index] if 0 <= index < len(YEAR_GROUPS) else None
 
 
+def year_group_for_birth_date(born: date, as_of: date) -> str | None:
+    """The year group of a child born on ``born``, in the academic year containing ``as_of``: children born
+    from 1 September to 31 August are one cohort, starting Reception in the September after they turn 4.
+    None before N1 (under 3) and after year 13."""
+    index = academic_year_of(as_of) - academic_year_of(born) - 3
+    return YEAR_GROUPS[index] if 0 <= index < len(YEAR_GROUPS) else None
+
+
 @dataclass(frozen=True)
 class TransferPoint:
     """A transfer between phases: out of ``from_group`` at the end of its academic year, into ``to_group``."""

@@ -28,6 +28,7 @@ from domain.events import (
     AUDIT_MODELS, AdviceRequested, CaseEvent, CaseReassigned, Received, event_payload, parse_event,
 )
 from domain.intake import NewRequest
+from domain.plan_review import PlanInForce
 from domain.timeline import Stage, Timeline, timeline_for
 from ehc.clock import LONDON, midday_in_london
 from ehc.orchestration.orchestrator import NoOrchestration, OrchestrationUnavailable
@@ -36,6 +37,7 @@ from store.cases import (
     STATELESS_EVENT_TYPES, CaseNotFound, CaseRecord, DuplicateReference, in_statutory_order, matches, projection_of,
 )
 from store.models import as_utc
+from store.plans import DuplicatePlan
 
 # -- the clock ------------------------------------------------------------------------------------
 
@@ -209,6 +211,7 @@ class _StoredCase:
 class _Tables:
     cases: dict[str, _StoredCase] = field(default_factory=dict)
     contributors: dict[str, StoredContributor] = field(default_factory=dict)
+    plans: dict[str, PlanInForce] = field(default_factory=dict)
 
 
 class InMemoryCases:
@@ -382,13 +385,34 @@ class InMemoryOrchestrationProgress:
                       and sum(1 for row in case.rows if not _is_audit(row)) > case.events_acted_on)
 
 
-class InMemoryUnitOfWork:
-    """One unit of work's repositories: ``cases`` and ``orchestration`` (the outbox, quality and reminder
-    reads are SQL)."""
+class InMemoryPlans:
+    """The PlanStore methods a request's pass calls when its final plan becomes a plan in force: the plans
+    stored, by reference. Reviews themselves are tested on the real store (tests/integration/)."""
 
-    def __init__(self, cases: InMemoryCases, orchestration: InMemoryOrchestrationProgress) -> None:
-        self.cases = cases
-        self.orchestration = orchestration
+    def __init__(self, tables: _Tables) -> None:
+        self._tables = tables
+
+    def plan_for_case(self, reference: str) -> str | None:
+        return next((plan.plan_ref for plan in self._tables.plans.values() if plan.case_ref == reference), None)
+
+    def stored_refs(self, plan_refs: Sequence[str]) -> set[str]:
+        return {ref for ref in plan_refs if ref in self._tables.plans}
+
+    def add(self, plan: PlanInForce, actor: str, recorded_at: datetime, as_of: date) -> PlanInForce:
+        if plan.plan_ref in self._tables.plans:
+            raise DuplicatePlan(plan.plan_ref)
+        self._tables.plans[plan.plan_ref] = plan
+        return plan
+
+
+class InMemoryUnitOfWork:
+    """One unit of work's repositories: ``cases``, ``orchestration`` and the ``plans`` a pass adds (the outbox,
+    quality and reminder reads are SQL)."""
+
+    def __init__(self, tables: _Tables, calendar: WorkingCalendar, closures: ClosureCalendar) -> None:
+        self.cases = InMemoryCases(tables, calendar, closures)
+        self.orchestration = InMemoryOrchestrationProgress(tables)
+        self.plans = InMemoryPlans(tables)
 
 
 class InMemoryCaseDatabase:
@@ -416,11 +440,15 @@ class InMemoryCaseDatabase:
         working = copy.deepcopy(self._tables)
         self._open = True
         try:
-            yield InMemoryUnitOfWork(InMemoryCases(working, self.calendar, self.closures),
-                                     InMemoryOrchestrationProgress(working))
+            yield InMemoryUnitOfWork(working, self.calendar, self.closures)
             self._tables = working
         finally:
             self._open = False
+
+    @property
+    def plans_in_force(self) -> dict[str, PlanInForce]:
+        """The plans in force stored, by reference (a request's pass adds its final plan's)."""
+        return dict(self._tables.plans)
 
     def attach_plan(self, reference: str, stage: str) -> None:
         """What `ehc qa attach` leaves for a pass to see: a plan document of ``stage`` on the case."""

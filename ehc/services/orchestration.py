@@ -20,6 +20,7 @@ from domain.events import AUDIT_MODELS
 from domain.progress import progress_of
 from ehc.bootstrap import App
 from ehc.services import messages
+from ehc.services.hand_over import hand_over_plans
 
 # The plan documents whose arrival starts a quality review: (document, the event that brings it, which is
 # also the name of the date it brought in domain.progress.Progress).
@@ -36,17 +37,20 @@ class PassOutcome:
     messages_queued: int = 0
     reviews_started: tuple[str, ...] = ()
     standing: str = ""
+    plan_added: str | None = None  # the plan in force its final plan made (its reference), when this pass added it
 
     def as_dict(self) -> dict:
         return {"reference": self.reference, "acted_before": self.acted_before,
                 "events_acted_on": self.events_acted_on, "messages_queued": self.messages_queued,
-                "reviews_started": list(self.reviews_started), "standing": self.standing}
+                "reviews_started": list(self.reviews_started), "standing": self.standing,
+                "plan_added": self.plan_added}
 
     def describe(self) -> str:
         if self.events_acted_on == self.acted_before:
             return f"{self.reference}: nothing new since event {self.acted_before}; {self.standing}"
         done = [f"{self.messages_queued} message(s) queued"]
         done += [f"{document} plan's quality review started" for document in self.reviews_started]
+        done += [f"plan in force {self.plan_added} added"] if self.plan_added else []
         return (f"{self.reference}: acted on events {self.acted_before + 1} to {self.events_acted_on} "
                 f"({', '.join(done)}); {self.standing}")
 
@@ -79,9 +83,40 @@ def advance_case(app: App, reference: str, say: Callable[[str], None] = lambda l
             if issued_on and event_type in new_types and document in attached:
                 app.orchestrator.start_quality_review(reference, document, issued_on)
                 reviews.append(document)
+        plan = None
+        if progress.final_issued and "final_issued" in new_types:
+            plan = plan_in_force_from_request(app, reference)
         with app.unit_of_work() as work:
             work.orchestration.acted_on(reference, progress.casework_events, app.clock.now())
-        return PassOutcome(reference, acted_before, progress.casework_events, queued, tuple(reviews), standing)
+        if plan is not None:
+            hand_over_plans(app, [plan])
+        return PassOutcome(reference, acted_before, progress.casework_events, queued, tuple(reviews), standing,
+                           plan)
+
+
+def plan_in_force_from_request(app: App, reference: str) -> str | None:
+    """The request's final plan as a plan in force, reviewed from then on (its reference is the request's):
+    added once, when the final plan is first acted on. None when it is already there, or cannot be added
+    because the child's year group is unknown (no date of birth, or past year 13): `ehc import plans` adds
+    such a plan with its year group."""
+    from domain.plan_review import PlanInForce
+    from domain.year_groups import academic_year_of, year_group_for_birth_date
+
+    today = app.clock.today()
+    with app.unit_of_work() as work:
+        if work.plans.plan_for_case(reference) is not None or work.plans.stored_refs([reference]):
+            return None
+        record = work.cases.get(reference)
+        issued = progress_of(reference, record.events).final_issued
+        born = record.child_date_of_birth
+        year_group = year_group_for_birth_date(born, today) if born else None
+        if issued is None or year_group is None:
+            return None
+        work.plans.add(PlanInForce(plan_ref=reference, issued=issued, last_review=None, year_group=year_group,
+                                   year_group_year=academic_year_of(today), setting=record.setting,
+                                   case_ref=reference, caseworker=record.caseworker, team=record.team),
+                       "ehc-orchestration", app.clock.now(), today)
+    return reference
 
 
 @contextmanager

@@ -273,3 +273,37 @@ def test_with_no_orchestration_configured_no_level_is_shown(app):
     app.orchestrator = NoOrchestration()
 
     assert level_of(app) is None
+
+
+@pytest.mark.parametrize("born, year_group", [
+    # date of birth     year group in 2026/27 (today Mon 30 Nov 2026)
+    (d("2015-01-01"),   "7"),   # started Reception in September 2019
+    (d("2014-08-31"),   "8"),   # the youngest of the year above
+    (d("2014-09-01"),   "7"),   # the oldest of the year
+    (d("2023-09-01"),   "N1"),  # three in the September, a year before N2 and two before Reception
+])
+def test_a_final_plan_issued_becomes_a_plan_in_force_in_the_childs_year_group(app, orchestrator, database,
+                                                                              born, year_group):
+    casework.add_request(app, NewRequest(reference=REF, received=RECEIVED, child_date_of_birth=born,
+                                         setting="URN-100101", caseworker="A Okafor", team="North"), ACTOR)
+    record(app, ASSESS, DraftServed(on=d("2026-06-15")), FinalIssued(on=d("2026-07-17")))
+
+    outcome = advance_case(app, REF)
+
+    assert outcome.plan_added == REF
+    plan = database.plans_in_force[REF]
+    assert (plan.issued, plan.last_review, plan.year_group, plan.year_group_year, plan.setting, plan.case_ref,
+            plan.caseworker, plan.team) == (d("2026-07-17"), None, year_group, 2026, "URN-100101", REF,
+                                            "A Okafor", "North")
+    assert orchestrator.calls[-1] == ("hand_over_plans", [REF])
+    assert advance_case(app, REF).plan_added is None  # once
+
+
+def test_a_final_plan_for_a_child_with_no_date_of_birth_adds_no_plan_in_force(app, orchestrator, database):
+    """Its year group is unknown: `ehc import plans` adds it with one."""
+    intake(app)
+    record(app, ASSESS, DraftServed(on=d("2026-06-15")), FinalIssued(on=d("2026-07-17")))
+
+    assert advance_case(app, REF).plan_added is None
+    assert database.plans_in_force == {}
+    assert not [call for call in orchestrator.calls if call[0] == "hand_over_plans"]
