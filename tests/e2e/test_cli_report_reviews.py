@@ -3,6 +3,7 @@
 The plans are stored through the plan repository at a fixed time (the import of plans is another command's);
 every figure is worked out by hand beside the plan. The period is the calendar year 2025; 2025/26's year 6
 must have their plans amended before Sun 15 Feb 2026 (last day Sat 14 Feb, last working day Fri 13 Feb).
+Bad dates are refused beside `ehc report timeliness`'s, in test_cli_report.py.
 """
 
 from __future__ import annotations
@@ -108,22 +109,6 @@ def test_on_an_empty_store_nothing_is_counted_and_no_percentage_is_given(ehc):
 
     assert data["reviews_within_12_months"] == {"numerator": 0, "denominator": 0, "percentage": None}
     assert [row["children"] for row in data["phase_transfers"]] == [0, 0, 0]
-
-
-@pytest.mark.parametrize(("args", "option"), [
-    (("--from", "2025-13-01", "--to", "2025-12-31"), "--from"),
-    (("--from", "2025-01-01", "--to", "31/12/2025"), "--to"),
-    (("--from", "2026-01-01", "--to", "2025-12-31"), "--from"),
-    (("--from", "2025-01-01", "--to", "2025-12-31", "--as-of", "2026-02-30"), "--as-of"),
-], ids=["month 13", "not ISO", "from after to", "30 February"])
-def test_bad_dates_are_refused_with_exit_2_naming_the_option(ehc, args, option, dump_tables):
-    before = dump_tables()
-
-    ran = ehc("report", "reviews", *args, "--json", expect=2)
-
-    assert ran.json["error"].startswith(f"{option}:")
-    assert ran.stderr.startswith(f"error: {option}:")
-    assert dump_tables() == before
 
 
 @pytest.mark.usefixtures("plans")
