@@ -243,7 +243,6 @@ def plans_in_force_measures(plans: Iterable[PlanSeen], period: Period, as_of: da
     return PlansInForceMeasures(period, as_of, stored, tally, tuple(transfers))
 
 
-
 # -- the `ehc report reviews --json` contract -------------------------------------------------------------
 
 def reviews_contract(measures: PlansInForceMeasures) -> dict:
