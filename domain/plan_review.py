@@ -29,8 +29,8 @@ from domain.review_rules import (
     add_months,
 )
 from domain.timeline import PENDING, Status
-from domain.year_groups import PhaseTransfer, TransferPoint, academic_year_of, next_transfer, post16_transfer, \
-    year_group_on
+from domain.year_groups import REG_18_2, PhaseTransfer, TransferPoint, academic_year_of, next_transfer, \
+    post16_transfer, year_group_on
 
 UNDER_FIVES_GROUPS = ("N1", "N2", "R")  # nursery and reception: under 5 for most of the year (CoP 9.178)
 
@@ -373,6 +373,14 @@ def review_view(review: ReviewRecord, calendar: WorkingCalendar, as_of: date, in
                       representations_close=representations_close, warnings=tuple(warnings))
 
 
+def transfer_review_window_start(transfer: PhaseTransfer, planned_post16_transfer: date | None) -> date:
+    """The first day a review meeting counts toward ``transfer``: 12 months before a planned move between
+    post-16 institutions (Reg 18(2)), else 1 September of the academic year before the transfer."""
+    if transfer.regulation == REG_18_2 and planned_post16_transfer is not None:
+        return add_months(planned_post16_transfer, -12)
+    return date(transfer.transfer_year - 1, 9, 1)
+
+
 def _phase_transfer(file: PlanFile, group: str | None, calendar: WorkingCalendar, as_of: date,
                     settings: ReviewSettings) -> PhaseTransferView | None:
     if group is None or file.ceased is not None:
@@ -380,12 +388,11 @@ def _phase_transfer(file: PlanFile, group: str | None, calendar: WorkingCalendar
     plan = file.plan
     if plan.planned_post16_transfer is not None and plan.planned_post16_transfer >= as_of:
         transfer = post16_transfer(group, plan.planned_post16_transfer, calendar)
-        window_start = add_months(plan.planned_post16_transfer, -12)
     else:
         transfer = next_transfer(group, as_of, settings.transfer_points, calendar)
         if transfer is None:
             return None
-        window_start = date(transfer.transfer_year - 1, 9, 1)  # the academic year before the transfer
+    window_start = transfer_review_window_start(transfer, plan.planned_post16_transfer)
     in_year = transfer.last_day < date(academic_year_of(as_of) + 1, 9, 1) and transfer.last_day >= window_start
     done_on = min((review.concluded_on for review in file.reviews
                    if review.meeting is not None and review.meeting >= window_start and review.concluded_on),

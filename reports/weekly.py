@@ -1,9 +1,10 @@
 """The weekly timeliness report: gathered from SQL aggregates, measured by the domain, written as files.
 
 ``gather_weekly`` reads the store (a handful of grouped queries and one
-streamed list of open requests); ``write_weekly`` writes the HTML page, the
-CSV of open cases and the managers' workbook. Cases appear by reference and
-caseworker initials only.
+streamed list of open requests; with the LA's review settings, the plans in
+force too, through ``review_queries``); ``write_weekly`` writes the HTML page,
+the CSV of open cases and the managers' workbook. Cases appear by reference
+and caseworker initials only; plans in force as counts by school or setting.
 """
 
 from __future__ import annotations
@@ -20,15 +21,17 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Connection
 
 from domain.calendar import WorkingCalendar
+from domain.plan_review import ReviewSettings
 from domain.rag import RAG_STEPS, Rag
 from domain.reminders.policy import ReminderPolicy
+from domain.review_measures import CohortTransfer, PlansInForceMeasures
 from domain.rules import Step
 from domain.timeline import OPEN_STAGES, Stage
 from domain.timeliness import (
     ENGLAND_SOURCE, WEEK_BANDS, EnglandFigure, OpenCaseload, PeriodMeasures, PlanTally, england_figure, measures_for,
     open_caseload, plans_in, report_periods, trend_weeks,
 )
-from reports import charts, queries
+from reports import charts, queries, review_queries
 from reports.spreadsheet_safety import csv_row, xlsx_cell, xlsx_row
 
 TREND_WEEKS = 26
@@ -99,11 +102,16 @@ class WeeklyReport:
     trend: tuple[TrendPoint, ...]
     open: OpenCaseload
     england: EnglandFigure | None
+    plans_in_force: PlansInForceMeasures | None = None  # the rolling 12 months; None when no plan is stored
 
 
 def gather_weekly(connection: Connection, as_of: date, authority: str, policy: ReminderPolicy,
-                  calendar: WorkingCalendar) -> WeeklyReport:
-    """Everything the report shows, as of the end of ``as_of``; open cases coloured by the policy's RAG rule."""
+                  calendar: WorkingCalendar, review_settings: ReviewSettings | None = None) -> WeeklyReport:
+    """Everything the report shows, as of the end of ``as_of``; open cases coloured by the policy's RAG rule.
+
+    With ``review_settings``, the plans in force for the rolling 12 months and this academic year's
+    phase-transfer cohorts (left out when no plan is stored).
+    """
     periods = report_periods(as_of)
     weeks = trend_weeks(as_of, TREND_WEEKS)
     start = min([period.start for period in periods] + [weeks[0].start])
@@ -113,7 +121,11 @@ def gather_weekly(connection: Connection, as_of: date, authority: str, policy: R
                                   events.notices) for period in periods)
     trend = tuple(TrendPoint(week.end, plans_in(week, events.plans)) for week in weeks)
     caseload = open_caseload(queries.open_requests(connection, as_of), as_of, policy, calendar)
-    return WeeklyReport(authority, as_of, measures, trend, caseload, england_figure(as_of.year))
+    plans = None
+    if review_settings is not None:
+        plans = review_queries.review_measures(connection, periods[-1], as_of, calendar, review_settings)
+    return WeeklyReport(authority, as_of, measures, trend, caseload, england_figure(as_of.year),
+                        plans if plans is not None and plans.plans_stored else None)
 
 
 # -- writing -----------------------------------------------------------------------------------------------
@@ -144,6 +156,20 @@ def rag_rule_lines(caseload: OpenCaseload) -> list[str]:
             for stage, rule in caseload.rag_rules.items()]
 
 
+def transfer_label(transfer: str) -> str:
+    """``secondary_to_post16`` -> ``Secondary to post-16``."""
+    return transfer.replace("_", " ").replace("post16", "post-16").capitalize()
+
+
+def countdown(days: int) -> str:
+    """Days to a last day as the page says them: ahead, today, or passed."""
+    if days == 0:
+        return "today"
+    if days > 0:
+        return f"in {days} day{'s' if days != 1 else ''}"
+    return f"{-days} day{'s' if days != -1 else ''} ago"
+
+
 def _pct(value: float | None) -> str:
     return "no plans" if value is None else f"{value:.1f}%"
 
@@ -153,6 +179,8 @@ def render_html(report: WeeklyReport, quality_review: QualityReviewSection | Non
     env = _environment()
     env.filters["pct"] = lambda value: "–" if value is None else f"{value:.1f}%"
     env.filters["agency"] = agency_label
+    env.filters["transfer"] = transfer_label
+    env.filters["countdown"] = countdown
     week_ends = [point.week_end for point in report.trend]
     england = report.england.pct_within_20_weeks_excl_exceptions if report.england else None
     trend = charts.trend_chart(
@@ -184,7 +212,7 @@ def render_html(report: WeeklyReport, quality_review: QualityReviewSection | Non
                  "text": charts.TEXT, "mid_grey": charts.MID_GREY, "blue": charts.BLUE,
                  "dark_blue": charts.DARK_BLUE},
         rag_rules=rag_rule_lines(report.open), england_source=ENGLAND_SOURCE,
-        quality_review=quality_review,
+        plans=report.plans_in_force, quality_review=quality_review,
         generated_at=(generated_at.strftime("%d %B %Y %H:%M UTC") if generated_at else None),
     )
 
@@ -237,9 +265,48 @@ def _measure_rows(report: WeeklyReport) -> list[tuple]:
     return rows
 
 
+PLANS_IN_FORCE_COLUMNS = ("measure", "numerator", "denominator", "percentage")
+COHORT_COLUMNS = ("transfer", "transfer year", "last day", "last working day", "days to the last day",
+                  "school or setting", "children", "meeting held", "decision made", "done", "done late",
+                  "outstanding", "overdue")
+
+
+def plans_in_force_rows(plans: PlansInForceMeasures) -> list[tuple]:
+    """The "Plans in force" sheet: the period's measures, then each transfer's cohort by school or setting."""
+    tally = plans.tally
+    rows: list[tuple] = [
+        ("from", plans.period.start.isoformat()), ("to", plans.period.end.isoformat()),
+        ("plans in force at the end", tally.plans_in_force),
+    ]
+    for name, measure, overdue_name, overdue in (
+            ("reviews held within the 12 months", tally.reviews,
+             "reviews overdue, not held at the end", tally.reviews_overdue),
+            ("decisions within 4 weeks of the meeting", tally.decisions,
+             "decisions overdue at the end", tally.decisions_overdue),
+            ("amended plans within 8 weeks of the proposals", tally.amended_plans,
+             "amended plans overdue at the end", tally.amended_plans_overdue)):
+        rows += [(name, measure.within, measure.counted, measure.percentage), (overdue_name, overdue)]
+    rows += [(), COHORT_COLUMNS]
+    for cohort in plans.cohorts:
+        rows += [(*_cohort_columns(cohort), setting if setting is not None else NO_SETTING,
+                  *progress.as_contract().values()) for setting, progress in cohort.by_setting]
+        rows.append((*_cohort_columns(cohort), "all", *cohort.total.as_contract().values()))
+    return rows
+
+
+NO_SETTING = "no school or setting"
+
+
+def _cohort_columns(cohort: CohortTransfer) -> tuple:
+    return (transfer_label(cohort.transfer.transfer), cohort.transfer.transfer_year,
+            cohort.transfer.last_day.isoformat(), cohort.transfer.last_working_day.isoformat(),
+            cohort.days_to_last_day)
+
+
 def write_workbook(report: WeeklyReport, path: Path, quality_review: QualityReviewSection | None = None) -> None:
     """A workbook for managers: measures by period, the trend, advice, open cases by stage and the open cases;
-    with a quality-review section, a "Quality" sheet of its tables too."""
+    with plans in force, a "Plans in force" sheet; with a quality-review section, a "Quality" sheet of its tables
+    too."""
     book = Workbook(write_only=True)
     bold = Font(bold=True)
 
@@ -274,6 +341,8 @@ def write_workbook(report: WeeklyReport, path: Path, quality_review: QualityRevi
     sheet("Open by owner", ("owner (initials)", *(rag.value for rag in Rag), "total"),
           [(owner, *counts.values(), sum(counts.values())) for owner, counts in report.open.by_owner.items()])
     sheet("Open cases", OPEN_CASE_COLUMNS, open_case_rows(report))
+    if report.plans_in_force is not None:
+        sheet("Plans in force", PLANS_IN_FORCE_COLUMNS, plans_in_force_rows(report.plans_in_force))
     if quality_review is not None:
         tables = [QualityTable(caption=quality_review.caption or quality_review.heading,
                                columns=quality_review.columns, rows=quality_review.rows),

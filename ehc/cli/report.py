@@ -1,4 +1,5 @@
-"""`ehc report ...`: the weekly timeliness report and the SEN2 timeliness figures for a period."""
+"""`ehc report ...`: the weekly timeliness report, the SEN2 timeliness figures and the plans in force's figures
+for a period."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import typer
 from ehc.cli.common import JsonOption, as_of_day, emit, refusals
 from ehc.parse import InputError, parse_date
 
-report_app = typer.Typer(help="Timeliness reports (SEN2 definitions).", no_args_is_help=True)
+report_app = typer.Typer(help="Timeliness reports (SEN2 definitions; annual reviews and phase transfers).",
+                         no_args_is_help=True)
 
 
 def _pct(value: float | None) -> str:
@@ -53,6 +55,57 @@ def report_timeliness(
         ]))
 
 
+@report_app.command("reviews")
+def report_reviews(
+    period_from: str = typer.Option(..., "--from", help="First day of the period (YYYY-MM-DD), included."),
+    period_to: str = typer.Option(..., "--to", help="Last day of the period (YYYY-MM-DD), included."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Day the phase-transfer cohorts are counted down "
+                                                              "from (YYYY-MM-DD); default the --to day."),
+    json_output: bool = JsonOption,
+) -> None:
+    """Plans in force: reviews held within the 12 months (counted in the period each fell due in), decisions
+    within 4 weeks of the meeting, amended plans within 8 weeks of the proposals, each with those overdue at the
+    end of the period; and this academic year's phase-transfer cohorts by school or setting, counted down."""
+    from ehc.bootstrap import bootstrap
+    from ehc.services.reporting import reviews_summary
+
+    with refusals(json_output):
+        start = parse_date("--from", period_from)
+        end = parse_date("--to", period_to)
+        day = parse_date("--as-of", as_of) if as_of else None
+        data = reviews_summary(bootstrap(), start, end, day)
+        emit(json_output, data, reviews_text(data))
+
+
+def reviews_text(data: dict) -> str:
+    """`ehc report reviews` for people: the measures, then each transfer's cohort by school or setting."""
+    def measure(key: str) -> str:
+        found = data[key]
+        return f"{found['numerator']:>7} of {found['denominator']}  {_pct(found['percentage'])}"
+
+    figures = [
+        ("plans in force at the end", f"{data['plans_in_force']:>7}"),
+        ("reviews held within the 12 months", measure("reviews_within_12_months")),
+        ("reviews overdue, not held at the end", f"{data['reviews_overdue']:>7}"),
+        ("decisions within 4 weeks of the meeting", measure("decisions_within_4_weeks")),
+        ("decisions overdue at the end", f"{data['decisions_overdue']:>7}"),
+        ("amended plans within 8 weeks of the proposals", measure("amended_plans_within_8_weeks")),
+        ("amended plans overdue at the end", f"{data['amended_plans_overdue']:>7}"),
+    ]
+    lines = [f"Plans in force from {data['period']['from']} to {data['period']['to']} (both days included)",
+             *(f"  {label:<46}{value}" for label, value in figures),
+             f"Phase transfers as of {data['as_of']}:"]
+    for cohort in data["phase_transfers"]:
+        lines.append(f"  {cohort['transfer']} (September {cohort['transfer_year']}): last day {cohort['last_day']}, "
+                     f"{cohort['days_to_last_day']} days; last working day {cohort['last_working_day']}, "
+                     f"{cohort['days_to_last_working_day']} days")
+        for row in [*cohort["by_setting"], {**cohort, "setting": "all"}] if cohort["children"] else []:
+            lines.append(f"    {row['setting'] or 'no school or setting'}: {row['children']} in the cohort, "
+                         f"{row['meeting_held']} met, {row['decision_made']} decided, {row['done']} done "
+                         f"({row['done_late']} late), {row['outstanding']} outstanding, {row['overdue']} overdue")
+    return "\n".join(lines)
+
+
 @report_app.command("weekly")
 def report_weekly(
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Last day the report covers (YYYY-MM-DD); "
@@ -90,6 +143,11 @@ def report_weekly(
             f"{files.plans_issued_rolling_12_months} plans, "
             f"{_pct(files.pct_within_20_weeks_excl_exceptions_rolling_12_months)} within 20 weeks excluding exceptions",
         ]
+        if files.plans_in_force is not None:
+            lines.append(f"Plans in force {files.plans_in_force}; rolling 12 months: "
+                         f"{_pct(files.pct_reviews_within_12_months_rolling_12_months)} of reviews held within the "
+                         f"12 months, {_pct(files.pct_decisions_within_4_weeks_rolling_12_months)} of decisions "
+                         f"within 4 weeks")
         if email:
             lines.append(f"Emails queued for the weekly distribution list: {queued} "
                          f"(already queued for {day} are not queued again; `ehc outbox dispatch` sends them)")

@@ -97,15 +97,20 @@ def test_without_json_the_figures_are_printed_for_people(ehc):
     assert "60.0%" in text and "66.7%" in text and "50.0%" in text
 
 
-@pytest.mark.parametrize(("args", "option"), [
-    (("--from", "2026-13-01", "--to", "2026-12-31"), "--from"),
-    (("--from", "2026-01-01", "--to", "31/12/2026"), "--to"),
-    (("--from", "2026-06-02", "--to", "2026-06-01"), "--from"),
-], ids=["month 13", "not ISO", "from after to"])
-def test_bad_dates_are_refused_with_exit_2_naming_the_option(ehc, args, option, dump_tables):
+@pytest.mark.parametrize(("command", "args", "option"), [
+    ("timeliness", ("--from", "2026-13-01", "--to", "2026-12-31"), "--from"),
+    ("timeliness", ("--from", "2026-01-01", "--to", "31/12/2026"), "--to"),
+    ("timeliness", ("--from", "2026-06-02", "--to", "2026-06-01"), "--from"),
+    ("reviews", ("--from", "2025-13-01", "--to", "2025-12-31"), "--from"),
+    ("reviews", ("--from", "2025-01-01", "--to", "31/12/2025"), "--to"),
+    ("reviews", ("--from", "2026-01-01", "--to", "2025-12-31"), "--from"),
+    ("reviews", ("--from", "2025-01-01", "--to", "2025-12-31", "--as-of", "2026-02-30"), "--as-of"),
+], ids=["month 13", "not ISO", "from after to", "reviews: month 13", "reviews: not ISO", "reviews: from after to",
+        "reviews: 30 February"])
+def test_bad_dates_are_refused_with_exit_2_naming_the_option(ehc, command, args, option, dump_tables):
     before = dump_tables()
 
-    ran = ehc("report", "timeliness", *args, "--json", expect=2)
+    ran = ehc("report", command, *args, "--json", expect=2)
 
     assert ran.json["error"].startswith(f"{option}:")
     assert ran.stderr.startswith(f"error: {option}:")

@@ -1,4 +1,5 @@
-"""The weekly report's page from figures in hand: the quality-review slot, escaping, the England line."""
+"""The weekly report's page from figures in hand: the quality-review slot, the plans in force, escaping, the England
+line."""
 
 from __future__ import annotations
 
@@ -90,3 +91,36 @@ def test_the_quality_section_built_from_reviews_words_an_empty_failings_table_an
     assert "<p>No automatic check found fault with these plans.</p>" in clean_html
     assert '<th scope="row">Outcomes &lt;b&gt;SMART&lt;/b&gt;</th><td>1</td><td>100.0%</td>' in failing_html
     assert "Most common failing: Outcomes &lt;b&gt;SMART&lt;/b&gt; (1 of 1 plans)." in failing_html
+
+
+def test_the_plans_in_force_section_counts_down_to_the_last_day_and_escapes_school_names():
+    from dataclasses import replace
+
+    from domain.review_measures import CohortProgress, CohortTransfer, PlansInForceMeasures, ReviewTally, WithinLimit
+    from domain.year_groups import DEFAULT_TRANSFER_POINTS, next_transfer
+
+    def cohort(point, as_of: date, by_setting=()) -> CohortTransfer:
+        return CohortTransfer(next_transfer(point.from_group, as_of, DEFAULT_TRANSFER_POINTS, england_calendar(2027)),
+                              as_of, by_setting)
+
+    early_years, primary, post16 = DEFAULT_TRANSFER_POINTS
+    as_of = date(2027, 2, 16)  # Tue 16 Feb 2027: the last day, Sun 14 Feb, has passed; 30 Mar is ahead
+    plans = PlansInForceMeasures(
+        report_periods(AS_OF)[-1], as_of, plans_stored=3,
+        tally=ReviewTally(plans_in_force=3, reviews=WithinLimit(3, 2), reviews_overdue=1),
+        cohorts=(cohort(early_years, as_of),
+                 cohort(primary, as_of, (("<i>Oak</i> Primary", CohortProgress(children=1, outstanding=1, overdue=1)),
+                                         (None, CohortProgress(children=1, done=1)))),
+                 cohort(post16, date(2027, 3, 30))))
+
+    html = render_html(replace(a_report(), plans_in_force=plans))
+
+    section = html[html.index('id="plans-in-force"'):html.index("</section>", html.index('id="plans-in-force"'))]
+    assert "Reviews held within the 12 months (CFA s44(1))</th><td class=\"app-num\">2 of 3 (66.7%)</td>" \
+           "<td class=\"app-num\">1</td>" in section
+    assert ("Primary to secondary, transfer in September 2027: last day Sun 14 February 2027 (2 days ago), "
+            "last working day Fri 12 February 2027 (4 days ago)") in section
+    assert "Secondary to post-16, transfer in September 2027: last day Tue 30 March 2027 (today)" in section
+    assert "&lt;i&gt;Oak&lt;/i&gt; Primary" in section and "<i>Oak" not in section
+    assert '<th scope="row">No school or setting</th>' in section
+    assert "No children in this transfer's cohort." in section  # early years to school
