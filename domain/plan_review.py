@@ -163,7 +163,7 @@ def _apply(file: PlanFile, event: PlanEvent) -> None:
 def _after_meeting(review: ReviewRecord, event: PlanEvent) -> None:
     assert review.meeting is not None
     what = event.type.replace("_", " ")
-    _not_before(event.on, review.meeting, what, f"the review meeting")
+    _not_before(event.on, review.meeting, what, "the review meeting")
     if isinstance(event, ReportReceived):
         _once(review.report, "the report of this review")
         review.report = event.on
