@@ -25,7 +25,7 @@ STATIC = Path(__file__).parent / "static"
 
 
 def create_web_app(app: App) -> FastAPI:
-    from ehc.web.routes import admin_users, advice_documents, auth, cases, caseload, casework, portal, team
+    from ehc.web.routes import admin_users, advice_documents, auth, cases, caseload, casework, portal, reviews, team
 
     web = FastAPI(title="EHC timelines", docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(protect_forms)])
@@ -39,7 +39,7 @@ def create_web_app(app: App) -> FastAPI:
     web.mount("/assets", StaticFiles(directory=STATIC / "govuk-frontend" / "assets"), name="govuk-assets")
     # A reference may hold "/" (domain/intake.py), so the case page takes the rest of the path: every other
     # route under /cases (the forms, /cases/new, the advice downloads) is matched before it.
-    for area in (auth, caseload, casework, advice_documents, cases, team, admin_users, portal):
+    for area in (auth, caseload, casework, advice_documents, cases, reviews, team, admin_users, portal):
         web.include_router(area.router)
 
     @web.get("/", include_in_schema=False)

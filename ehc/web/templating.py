@@ -73,7 +73,7 @@ def navigation_for(viewer) -> tuple[tuple[str, str], ...]:
 
     if viewer.role is Role.ADMIN:
         return (("/admin/users", "Users"),)
-    return (("/cases", "Caseload"), ("/team", "Team"))
+    return (("/cases", "Caseload"), ("/reviews", "Reviews"), ("/team", "Team"))
 
 
 def build_environment() -> Environment:
