@@ -78,7 +78,8 @@ def read_csv(path: Path, required: Sequence[str], optional: Sequence[str], rejec
 
 
 def _rows(reader, rejected: type[FileRejected]) -> Iterator[tuple[int, list[str]]]:
-    """The reader's non-blank rows; a file the csv module cannot parse (a cell over its size limit) is refused by line."""
+    """The reader's non-blank rows; a file the csv module cannot parse (a cell over its size limit) is refused by
+    line."""
     try:
         for cells in reader:
             if cells:
