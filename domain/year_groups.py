@@ -36,9 +36,10 @@ class UnknownYearGroup(ValueError):
 def parse_year_group(text: str) -> str:
     """``text`` as a year group ("n2" is N2, "Y6" and "06" are 6); UnknownYearGroup otherwise."""
     cleaned = text.strip().upper()
-    if cleaned.startswith("Y") and cleaned[1:].isdigit():
+    # ASCII digits only: "²" is a digit to str.isdigit but not to int(), and "６" is no one's year group
+    if cleaned.startswith("Y") and cleaned[1:].isascii() and cleaned[1:].isdigit():
         cleaned = cleaned[1:]
-    if cleaned.isdigit():
+    if cleaned.isascii() and cleaned.isdigit():
         cleaned = str(int(cleaned))
     if cleaned == "RECEPTION":
         cleaned = "R"

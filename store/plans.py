@@ -153,27 +153,34 @@ class PlanStore:
     def case_ids(self, plans: Sequence[PlanInForce]) -> dict[str, int]:
         """The stored request of each plan that names one, by reference. EventRejected when a request named is
         not stored, or its final plan was issued on another day than the plan."""
+        found = self._requests(plans)
+        for plan in plans:
+            problem = _request_problem(plan, found)
+            if problem:
+                field, reason = problem
+                raise EventRejected(f"plan {plan.plan_ref}: {reason}", field=field)
+        return {reference: case_id for reference, (case_id, _) in found.items()}
+
+    def request_problems(self, plans: Sequence[PlanInForce]) -> dict[str, tuple[str, str]]:
+        """(the field, why) for each plan whose request could not have made it, by plan reference: what
+        ``case_ids`` refuses, for every plan at once (an import names each bad line)."""
+        found = self._requests(plans)
+        return {plan.plan_ref: problem for plan in plans if (problem := _request_problem(plan, found))}
+
+    def _requests(self, plans: Sequence[PlanInForce]) -> dict[str, tuple[int, date | None]]:
+        """The requests the plans name that are stored: (its id, the day its final plan was issued) by reference."""
+        from store.models import CaseEvent as CaseEventRow
+
         wanted = sorted({plan.case_ref for plan in plans if plan.case_ref})
         found: dict[str, tuple[int, date | None]] = {}
         for start in range(0, len(wanted), 500):
-            from store.models import CaseEvent as CaseEventRow
             final = (select(CaseEventRow.case_id, func.max(CaseEventRow.event_date).label("on"))
                      .where(CaseEventRow.type == "final_issued").group_by(CaseEventRow.case_id).subquery())
             for reference, case_id, final_on in self._session.execute(
                     select(Case.reference, Case.id, final.c.on).outerjoin(final, final.c.case_id == Case.id)
                     .where(Case.reference.in_(wanted[start:start + 500]))):
                 found[reference] = (case_id, final_on)
-        for plan in plans:
-            if not plan.case_ref:
-                continue
-            if plan.case_ref not in found:
-                raise EventRejected(f"plan {plan.plan_ref}: no request {plan.case_ref!r} is stored (leave case_ref "
-                                    f"empty for a plan made before the product)", field="case_ref")
-            final_on = found[plan.case_ref][1]
-            if final_on is not None and final_on != plan.issued:
-                raise EventRejected(f"plan {plan.plan_ref}: issued {plan.issued}, but request {plan.case_ref}'s final "
-                                    f"plan was issued on {final_on}", field="issued")
-        return {reference: case_id for reference, (case_id, _) in found.items()}
+        return found
 
     def record(self, plan_ref: str, event: PlanEvent, actor: str, recorded_at: datetime, as_of: date) -> PlanRecord:
         """Append ``event`` if the review history allows it; EventRejected otherwise."""
@@ -253,6 +260,18 @@ class PlanStore:
             child_initials=names[row.case_id][1] if row.case_id in names else None,
             events_acted_on=row.events_acted_on,
         ) for row in rows]
+
+
+def _request_problem(plan: PlanInForce, found: dict[str, tuple[int, date | None]]) -> tuple[str, str] | None:
+    if not plan.case_ref:
+        return None
+    if plan.case_ref not in found:
+        return "case_ref", (f"no request {plan.case_ref!r} is stored (leave case_ref empty for a plan made before "
+                            f"the product)")
+    final_on = found[plan.case_ref][1]
+    if final_on is not None and final_on != plan.issued:
+        return "issued", f"issued {plan.issued}, but request {plan.case_ref}'s final plan was issued on {final_on}"
+    return None
 
 
 def _audit_entry(row: PlanEventRow) -> dict:

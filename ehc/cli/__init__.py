@@ -3,7 +3,7 @@
 Imports run one way: this package imports the services, orchestration,
 imports and demo, never the reverse. Each command imports what is heavy
 (the store, Prefect, reports) only when it runs, so `ehc --help` and
-`ehc timeline` start quickly.
+`ehc timeline`, `ehc review timeline` and `ehc phase-transfer` start quickly.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from ehc.cli.portal import portal_app
 from ehc.cli.qa import qa_app
 from ehc.cli.reminders import outbox_app, reminders_app
 from ehc.cli.report import report_app
+from ehc.cli.reviews import phase_transfer, review_app, reviews
 from ehc.cli.users import users_app
 from ehc.cli.web import web
 
@@ -35,6 +36,9 @@ app.command("cases")(cases)
 app.add_typer(import_app, name="import")
 app.add_typer(contributors_app, name="contributors")
 app.command("timeline")(timeline)
+app.add_typer(review_app, name="review")
+app.command("reviews")(reviews)
+app.command("phase-transfer")(phase_transfer)
 app.add_typer(qa_app, name="qa")
 app.add_typer(reminders_app, name="reminders")
 app.add_typer(outbox_app, name="outbox")

@@ -6,12 +6,9 @@ find every bad row in a spreadsheet.
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import Callable, TypeVar
 
 from pydantic import ValidationError
 
@@ -22,7 +19,7 @@ from domain.events import (
 )
 from domain.intake import NewRequest
 from domain.rules import CASE_LIMBS, Limb
-from ehc.imports.csv_header import header_problems
+from ehc.imports.csv_header import CsvFile, FileRejected, read_csv
 from ehc.parse import (
     FieldProblems, InputError, field_problems, parse_case_date, parse_date, parse_optional_case_date,
     parse_optional_date,
@@ -34,41 +31,15 @@ OPTIONAL_COLUMNS = (
     "draft_served", "withdrawn", "exception_start", "exception_end", "mediation", "tribunal",
 )
 T = TypeVar("T")
-MAX_FILE_BYTES = 512 * 1024 * 1024
-PROBLEMS_SHOWN = 50  # a file of 100,000 bad rows must still give a message a person can read
 
 
-class CaseloadRejected(ValueError):
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        shown = problems[:PROBLEMS_SHOWN]
-        if len(problems) > PROBLEMS_SHOWN:
-            shown.append(f"... and {len(problems) - PROBLEMS_SHOWN} more problem(s) not shown")
-        super().__init__(f"caseload rejected, nothing imported ({len(problems)} problem(s)):\n" + "\n".join(shown))
+class CaseloadRejected(FileRejected):
+    what = "caseload"
 
 
-@dataclass(frozen=True)
-class CaseloadFile:
-    header: list[str]
-    ignored_columns: list[str]
-    rows: Iterator[tuple[int, list[str]]]  # (line number, cells), blank lines skipped
-
-
-def caseload_rows(path: Path) -> CaseloadFile:
+def caseload_rows(path: Path) -> CsvFile:
     """The file's header and its rows with their line numbers; refuses an unreadable file or header."""
-    raw = _read_bytes(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        raise CaseloadRejected([f"line {line}: not UTF-8 text (byte {error.start} of {path} is "
-                                f"{raw[error.start]:#04x}); save the spreadsheet as 'CSV UTF-8'"]) from error
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [column.strip() for column in next(reader, [])]
-    problems = header_problems(header, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
-    if problems:
-        raise CaseloadRejected([f"line 1: {problem}" for problem in problems])
-    return CaseloadFile(header, [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS], _rows(reader))
+    return read_csv(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, CaseloadRejected)
 
 
 EVENT_DATE_COLUMNS = ("received", "decision_date", "draft_served", "final_issued", "no_plan_notice", "withdrawn",
@@ -106,27 +77,6 @@ def repeated_reference(first_line_of: dict[str, int], reference: str, line: int)
 
 def already_stored(line: int, reference: str) -> tuple[int, str]:
     return line, f"line {line}: case_ref: a case {reference} already exists in the case store"
-
-
-def _rows(reader) -> Iterator[tuple[int, list[str]]]:
-    """The reader's non-blank rows; a file the csv module cannot parse (a cell over its size limit) is refused by line."""
-    try:
-        for cells in reader:
-            if cells:
-                yield reader.line_num, cells
-    except csv.Error as error:
-        # line_num already counts the line the csv module failed on
-        raise CaseloadRejected([f"line {reader.line_num}: not readable as CSV ({error})"]) from error
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise CaseloadRejected([f"{path}: {size} bytes is larger than the {MAX_FILE_BYTES} byte limit; split it"])
-        return path.read_bytes()
-    except OSError as error:
-        raise CaseloadRejected([f"{path}: {error.strerror}"]) from error
 
 
 class _RowProblems:

@@ -65,8 +65,9 @@ def void_review_event(app: App, plan_ref: str, sequence: int, reason: str, actor
     with app.unit_of_work() as work:
         audit = work.plans.get(plan_ref).audit
     if not 1 <= sequence <= len(audit):
-        raise FieldProblems.one("event", f"{plan_ref} has no event #{sequence} (its events are #1 to #{len(audit)}, "
-                                         f"as `ehc review show` lists them)")
+        listed = (f"its events are #1 to #{len(audit)}, as `ehc review show` lists them" if audit
+                  else "no review event is recorded yet")
+        raise FieldProblems.one("event", f"{plan_ref} has no event #{sequence} ({listed})")
     voided = audit[sequence - 1]
     try:
         event = PlanEventVoided(on=app.clock.today(), sequence=sequence, voided_type=voided["type"],

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ehc.imports.caseload_csv import MAX_FILE_BYTES, PROBLEMS_SHOWN
+from ehc.imports.csv_header import MAX_FILE_BYTES, PROBLEMS_SHOWN
 from hostile.conftest import FUZZ
 from hostile.strategies import FORMULAS, bad_case_dates, days, too_long, with_control_character
 
