@@ -16,6 +16,7 @@ from domain.year_groups import PhaseTransfer
 from ehc.case_views import STATUS_MARK, audit_text, audit_trail
 
 if TYPE_CHECKING:
+    from ehc.services.casework import OrchestrationLevel
     from store.plans import PlanRecord
 
 
@@ -106,8 +107,9 @@ def plan_summary_json(record: PlanRecord, timeline: PlanTimeline) -> dict:
     }
 
 
-def plan_json(record: PlanRecord, timeline: PlanTimeline) -> dict:
-    """`ehc review show --json`: the plan, every review with its dates, the phase transfer and the audit trail."""
+def plan_json(record: PlanRecord, timeline: PlanTimeline, orchestration: OrchestrationLevel | None = None) -> dict:
+    """`ehc review show --json`: the plan, who added it, how far orchestration has got with it (None when
+    none is configured), every review with its dates, the phase transfer and the audit trail."""
     plan = record.plan
     return {
         **plan_summary_json(record, timeline),
@@ -116,6 +118,8 @@ def plan_json(record: PlanRecord, timeline: PlanTimeline) -> dict:
         "issued": plan.issued.isoformat(), "last_review": _iso(plan.last_review),
         "year_group_recorded": {"year_group": plan.year_group, "academic_year": plan.year_group_year},
         "planned_post16_transfer": _iso(plan.planned_post16_transfer),
+        "added": {"by": record.added_by, "at": record.added_at.isoformat() if record.added_at else None},
+        "orchestration": orchestration.as_dict() if orchestration else None,
         "reviews": [{
             "number": review.number, "last": review.last.isoformat(), "meeting": _iso(review.meeting),
             "meeting_planned": _iso(review.meeting_planned),

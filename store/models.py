@@ -344,6 +344,7 @@ class Plan(Base):
     caseworker: Mapped[str | None] = mapped_column(String(120), index=True)
     team: Mapped[str | None] = mapped_column(String(120))
     planned_post16_transfer: Mapped[date | None] = mapped_column(Date)
+    added_by: Mapped[str] = mapped_column(String(120))  # who imported or added it (orchestration, for a request's)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     stage: Mapped[str] = mapped_column(String(30))
     next_due: Mapped[date | None] = mapped_column(Date)

@@ -25,7 +25,7 @@ from store.bulk import RowShape, insert_rows
 from store.models import Case, Plan, PlanEventRow, as_utc
 
 PLAN_COLUMNS = ("plan_ref", "case_id", "issued", "last_review", "year_group", "year_group_year", "setting",
-                "caseworker", "team", "planned_post16_transfer", "created_at", "stage", "next_due", "next_review_by",
+                "caseworker", "team", "planned_post16_transfer", "added_by", "created_at", "stage", "next_due", "next_review_by",
                 "events_acted_on")
 IMPORT_CHUNK = 5_000
 
@@ -53,6 +53,8 @@ class PlanRecord:
     audit: tuple[dict, ...]
     child_initials: str | None
     events_acted_on: int
+    added_by: str = ""
+    added_at: datetime | None = None
 
     @property
     def plan_ref(self) -> str:
@@ -125,12 +127,12 @@ class PlanStore:
         if self.stored_refs([plan.plan_ref]):
             raise DuplicatePlan(plan.plan_ref)
         case_ids = self.case_ids([plan])
-        row = Plan(**self._row_values(plan, case_ids, recorded_at, as_of, acted_on=0))
+        row = Plan(**self._row_values(plan, case_ids, actor, recorded_at, as_of))
         self._session.add(row)
         self._session.flush()
         return self._records([row])[0]
 
-    def import_plans(self, plans: Sequence[PlanInForce], recorded_at: datetime, as_of: date) -> int:
+    def import_plans(self, plans: Sequence[PlanInForce], actor: str, recorded_at: datetime, as_of: date) -> int:
         """Many plans at once, all or nothing (the caller's transaction): DuplicatePlan for one stored."""
         dialect = self._session.get_bind().dialect
         shape = RowShape(dialect, Plan.__table__, PLAN_COLUMNS)
@@ -141,7 +143,7 @@ class PlanStore:
             if taken:
                 raise DuplicatePlan(min(taken))
             case_ids = self.case_ids(chunk)
-            rows = (shape.values(tuple(self._row_values(plan, case_ids, recorded_at, as_of, acted_on=0).values()))
+            rows = (shape.values(tuple(self._row_values(plan, case_ids, actor, recorded_at, as_of).values()))
                     for plan in chunk)
             try:
                 insert_rows(connection, shape, rows)
@@ -159,7 +161,7 @@ class PlanStore:
             if problem:
                 field, reason = problem
                 raise EventRejected(f"plan {plan.plan_ref}: {reason}", field=field)
-        return {reference: case_id for reference, (case_id, _) in found.items()}
+        return {reference: case_id for reference, (case_id, _, _) in found.items()}
 
     def request_problems(self, plans: Sequence[PlanInForce]) -> dict[str, tuple[str, str]]:
         """(the field, why) for each plan whose request could not have made it, by plan reference: what
@@ -167,19 +169,21 @@ class PlanStore:
         found = self._requests(plans)
         return {plan.plan_ref: problem for plan in plans if (problem := _request_problem(plan, found))}
 
-    def _requests(self, plans: Sequence[PlanInForce]) -> dict[str, tuple[int, date | None]]:
-        """The requests the plans name that are stored: (its id, the day its final plan was issued) by reference."""
+    def _requests(self, plans: Sequence[PlanInForce]) -> dict[str, tuple[int, date | None, str | None]]:
+        """The requests the plans name that are stored: (its id, the day its final plan was issued, the plan in
+        force already stored for it) by reference."""
         from store.models import CaseEvent as CaseEventRow
 
         wanted = sorted({plan.case_ref for plan in plans if plan.case_ref})
-        found: dict[str, tuple[int, date | None]] = {}
+        found: dict[str, tuple[int, date | None, str | None]] = {}
         for start in range(0, len(wanted), 500):
             final = (select(CaseEventRow.case_id, func.max(CaseEventRow.event_date).label("on"))
                      .where(CaseEventRow.type == "final_issued").group_by(CaseEventRow.case_id).subquery())
-            for reference, case_id, final_on in self._session.execute(
-                    select(Case.reference, Case.id, final.c.on).outerjoin(final, final.c.case_id == Case.id)
+            for reference, case_id, final_on, stored_plan in self._session.execute(
+                    select(Case.reference, Case.id, final.c.on, Plan.plan_ref)
+                    .outerjoin(final, final.c.case_id == Case.id).outerjoin(Plan, Plan.case_id == Case.id)
                     .where(Case.reference.in_(wanted[start:start + 500]))):
-                found[reference] = (case_id, final_on)
+                found[reference] = (case_id, final_on, stored_plan)
         return found
 
     def record(self, plan_ref: str, event: PlanEvent, actor: str, recorded_at: datetime, as_of: date) -> PlanRecord:
@@ -217,13 +221,14 @@ class PlanStore:
 
     # -- internals ---------------------------------------------------------------------------------
 
-    def _row_values(self, plan: PlanInForce, case_ids: dict[str, int], recorded_at: datetime, as_of: date,
-                    acted_on: int) -> dict:
+    def _row_values(self, plan: PlanInForce, case_ids: dict[str, int], actor: str, recorded_at: datetime,
+                    as_of: date) -> dict:
+        """A new plan's row; orchestration has acted on none of it (not even its arrival)."""
         projection = self._projection(plan, [], as_of)
         values = (plan.plan_ref, case_ids.get(plan.case_ref) if plan.case_ref else None, plan.issued,
                   plan.last_review, plan.year_group, plan.year_group_year, plan.setting, plan.caseworker, plan.team,
-                  plan.planned_post16_transfer, recorded_at, projection["stage"], projection["next_due"],
-                  projection["next_review_by"], acted_on)
+                  plan.planned_post16_transfer, actor, recorded_at, projection["stage"], projection["next_due"],
+                  projection["next_review_by"], 0)
         return dict(zip(PLAN_COLUMNS, values))
 
     def _projection(self, plan: PlanInForce, events: Sequence[PlanEvent], as_of: date) -> dict:
@@ -259,16 +264,20 @@ class PlanStore:
             audit=tuple(_audit_entry(e) for e in events[row.id]) if audit else (),
             child_initials=names[row.case_id][1] if row.case_id in names else None,
             events_acted_on=row.events_acted_on,
+            added_by=row.added_by, added_at=as_utc(row.created_at),
         ) for row in rows]
 
 
-def _request_problem(plan: PlanInForce, found: dict[str, tuple[int, date | None]]) -> tuple[str, str] | None:
+def _request_problem(plan: PlanInForce,
+                     found: dict[str, tuple[int, date | None, str | None]]) -> tuple[str, str] | None:
     if not plan.case_ref:
         return None
     if plan.case_ref not in found:
         return "case_ref", (f"no request {plan.case_ref!r} is stored (leave case_ref empty for a plan made before "
                             f"the product)")
-    final_on = found[plan.case_ref][1]
+    _, final_on, stored_plan = found[plan.case_ref]
+    if stored_plan is not None:
+        return "case_ref", f"request {plan.case_ref}'s plan is already stored, as {stored_plan}"
     if final_on is not None and final_on != plan.issued:
         return "issued", f"issued {plan.issued}, but request {plan.case_ref}'s final plan was issued on {final_on}"
     return None

@@ -56,8 +56,7 @@ def import_plans(file: Path = typer.Argument(..., help="CSV with a header row: p
     with refusals(json_output):
         day = as_of_day(as_of)
         app_ = command_app()
-        actor_name(app_.actor, actor)  # held to the caseworker's rules, as every command's --actor
-        imported = import_plans_file(app_, file, day)
+        imported = import_plans_file(app_, file, day, actor_name(app_.actor, actor))
         if hand_over_plans:
             handed = hand_over_imported(app_, imported.plan_refs)
         else:

@@ -164,10 +164,14 @@ def review_show(plan_ref: str = PlanArgument, as_of: Optional[str] = AsOfOption,
         day = as_of_day(as_of)
         from ehc.bootstrap import bootstrap
         from ehc.review_views import plan_json, plan_text
+        from ehc.services.review_orchestration import plan_level
         from ehc.services.reviews import show_plan
 
-        record, timeline = show_plan(bootstrap(), plan_ref, day)
-        emit(json_output, plan_json(record, timeline), plan_text(record, timeline))
+        app_ = bootstrap()
+        record, timeline = show_plan(app_, plan_ref, day)
+        level = plan_level(app_, record)
+        text = plan_text(record, timeline) + (f"\norchestration: {level.describe()}" if level else "")
+        emit(json_output, plan_json(record, timeline, level), text)
 
 
 @review_app.command("resync")

@@ -40,7 +40,7 @@ class PlansInForce:
     phase_transfers_due: int
 
 
-def import_plans_file(app: App, path: Path, as_of: date) -> ImportedPlans:
+def import_plans_file(app: App, path: Path, as_of: date, actor: str) -> ImportedPlans:
     """Every plan in the file, or none (PlansRejected lists each bad line). Year groups are the children's in
     the academic year containing ``as_of``."""
     plans_file = plan_rows(path)
@@ -74,7 +74,7 @@ def import_plans_file(app: App, path: Path, as_of: date) -> ImportedPlans:
             problems.append((line, f"line {line}: {column}: {reason}"))
         if problems:  # raised inside the unit of work, so it is rolled back
             raise PlansRejected([problem for _, problem in sorted(problems, key=lambda p: p[0])])
-        work.plans.import_plans(plans, app.clock.now(), day.today)
+        work.plans.import_plans(plans, actor, app.clock.now(), day.today)
     return ImportedPlans([plan.plan_ref for plan in plans], plans_file.ignored_columns)
 
 

@@ -102,7 +102,11 @@ def test_a_plan_from_a_stored_request_carries_its_reference(ehc, tmp_path):
 
     import_plans(ehc, tmp_path, "PLN-1,ehc-issued,2026-05-29,,3,URN-1,,,")
 
-    assert ehc("review", "show", "PLN-1", "--json").json["case_ref"] == "EHC-ISSUED"
+    shown = ehc("review", "show", "PLN-1", "--json").json
+    assert (shown["case_ref"], shown["added"]["by"]) == ("EHC-ISSUED", "caseworker.alice")  # EHC_ACTOR
+
+    refused = import_plans(ehc, tmp_path, "PLN-2,EHC-ISSUED,2026-05-29,,3,URN-1,,,", expect=2).json
+    assert refused["error"].endswith("line 2: case_ref: request EHC-ISSUED's plan is already stored, as PLN-1")
 
 
 def test_hand_over_can_be_left_to_the_catch_up(ehc, tmp_path):

@@ -1,7 +1,7 @@
 """plans in force and their review events (annual reviews and phase transfers)
 
 - ``plans``: one row per EHC plan in force, from a request the product carried or imported as it stood; its
-  year group (with the academic year it was recorded for), setting, caseworker and team; projections of its
+  year group (with the academic year it was recorded for), setting, caseworker and team; who added it, and when; projections of its
   review events (stage, next statutory date, next review date); and orchestration's progress with it.
 - ``plan_events``: the append-only record of each plan's reviews (triggers refuse UPDATE and DELETE).
 
@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("caseworker", sa.String(120), index=True),
         sa.Column("team", sa.String(120)),
         sa.Column("planned_post16_transfer", sa.Date),
+        sa.Column("added_by", sa.String(120), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("stage", sa.String(30), nullable=False),
         sa.Column("next_due", sa.Date),
