@@ -1,5 +1,8 @@
 """One measurement in this (fresh) process: a product job or its floor; prints JSON.
 
+Jobs: ``import``, ``watch``, ``report``, ``cases`` over a caseload of requests; ``plans_import`` and
+``plans_watch`` over the plans in force (bench/run.py's ``--plans``).
+
     python bench/measure.py JOB DATABASE_URL [--csv FILE] [--out DIR]
 
 Imports and the connection pool are set up before the clock starts, so the
@@ -126,6 +129,49 @@ def floor_cases(app, args) -> dict:
     ])
 
 
+def job_plans_import(app, args) -> dict:
+    """`ehc import plans` of the plans CSV, the command's own work: validated, projected, written."""
+    from ehc.services.plan_import import import_plans_file
+
+    return {"rows": len(import_plans_file(app, args.csv, AS_OF, "bench").plan_refs)}
+
+
+def floor_plans_import(app, args) -> dict:
+    """Every plan row inserted by the driver: no validation, no timeline, no projection."""
+    sqlite = app.settings.database_url.startswith("sqlite")
+    mark = "?" if sqlite else "%s"
+    recorded = "2026-11-20 06:00:00" if sqlite else "2026-11-20 06:00:00+00"
+    with open(args.csv, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        rows = [(row["plan_ref"], row["issued"], row["last_review"] or None, row["year_group"], 2026,
+                 row["setting"] or None, row["caseworker"], row["team"], "bench", recorded, "awaiting_meeting")
+                for row in reader]
+    raw = app.engine.raw_connection()
+    raw.cursor().executemany(
+        "INSERT INTO plans (plan_ref, issued, last_review, year_group, year_group_year, setting, caseworker, team, "
+        f"added_by, created_at, stage) VALUES ({', '.join([mark] * 11)})", rows)
+    raw.commit()
+    raw.close()
+    return {"rows": len(rows)}
+
+
+def job_plans_watch(app, args) -> dict:
+    """The review watch's first run over every plan in force: it queues their reminders and notices."""
+    from ehc.services.review_messages import review_watch
+
+    return review_watch(app, AS_OF).model_dump(mode="json")
+
+
+def floor_plans_watch(app, args) -> dict:
+    """The plans in force and their review events, as the watch reads them."""
+    return _read(app, [
+        "SELECT id, plan_ref, case_id, issued, last_review, year_group, year_group_year, setting, caseworker, team,"
+        " planned_post16_transfer FROM plans WHERE stage <> 'ceased' ORDER BY id",
+        "SELECT e.plan_id, e.type, e.event_date, e.payload FROM plan_events e JOIN plans p ON p.id = e.plan_id"
+        " WHERE p.stage <> 'ceased' ORDER BY e.plan_id, e.sequence",
+    ])
+
+
 def _read(app, queries: list[str]) -> dict:
     raw = app.engine.raw_connection()
     cursor = raw.cursor()
@@ -139,7 +185,8 @@ def _read(app, queries: list[str]) -> dict:
 
 
 JOBS = {"import": (job_import, floor_import), "watch": (job_watch, floor_watch),
-        "report": (job_report, floor_report), "cases": (job_cases, floor_cases)}
+        "report": (job_report, floor_report), "cases": (job_cases, floor_cases),
+        "plans_import": (job_plans_import, floor_plans_import), "plans_watch": (job_plans_watch, floor_plans_watch)}
 
 
 def _children_cpu() -> float:
