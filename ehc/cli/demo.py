@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 import sys
 from pathlib import Path
 from typing import Optional
@@ -68,7 +69,7 @@ def demo(
                 "deadline_watch": json.loads(json.dumps(result.watch, default=str)),
                 "dispatch": json.loads(json.dumps(result.dispatch, default=str)), "flow_runs": result.flow_runs,
                 "task_runs": result.task_runs,
-                "prefect_ui": result.prefect_ui, "web": result.web.as_json(),
+                "prefect_ui": result.prefect_ui, "web": result.web.as_json(), "plans_in_force": result.plans,
                 "outputs": {name: str(path) for name, path in result.outputs.items()}}
         lines = [f"Finished in {seconds:.0f} s, as of {result.as_of}", f"Case store: {result.database_url}",
                  "Requests by stage:"]
@@ -95,4 +96,14 @@ def demo(
                   f"  parent link      {web.parent_link}",
                   f"Prefect UI: {result.prefect_ui} is stopped now; to browse these runs: {ehc} serve",
                   f"Try: {ehc} cases --overdue"]
+        plans = result.plans
+        lines += [f"Plans in force: {plans['in_force']} ({plans['overdue']} with a statutory date missed, "
+                  f"{plans['due_within_28_days']} with one in the next 28 days); phase transfers in "
+                  f"{plans['phase_transfer_year']}: " + ", ".join(
+                      f"{transfer} {count}" for transfer, count in plans["phase_transfer_cohort"].items()),
+                  f"  {ehc} reviews --overdue",
+                  f"  {ehc} reviews --phase-transfer {plans['phase_transfer_year']}",
+                  f"  {ehc} review show {plans['example']}",
+                  f"  {ehc} report reviews --from {result.as_of - timedelta(days=364)} --to {result.as_of}",
+                  f"  {ehc} phase-transfer --year-group 6"]
         emit(json_output, data, "\n".join(lines))

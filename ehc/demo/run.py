@@ -46,6 +46,9 @@ from ehc.orchestration.local_server import local_prefect_server, prefect_environ
 from ehc.case_views import case_summary_json, timeline_text
 from ehc.orchestration.serve import ServeProcess
 from ehc.demo.synthetic import SYNTHETIC_CONTRIBUTORS, add_synthetic_contributors, synthetic_caseload
+from ehc.demo.synthetic_plans import PLAN_COLUMNS, synthetic_plans
+from ehc.services.plan_import import import_plans_file
+from ehc.services.reviews import find_plans
 from ehc.demo.web import DemoWeb, check_pages, prepare, reserved_port
 from notifications.sink import SmtpSink
 from store.db import upgrade
@@ -58,6 +61,7 @@ STEPS = 10
 DEPLOYMENT_TIMEOUT = 600.0
 IMPORTED_TIMEOUT = 600.0  # for the passes over every imported case handed over, on a slow machine
 POLL_SECONDS = 0.5  # how often a flow run's state is read while the demo waits for it
+PLANS_MADE_BEFORE = 120  # plans in force imported beside those of the caseload's issued requests
 T = TypeVar("T")
 
 
@@ -78,6 +82,7 @@ class DemoResult:
     task_runs: dict[str, int]
     prefect_ui: str
     web: DemoWeb
+    plans: dict
 
 
 def run_demo(state_dir: Path, as_of: date, count: int, live_requests: int, say: Callable[[str], None],
@@ -113,19 +118,29 @@ def run_demo(state_dir: Path, as_of: date, count: int, live_requests: int, say: 
                 if done % 500 == 0 or done == len(history):
                     say(f"       {done}/{len(history)}")
 
+        plans_csv = state_dir / "plans.csv"
+        plan_rows = synthetic_plans(caseload, PLANS_MADE_BEFORE, as_of)
+        _write_plans_csv(plans_csv, plan_rows)
+        imported_plans = import_plans_file(app, plans_csv, as_of, DEMO_ACTOR)
+        say(f"       and {len(imported_plans.plan_refs)} plans in force from {plans_csv.name}: the plans of the "
+            f"issued requests, and {PLANS_MADE_BEFORE} made before the product (reviews due, a phase-transfer "
+            f"cohort)")
+
         say(f"[5/{STEPS}] Prefect (its server, then `ehc serve`) and an SMTP sink")
         mail_dir = state_dir / "mail"
         api_url = prefect_server.result()
         sink = running.enter_context(SmtpSink(mail_dir))
         with app.unit_of_work() as work:
             behind = work.orchestration.cases_behind()
+            plans_behind = work.plans.plans_behind()
         serving = ServeProcess(_serve_environment(state_dir, api_url, sink.port, listener.public_url),
                                state_dir / "prefect" / "serve.log")
         serve_started = time.monotonic()
         serving.start()
         running.callback(serving.stop)
         say(f"       `ehc serve` is up; its catch-up handed over the {len(behind)} imported case(s) with casework "
-            f"no pass has acted on, in batches of up to {HAND_OVER_BATCH}")
+            f"no pass has acted on, and the {len(plans_behind)} plans in force, in batches of up to "
+            f"{HAND_OVER_BATCH}")
         result = _with_prefect(app, api_url, as_of, live_requests, say, serving.log,
                                (behind, serve_started))
         prefect_ui = api_url.removesuffix("/api")
@@ -147,9 +162,32 @@ def run_demo(state_dir: Path, as_of: date, count: int, live_requests: int, say: 
         overdue = len(work.cases.find(as_of, overdue=True))
         due_soon = len(work.cases.find(as_of, due_within=14))
     stages = Counter(timeline.stage.value for _, timeline in everything)
+    outputs["plans_csv"] = plans_csv
     return DemoResult(state_dir, app.settings.effective_database_url, as_of, outputs, dict(stages), overdue,
                       due_soon, result["imported"], result["live"], result["watch"], result["dispatch"],
-                      result["flow_runs"], result["task_runs"], prefect_ui, web)
+                      result["flow_runs"], result["task_runs"], prefect_ui, web, _plans_in_force(app, as_of))
+
+
+def _write_plans_csv(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=PLAN_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _plans_in_force(app: App, as_of: date) -> dict:
+    """What the plans in force stand at: counts, the phase-transfer cohort by transfer, and one plan to look at
+    (the earliest overdue, else the earliest due)."""
+    found = find_plans(app, as_of)
+    overdue = [record.plan_ref for record, timeline in found if timeline.is_overdue]
+    due_soon = find_plans(app, as_of, due_within=28)
+    cohort = Counter(timeline.phase_transfer.transfer.transfer for _, timeline in found
+                     if timeline.phase_transfer is not None and timeline.phase_transfer.in_transfer_year)
+    transfer_year = next((timeline.phase_transfer.transfer.transfer_year for _, timeline in found
+                          if timeline.phase_transfer is not None and timeline.phase_transfer.in_transfer_year), None)
+    return {"in_force": len(found), "overdue": len(overdue), "due_within_28_days": len(due_soon),
+            "phase_transfer_year": transfer_year, "phase_transfer_cohort": dict(sorted(cohort.items())),
+            "example": (overdue or [record.plan_ref for record, _ in found] or [None])[0]}
 
 
 @contextmanager
