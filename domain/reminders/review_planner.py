@@ -48,7 +48,7 @@ TERM_NOTICE = "term-notice"
 # What each date is about, for the reason line and the message (its regulation follows, by the plan's setting).
 DATE_LABELS: dict[str, str] = {
     ARRANGE_MEETING: "notice of the review meeting",
-    ReviewStep.REVIEW_BY: "the annual review meeting",
+    ReviewStep.REVIEW_BY: "the review meeting",
     ReviewStep.MEETING_NOTICE_BY: "notice of the review meeting",
     ReviewStep.ADVICE_CIRCULATED_BY: "advice and information circulated before the review meeting",
     ReviewStep.REPORT_BY: "the report of the review meeting",

@@ -31,7 +31,8 @@ def test_preview_watch_list_and_dispatch(ehc, store_url, tmp_path, monkeypatch):
     }
     assert "Amelia" not in ehc("reminders", "preview", "--as-of", "2026-04-02").stdout
     watch = ehc("reminders", "watch", "--as-of", "2026-04-02", "--json").json
-    assert watch == {"as_of": "2026-04-02", "cases_checked": 1, "messages_queued": 2, "already_queued": 0}
+    assert watch == {"as_of": "2026-04-02", "cases_checked": 1, "plans_checked": 0, "messages_queued": 2,
+                     "already_queued": 0}
     assert ehc("reminders", "watch", "--as-of", "2026-04-02", "--json").json["already_queued"] == 2
     listed = ehc("outbox", "--status", "queued", "--json").json
     assert listed["counts"]["queued"] == 2

@@ -176,7 +176,7 @@ def test_a_first_watch_long_after_the_review_date_tells_only_the_highest_rung_du
         ("review-escalation/review_by/+20", "role:head_of_send")]
     escalation = next(m for m in messages if m.purpose.endswith("+20"))
     assert escalation.reason == (
-        "the annual review meeting (CFA s44(1)) due (statutory date Tue 2026-03-31, last working day Tue "
+        "the review meeting (CFA s44(1)) due (statutory date Tue 2026-03-31, last working day Tue "
         "2026-03-31) not recorded 20 working days after it was due (154 days overdue): escalation to the head of "
         "SEND; the highest rung due, so the caseworker and the SEND manager are not told now")
     assert (escalation.recipient_title, escalation.to_address) == ("head of SEND", "head.of.send@example.gov.uk")
@@ -270,8 +270,8 @@ def test_a_review_message_names_the_plan_both_dates_the_regulation_and_the_revie
     [message] = [m for m in planned(calendar, plan("2025-12-01"), CHRISTMAS, D("2026-12-24"))
                  if m.purpose == "review-reminder/decision_by/+0"]
     out = RENDERER.render(message, initials, D("2026-12-24"))
-    assert out.subject == (f"Reminder: the decision to maintain, amend or cease the plan, notified for the annual "
-                           f"review of {named} due Friday 25 December 2026")
+    assert out.subject == (f"Reminder: annual review of {named}: the decision to maintain, amend or cease the plan, "
+                           f"notified due Friday 25 December 2026")
     for body in (out.text, out.html.replace("<strong>", "").replace("</strong>", "")):
         body = " ".join(body.split())
         assert f"for the annual review of {named}:" in body
