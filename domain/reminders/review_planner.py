@@ -44,6 +44,9 @@ ARRANGE_MEETING = "arrange_meeting"  # no meeting known yet: the date its notice
 PHASE_TRANSFER = "phase_transfer"
 MEETING_TARGET = "phase_transfer/meeting_target"
 TERM_NOTICE = "term-notice"
+# More than the bank holidays on weekdays in any 60 working days (the policy's longest offset): Christmas Day,
+# Boxing Day and New Year's Day, then Good Friday and Easter Monday, or Easter and both May bank holidays.
+MOST_BANK_HOLIDAYS_IN_A_SPAN = 8
 
 # What each date is about, for the reason line and the message (its regulation follows, by the plan's setting).
 DATE_LABELS: dict[str, str] = {
@@ -153,6 +156,16 @@ class _ReviewPlanner:
 
     def _reminder(self, name: str, policy: ReviewDatePolicy, dates: DueDates, what: str) -> None:
         """The latest reminder step reached, if no more than the catch-up allowance ago: older ones are stale."""
+        if not policy.reminders:
+            return
+        # Most dates are months ahead or long past: no step can be due, and counting working days is the watch's
+        # main cost, so those are passed over on calendar days alone.
+        ahead = (dates.last_working_day - self.as_of).days
+        if ahead > _most_calendar_days(-min(*policy.reminders, 0)):
+            return
+        if -ahead > (_most_calendar_days(max(*policy.reminders, 0))
+                     + _most_calendar_days(self.policy.delivery.catch_up_working_days)):
+            return
         reached = [(send_on, offset) for offset in policy.reminders
                    if (send_on := self.calendar.shift_working_days(dates.last_working_day, offset)) <= self.as_of]
         if not reached:
@@ -168,13 +181,15 @@ class _ReviewPlanner:
 
     def _escalation(self, name: str, policy: ReviewDatePolicy, dates: DueDates, what: str) -> None:
         """The highest rung reached, and only that one, as for advice (domain/reminders/planner.py)."""
-        reached = [(rung, send_on) for rung in policy.escalations
-                   if (send_on := self.calendar.shift_working_days(dates.last_working_day, rung.after)) <= self.as_of]
-        if not reached:
+        # From the top: the first rung reached is the highest, and every rung below it was reached before it.
+        found = next(((index, rung, send_on) for index, rung in reversed(list(enumerate(policy.escalations)))
+                      if (send_on := self.calendar.shift_working_days(dates.last_working_day, rung.after))
+                      <= self.as_of), None)
+        if found is None:
             return
-        rung, send_on = reached[-1]
+        index, rung, send_on = found
         late = (self.as_of - dates.statutory).days
-        passed = [earlier.title for earlier, _ in reached[:-1]]
+        passed = [earlier.title for earlier in policy.escalations[:index]]
         passed_over = (f"; the highest rung due, so {', '.join(passed[:-1]) + ' and ' if len(passed) > 1 else ''}"
                        f"{passed[-1]} {'is' if len(passed) == 1 else 'are'} not told now" if passed else "")
         reason = (f"{what} due ({due_label(dates)}) not recorded {rung.after} working "
@@ -243,6 +258,11 @@ class _ReviewPlanner:
 
     def _on_or_after(self, day: date) -> date:
         return day if self.calendar.is_working_day(day) else self.calendar.shift_working_days(day, 1)
+
+
+def _most_calendar_days(working_days: int) -> int:
+    """The most calendar days ``working_days`` working days can span: their weekends and bank holidays with them."""
+    return working_days + 2 * (working_days // 5 + 1) + MOST_BANK_HOLIDAYS_IN_A_SPAN
 
 
 def review_recipient(spec: str, plan: PlanForReminders, policy: ReminderPolicy) -> tuple[str, str, str | None, str]:
