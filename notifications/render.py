@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -46,7 +45,7 @@ class Branding:
 
     def review_link(self, plan_ref: str) -> str:
         """The plan's review page in the web app."""
-        return f"{self.base_url.rstrip('/')}/reviews/{quote(plan_ref, safe='')}"
+        return f"{self.base_url.rstrip('/')}/reviews/{plan_ref}"
 
 
 @dataclass(frozen=True)
