@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from config.la import LaConfigError
 from domain.input_rules import Problem, describe_problems, validation_problems
-from domain.reminders.policy import DISTRIBUTION, EMAIL, RECIPIENT, ReminderPolicy
+from domain.reminders.policy import DISTRIBUTION, EMAIL, RECIPIENT, REVIEW_RECIPIENT, ReminderPolicy
 
 PACKAGED_POLICY = Path(__file__).parent / "policy" / "default.toml"
 
@@ -40,6 +40,7 @@ def _in_policy_words(problem: Problem) -> str | None:
 _PATTERN_WORDS = {
     EMAIL.pattern: "an email address",
     RECIPIENT.pattern: "a recipient (contributor, contributor_escalation, caseworker, channel or role:NAME)",
+    REVIEW_RECIPIENT.pattern: "a recipient of review messages (setting, caseworker, channel or role:NAME)",
     r"^[a-z0-9_]+$": "a role name (lower case letters, digits and _)",
     DISTRIBUTION.pattern: "a role:NAME or an email address",
 }

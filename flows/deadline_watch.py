@@ -1,7 +1,9 @@
-"""``deadline-watch``: each working morning, queue the reminders and escalations due today.
+"""``deadline-watch``: each working morning, queue the reminders, escalations and alerts due today.
 
-One task for the whole caseload: the work is batched in SQL and pure Python
-(a task per case would cost ~15 ms each in Prefect alone).
+About the open requests and the plans in force (their reviews, phase transfers
+and, on a term's notice days, the schools' termly notices): one task for the
+whole caseload, batched in SQL and pure Python (a task per case would cost
+~15 ms each in Prefect alone). Its result is counts only.
 """
 
 from __future__ import annotations

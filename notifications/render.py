@@ -1,7 +1,8 @@
 """Render a planned message into a subject, a plain-text part and an HTML part.
 
-Messages carry only what the recipient needs to act: the case reference,
-the child's initials, what is due and when, and a link. Never the child's
+Messages carry only what the recipient needs to act: the case (or plan)
+reference, the child's initials, what is due and when, and a link; a
+school's termly notice lists plan references only. Never the child's
 name, date of birth or the record itself. StrictUndefined makes a template
 that asks for anything else fail loudly rather than print a blank.
 """
@@ -14,8 +15,9 @@ from datetime import date
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from domain.reminders.messages import MessageKind, PlannedMessage
+from domain.reminders.messages import PLAN_KINDS, MessageKind, PlannedMessage
 from domain.reminders.report_mail import ReportMessage
+from domain.reminders.review_planner import TermNotice
 
 ADVICE_KINDS = (MessageKind.ADVICE_REMINDER, MessageKind.ADVICE_ESCALATION)
 _HEADLINES = {
@@ -25,6 +27,9 @@ _HEADLINES = {
     "alert/final-plan-due-soon": "Final EHC plan due soon",
     "alert/statutory-date-missed": "Statutory date missed",
     "quality-alert/": "EHC plan quality below Good",
+    "phase-transfer/countdown/": "Phase transfer deadline ahead",
+    "phase-transfer/meeting-target-missed": "Phase transfer review meeting not held by the local target",
+    "phase-transfer/deadline-missed": "Phase transfer deadline missed",
 }
 
 
@@ -37,6 +42,10 @@ class Branding:
 
     def case_link(self, reference: str) -> str:
         return f"{self.base_url.rstrip('/')}/cases/{reference}"
+
+    def review_link(self, plan_ref: str) -> str:
+        """The plan's review page in the web app."""
+        return f"{self.base_url.rstrip('/')}/reviews/{plan_ref}"
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,21 @@ class Renderer:
             raise ValueError(f"{message.key}: a message about an advice request needs its portal link")
         return self._render(kind, message.key, {**self._context(message, initials, as_of), "advice_url": advice_url})
 
+    def render_term_notice(self, notice: TermNotice) -> RenderedMessage:
+        """A school's or setting's termly notice: its pupils' reviews falling in the term, by plan ref only."""
+        reviews = [{"plan_ref": review.plan_ref, "meet_by_long": long_date(review.meet_by), "basis": review.basis,
+                    "when": review.when, "link": self.branding.review_link(review.plan_ref)}
+                   for review in notice.reviews]
+        context = {
+            "authority": self.branding.authority, "brand_colour": self.branding.brand_colour,
+            "recipient_title": notice.recipient_title, "setting": notice.setting, "term": notice.term.name,
+            "first_day_long": long_date(notice.term.first_day), "last_day_long": long_date(notice.term.last_day),
+            "window_end_long": long_date(notice.window_end), "reviews": reviews,
+            "overdue": sum(1 for review in notice.reviews if review.when != "in the term"),
+            "reason": notice.reason,
+        }
+        return self._render(MessageKind.TERM_NOTICE, notice.key, context)
+
     def render_report(self, message: ReportMessage, figures: ReportFigures) -> RenderedMessage:
         """The weekly timeliness report's email: headline figures in the body, the files attached."""
         pct = figures.pct_within_20_weeks_excl_exceptions
@@ -114,17 +138,22 @@ class Renderer:
         )
 
     def _context(self, message: PlannedMessage, initials: str, as_of: date) -> dict:
-        # One date in a message, the statutory one: "due", "overdue" and the days late are all counted from it.
-        # The last working day before it only decides which day a reminder goes out (the reason says so).
+        # One date in a message about a request, the statutory one: "due", "overdue" and the days late are all
+        # counted from it. The last working day before it only decides which day a reminder goes out (the reason
+        # says so). A message about a plan names both, each labelled: a school plans its meeting around them.
         days_late = max((as_of - message.due_on).days, 0)
         headline_key = next((k for k in _HEADLINES if message.purpose.startswith(k)), None)
         rag = message.rag.value if message.rag else None
+        about_plan = MessageKind(message.kind) in PLAN_KINDS
         return {
             "authority": self.branding.authority,
             "brand_colour": self.branding.brand_colour,
-            "link": self.branding.case_link(message.case_reference),
+            "link": (self.branding.review_link(message.case_reference) if about_plan
+                     else self.branding.case_link(message.case_reference)),
             "case_reference": message.case_reference,
             "initials": initials,
+            "plan_named": f"EHC plan {message.case_reference}" + (f" ({initials})" if initials else ""),
+            "last_working_day_long": long_date(message.last_working_day),
             "recipient_title": message.recipient_title,
             "what": message.what,
             "what_short": message.what.split(" (")[0],

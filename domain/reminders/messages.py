@@ -1,8 +1,9 @@
 """What a planned message is: its kind, its key, where it stands in the outbox. Pure data.
 
-The planners (domain.reminders.planner, domain.quality.alerts) make these;
-notifications/ renders them and the outbox (store/outbox.py) stores them
-under their key, which is unique per case, purpose, recipient and due date.
+The planners (domain.reminders.planner, domain.reminders.review_planner,
+domain.quality.alerts) make these; notifications/ renders them and the outbox
+(store/outbox.py) stores them under their key, which is unique per case (or
+plan), purpose, recipient and due date.
 """
 
 from __future__ import annotations
@@ -31,6 +32,15 @@ class MessageKind(StrEnum):
     STAGE_ALERT = "stage_alert"
     QUALITY_ALERT = "quality_alert"  # planned by domain/quality/alerts.py, after a plan's automatic review
     WEEKLY_REPORT = "weekly_report"  # the weekly timeliness report to its distribution list (report_mail.py)
+    # About a plan in force (domain/reminders/review_planner.py): the outbox row's case_reference is the plan ref.
+    REVIEW_REMINDER = "review_reminder"
+    REVIEW_ESCALATION = "review_escalation"
+    PHASE_TRANSFER_ALERT = "phase_transfer_alert"
+    # To a school or setting: which of its pupils' reviews fall in the coming term (no case, no one plan).
+    TERM_NOTICE = "term_notice"
+
+
+PLAN_KINDS = (MessageKind.REVIEW_REMINDER, MessageKind.REVIEW_ESCALATION, MessageKind.PHASE_TRANSFER_ALERT)
 
 
 class PlannedMessage(BaseModel):

@@ -13,6 +13,8 @@ working day's run catches up, within the policy's catch-up allowance.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Protocol
+
 from pydantic import BaseModel, ConfigDict
 
 from domain.calendar import WorkingCalendar
@@ -61,10 +63,19 @@ class CaseForReminders(_Data):
     timeline: Timeline
 
 
-def due_label(deadline: Deadline) -> str:
-    if deadline.last_working_day == deadline.statutory:
-        return f"due {day_label(deadline.statutory)}"
-    return f"due {day_label(deadline.statutory)} (last working day {day_label(deadline.last_working_day)})"
+class Dated(Protocol):
+    """A statutory date with the last working day on or before it: a request's or a review's deadline."""
+
+    @property
+    def statutory(self) -> date: ...
+    @property
+    def last_working_day(self) -> date: ...
+
+
+def due_label(deadline: Dated) -> str:
+    """Both dates, each named, even when they are the same day: the working-day offsets count from the last
+    working day, so a reminder's reason says which day that is as well as the date the law sets."""
+    return f"statutory date {day_label(deadline.statutory)}, last working day {day_label(deadline.last_working_day)}"
 
 
 # -- the planner --------------------------------------------------------------------------------
@@ -119,7 +130,7 @@ class _Planner:
         if self.calendar.shift_working_days(send_on, self.policy.delivery.catch_up_working_days) < self.as_of:
             return
         what = self._advice_what(advice)
-        reason = f"{_step_words(step, advice)} {AGENCY_LABELS[advice.agency]} advice {due_label(advice)}"
+        reason = f"{_step_words(step, advice)} {AGENCY_LABELS[advice.agency]} advice due ({due_label(advice)})"
         step_name = "request" if step == "request" else f"{step:+d}"
         self._add(
             kind=MessageKind.ADVICE_REMINDER, purpose=f"advice-reminder/{advice.key}/{step_name}",
@@ -143,7 +154,7 @@ class _Planner:
         late = (self.as_of - advice.statutory).days
         passed_over = (f"; the highest rung due, so {_joined([earlier.title for earlier, _ in reached[:-1]])} "
                        f"{'is' if len(reached) == 2 else 'are'} not told now" if len(reached) > 1 else "")
-        reason = (f"{AGENCY_LABELS[advice.agency]} advice {due_label(advice)} not received "
+        reason = (f"{AGENCY_LABELS[advice.agency]} advice due ({due_label(advice)}) not received "
                   f"{rung.after} working day{'s' if rung.after != 1 else ''} after it was due "
                   f"({late} day{'s' if late != 1 else ''} overdue): escalation to {rung.title}{passed_over}")
         self._add(
@@ -164,7 +175,7 @@ class _Planner:
         if decision.status is Status.OPEN and self.calendar.within_working_days(
                 as_of, decision.last_working_day, alerts.decision_due_soon.within_working_days):
             self._alert("decision-due-soon", alerts.decision_due_soon.to, decision,
-                        f"decision whether to assess {due_label(decision)}: within "
+                        f"decision whether to assess due ({due_label(decision)}): within "
                         f"{alerts.decision_due_soon.within_working_days} working days")
 
         final = timeline.deadlines[Step.FINAL_PLAN]
@@ -173,18 +184,18 @@ class _Planner:
             if as_of >= target and final.status in (Status.OPEN, Status.OVERDUE):
                 self._alert("no-draft-by-target-week", alerts.no_draft_by_week.to, final,
                             f"no draft plan by the local target of week {alerts.no_draft_by_week.week} "
-                            f"(ended {day_label(target - timedelta(days=1))}); final plan {due_label(final)}",
+                            f"(ended {day_label(target - timedelta(days=1))}); final plan due ({due_label(final)})",
                             subject_ref=NO_DRAFT)
 
         window = timeline.deadlines.get(Step.REPRESENTATIONS_CLOSE)
         if window is not None and window.status is Status.OPEN:
             self._alert("representations-open", alerts.representations_open.to, window,
-                        f"representation window on the draft plan open; it closes {day_label(window.statutory)}")
+                        f"representation window on the draft plan open; it closes: {due_label(window)}")
 
         if final.status is Status.OPEN and self.calendar.within_working_days(
                 as_of, final.last_working_day, alerts.final_plan_due_soon.within_working_days):
             self._alert("final-plan-due-soon", alerts.final_plan_due_soon.to, final,
-                        f"final EHC plan {due_label(final)}: within "
+                        f"final EHC plan due ({due_label(final)}): within "
                         f"{alerts.final_plan_due_soon.within_working_days} working days")
 
         for deadline in timeline.pending:
@@ -195,7 +206,7 @@ class _Planner:
                      if isinstance(deadline, AdviceDeadline) else STEP_LABELS[deadline.step])
             excused = f"; exception {', '.join(deadline.exceptions)} applies" if deadline.exceptions else ""
             self._alert(f"statutory-date-missed/{name}", alerts.statutory_date_missed.to, deadline,
-                        f"statutory date missed: {label} was due {day_label(deadline.statutory)}{excused}",
+                        f"statutory date missed: {label} was due ({due_label(deadline)}){excused}",
                         subject_ref=name)
 
     def _alert(self, purpose: str, recipients: tuple[str, ...], deadline: Deadline, reason: str,

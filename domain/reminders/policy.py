@@ -8,6 +8,10 @@ validated here and are passed to the planner (domain/reminders/planner.py).
 
 Offsets are working days (Monday to Friday, not an England bank holiday)
 relative to the last working day on or before the statutory date.
+
+``[reviews]`` holds the same choices for plans in force: reminders about each
+date of an annual review, escalations once one is missed, and countdown alerts
+before a phase transfer's deadline (domain/reminders/review_planner.py).
 """
 
 from __future__ import annotations
@@ -28,11 +32,16 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # team's webhook channel (Teams/Slack through apprise).
 RECIPIENT = re.compile(r"^(contributor|contributor_escalation|caseworker|channel|role:[a-z0-9_]+)$")
 
+# Who a message about a plan in force goes to: the school or setting the plan names ([setting_contacts], else role
+# casework_team), the plan's caseworker, a role from [roles], or the team's webhook channel.
+REVIEW_RECIPIENT = re.compile(r"^(setting|caseworker|channel|role:[a-z0-9_]+)$")
+
 # Who gets a service-level report (the weekly timeliness report): a role from [roles] or an email address.
 DISTRIBUTION = re.compile(r"^(role:[a-z0-9_]+|[^@\s]+@[^@\s]+\.[^@\s]+)$")
 
 Address = Annotated[str, Field(pattern=EMAIL.pattern, max_length=254)]
 Recipient = Annotated[str, Field(pattern=RECIPIENT.pattern)]
+ReviewRecipient = Annotated[str, Field(pattern=REVIEW_RECIPIENT.pattern)]
 WorkingDays = Annotated[int, Field(ge=0, le=60)]
 
 
@@ -87,13 +96,15 @@ class EscalationRung(_Strict):
     title: str = Field(min_length=1, max_length=120, description="who this is, for the message")
 
 
-class AgencyPolicy(_Strict):
-    # "request" is the day the advice was asked for; numbers are working days from the due day.
-    reminders: tuple[Literal["request"] | Annotated[int, Field(ge=-60, le=60)], ...] = ()
+class Ladder(_Strict):
+    """Reminders, each step once, then escalation rungs, ``after`` increasing: an agency's advice or a review date
+    (each narrows what its steps and rungs may be)."""
+
+    reminders: tuple[int | str, ...] = ()
     escalations: tuple[EscalationRung, ...] = ()
 
     @model_validator(mode="after")
-    def _ordered(self) -> AgencyPolicy:
+    def _ordered(self) -> Ladder:
         offsets = [step for step in self.reminders if step != "request"]
         if len(set(offsets)) != len(offsets) or self.reminders.count("request") > 1:
             raise ValueError("reminders: each step may appear once")
@@ -101,6 +112,12 @@ class AgencyPolicy(_Strict):
         if afters != sorted(set(afters)):
             raise ValueError("escalations: 'after' must increase from one rung to the next")
         return self
+
+
+class AgencyPolicy(Ladder):
+    # "request" is the day the advice was asked for; numbers are working days from the due day.
+    reminders: tuple[Literal["request"] | Annotated[int, Field(ge=-60, le=60)], ...] = ()
+    escalations: tuple[EscalationRung, ...] = ()
 
 
 class Alert(_Strict):
@@ -136,6 +153,51 @@ class RagRule(_Strict):
         return self
 
 
+class ReviewRung(EscalationRung):
+    to: ReviewRecipient
+
+
+class ReviewDatePolicy(Ladder):
+    """One date of an annual review: who is reminded, on which working days from its last working day, and who
+    is told, and when, once it has passed with nothing recorded."""
+
+    to: ReviewRecipient
+    reminders: tuple[Annotated[int, Field(ge=-60, le=60)], ...] = ()
+    escalations: tuple[ReviewRung, ...] = ()
+
+
+class PhaseTransferAlerts(_Strict):
+    """Countdown alerts before a phase transfer's last working day (Reg 18(1)), and alerts when its local meeting
+    target passes with no review meeting held and when the deadline itself passes."""
+
+    weeks_before: tuple[Annotated[int, Field(ge=1, le=52)], ...] = Field(min_length=1)
+    to: tuple[ReviewRecipient, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> PhaseTransferAlerts:
+        if len(set(self.weeks_before)) != len(self.weeks_before):
+            raise ValueError("weeks_before: each number of weeks may appear once")
+        return self
+
+
+class ReviewsPolicy(_Strict):
+    """Messages about plans in force, by the review date they serve (domain/review_rules.py)."""
+
+    # Before a meeting is known: its notice is needed by the review date less 14 days (Reg 20(3)).
+    arrange_meeting: ReviewDatePolicy
+    review_by: ReviewDatePolicy
+    meeting_notice_by: ReviewDatePolicy
+    advice_circulated_by: ReviewDatePolicy
+    report_by: ReviewDatePolicy
+    decision_by: ReviewDatePolicy
+    amended_plan_by: ReviewDatePolicy
+    phase_transfer: PhaseTransferAlerts
+
+    def dates(self) -> dict[str, ReviewDatePolicy]:
+        """Each review date's policy, by its name (the contract's step names, and ``arrange_meeting``)."""
+        return {name: getattr(self, name) for name in type(self).model_fields if name != "phase_transfer"}
+
+
 class ReportsPolicy(_Strict):
     """Who the scheduled reports go to; empty: the report is saved and emailed to nobody."""
 
@@ -146,10 +208,15 @@ class ReminderPolicy(_Strict):
     roles: dict[Annotated[str, Field(pattern=r"^[a-z0-9_]+$")], Address] = Field(default_factory=dict)
     # The caseworker names used on cases, with their addresses; others fall back to role "casework_team".
     caseworkers: dict[str, Address] = Field(default_factory=dict)
+    # The schools and settings plans name (as the plans store them), with the address their messages go to
+    # (the SENCO's, say); others fall back to role "casework_team".
+    setting_contacts: dict[Annotated[str, Field(min_length=1, max_length=120)], Address] = Field(
+        default_factory=dict)
     delivery: Delivery
     agencies: dict[Agency, AgencyPolicy]
     alerts: StageAlerts
     rag: dict[Stage, RagRule]
+    reviews: ReviewsPolicy
     reports: ReportsPolicy = ReportsPolicy()
 
     @model_validator(mode="after")
@@ -175,4 +242,10 @@ class ReminderPolicy(_Strict):
                 yield f"alerts.{name}.to", recipient
         for recipient in self.reports.weekly_distribution:
             yield "reports.weekly_distribution", recipient
+        for name, policy in self.reviews.dates().items():
+            yield f"reviews.{name}.to", policy.to
+            for index, rung in enumerate(policy.escalations):
+                yield f"reviews.{name}.escalations.{index}.to", rung.to
+        for recipient in self.reviews.phase_transfer.to:
+            yield "reviews.phase_transfer.to", recipient
 

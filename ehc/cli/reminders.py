@@ -34,14 +34,15 @@ def reminders_preview(as_of: Optional[str] = AsOfOption, json_output: bool = Jso
         for item in found:
             queued = " [already queued]" if item.already_queued else ""
             to = item.to_address or ("webhook" if item.channel == "webhook" else "no address: will be skipped")
-            lines.append(f"  {item.case_reference:<14} {item.purpose:<44} -> {item.recipient} <{to}>{queued}\n"
+            lines.append(f"  {item.case_reference or '-':<14} {item.purpose:<44} -> {item.recipient} <{to}>{queued}\n"
                          f"  {'':<14} why: {item.reason}")
         emit(json_output, {"as_of": day.isoformat(), "count": len(rows), "messages": rows}, "\n".join(lines))
 
 
 @reminders_app.command("watch")
 def reminders_watch(as_of: Optional[str] = AsOfOption, json_output: bool = JsonOption) -> None:
-    """Queue the day's reminders, escalations and alerts in the outbox (safe to re-run)."""
+    """Queue the day's reminders, escalations and alerts, about open cases and plans in force, in the outbox (safe
+    to re-run)."""
     from ehc.bootstrap import bootstrap
     from ehc.services.messages import deadline_watch
 
@@ -49,7 +50,8 @@ def reminders_watch(as_of: Optional[str] = AsOfOption, json_output: bool = JsonO
         day = as_of_day(as_of)
         summary = deadline_watch(bootstrap(), day)
         emit(json_output, summary.model_dump(mode="json"),
-                  f"{day}: checked {summary.cases_checked} open case(s); queued {summary.messages_queued} "
+                  f"{day}: checked {summary.cases_checked} open case(s) and {summary.plans_checked} plan(s) in "
+                  f"force; queued {summary.messages_queued} "
                   f"message(s); {summary.already_queued} were already queued")
 
 

@@ -15,10 +15,12 @@ from pydantic import BaseModel
 
 from domain.quality.alerts import ReviewFacts, plan_quality_alert, plan_ref, quality_alert_relevance
 from domain.reminders.delivery import opening_time
-from domain.reminders.messages import MessageKind, OutboxStatus, PlannedMessage
+from domain.plan_review import plan_timeline
+from domain.reminders.messages import PLAN_KINDS, MessageKind, OutboxStatus, PlannedMessage
 from domain.reminders.planner import CaseForReminders, plan_messages
 from domain.reminders.planner import still_relevant as _still_relevant
 from domain.reminders.report_mail import plan_weekly_report_mail
+from domain.reminders.review_planner import TermNotice, review_message_relevance
 from domain.timeline import Stage, timeline_for
 from ehc.bootstrap import App
 from ehc.services.plan_quality import ReviewSummary
@@ -27,33 +29,35 @@ from ehc.services.portal_links import Purpose, new_link
 from notifications.render import ADVICE_KINDS, Branding, Renderer, ReportFigures
 from store.models import OutboxMessage, as_utc
 from store.outbox import outbox_row
+from store.plans import PlanNotFound
 from store.quality import NoPlanAttached, QualityStore
-from store.reminder_cases import MessageCase
 
 if TYPE_CHECKING:  # ehc.services.reporting pulls in jinja2 and openpyxl; only its result type is needed here
     from ehc.services.reporting import WeeklyReportFiles
 
 BATCH_SIZE = 1000
 
-__all__ = ["WatchSummary", "DispatchSummary", "ReminderPreview", "OutboxEntry", "OutboxListing", "deadline_watch",
-           "dispatch_outbox", "preview_reminders", "queue_quality_alert", "queue_weekly_report_email",
+__all__ = ["WatchSummary", "DispatchSummary", "ReminderPreview", "OutboxEntry", "OutboxListing", "branding",
+           "deadline_watch", "dispatch_outbox", "preview_reminders", "queue_quality_alert", "queue_weekly_report_email",
            "list_outbox", "requeue_failed"]
 
 
 class WatchSummary(BaseModel):
-    """Counts only."""
+    """Counts only: of the cases' messages, and (the morning watch) the plans' (ehc/services/review_messages.py)."""
 
     as_of: date
     cases_checked: int = 0
+    plans_checked: int = 0
     messages_queued: int = 0
     already_queued: int = 0
 
 
 class ReminderPreview(BaseModel):
-    """One message that would be sent on the day, and why: by case reference, never the child's name."""
+    """One message that would be sent on the day, and why: by case or plan reference, never the child's name
+    (None: a school's termly notice)."""
 
     key: str
-    case_reference: str
+    case_reference: str | None
     kind: str
     purpose: str
     recipient: str
@@ -83,7 +87,8 @@ def _planned_batches(app: App, as_of: date, batch_size: int = BATCH_SIZE, refere
         yield planned
 
 
-def _branding(app: App) -> Branding:
+def branding(app: App) -> Branding:
+    """How the LA's messages present themselves: its name, the web app's address (for links), the sender."""
     return Branding(authority=app.la.authority.name, base_url=app.settings.public_url,
                     mail_from=app.settings.mail_from)
 
@@ -93,10 +98,11 @@ def deadline_watch(app: App, as_of: date, references: Sequence[str] | None = Non
 
     A case's orchestration pass calls this for its own case the moment advice is asked
     for, so the contributor hears the same day; the morning watch finds the
-    same keys already queued.
+    same keys already queued. The whole watch (no references) runs the review
+    watch over the plans in force too, and its counts are added in.
     """
     app.require_current_schema()  # before anything is read or written
-    renderer = Renderer(_branding(app))
+    renderer = Renderer(branding(app))
     summary = WatchSummary(as_of=as_of)
     # Not before quiet hours end on the day; a watch run late in the day (or a catch-up) is due at once.
     not_before = opening_time(as_of, app.policy.delivery)
@@ -126,6 +132,13 @@ def deadline_watch(app: App, as_of: date, references: Sequence[str] | None = Non
             work.portal.add_links([links[key].row for key in sorted(result.inserted_keys) if key in links])
         summary.messages_queued += result.inserted
         summary.already_queued += len(queued) + result.already_queued
+    if references is None:
+        from ehc.services.review_messages import review_watch  # it builds on this module (branding)
+
+        reviews = review_watch(app, as_of)
+        summary.plans_checked = reviews.plans_checked
+        summary.messages_queued += reviews.messages_queued
+        summary.already_queued += reviews.already_queued
     return summary
 
 
@@ -152,7 +165,7 @@ def queue_quality_alert(app: App, summary: ReviewSummary, as_of: date) -> int:
                                      app.calendar, as_of)
         if message is None:
             return 0
-        rendered = Renderer(_branding(app)).render(message, case.child_initials, as_of)
+        rendered = Renderer(branding(app)).render(message, case.child_initials, as_of)
         row = outbox_row(message, rendered, case_id=case.case_id,
                          not_before=opening_time(message.send_on, app.policy.delivery), created_at=app.clock.now())
         return work.outbox.enqueue([row]).inserted
@@ -178,7 +191,7 @@ def queue_weekly_report_email(app: App, files: WeeklyReportFiles, as_of: date) -
         pct_within_20_weeks_excl_exceptions=files.pct_within_20_weeks_excl_exceptions_rolling_12_months,
         attachments=tuple(path.name for path in attachments), saved_in=str(files.html.parent.resolve()),
         quality_review=files.quality_review)
-    renderer = Renderer(_branding(app))
+    renderer = Renderer(branding(app))
     created_at = app.clock.now()
     rows = []
     for message in messages:
@@ -209,20 +222,23 @@ def dispatch_outbox(app: App, now: datetime) -> DispatchSummary:
 
 
 def preview_reminders(app: App, as_of: date) -> list[ReminderPreview]:
-    """What the watch would queue on ``as_of``, and why; nothing is written."""
+    """What the watch would queue on ``as_of``, and why, about the cases and then the plans in force; nothing is
+    written."""
+    from ehc.services.review_messages import preview_review_messages  # it builds on this module (branding)
+
     app.require_current_schema()
-    found: list[tuple[MessageCase, PlannedMessage]] = [
-        (case, message) for planned in _planned_batches(app, as_of) for case, messages in planned
-        for message in messages]
+    found: list[PlannedMessage | TermNotice] = [
+        message for planned in _planned_batches(app, as_of) for _, messages in planned for message in messages]
+    found.extend(preview_review_messages(app, as_of))
     with app.unit_of_work() as work:
-        queued = work.outbox.existing_keys([message.key for _, message in found])
+        queued = work.outbox.existing_keys([message.key for message in found])
     return [
         ReminderPreview(
             key=message.key, case_reference=message.case_reference, kind=message.kind.value,
             purpose=message.purpose, recipient=message.recipient, channel=message.channel,
             to_address=message.to_address, due_on=message.due_on, send_on=message.send_on, reason=message.reason,
-            rag=message.rag.value if message.rag else None, already_queued=message.key in queued)
-        for _, message in found
+            rag=message.rag.value if isinstance(message, PlannedMessage) and message.rag else None, already_queued=message.key in queued)
+        for message in found
     ]
 
 
@@ -231,7 +247,9 @@ def _relevance(app: App, now: datetime):
     today = now.astimezone(app.policy.delivery.zone).date()
 
     def check(row: OutboxMessage) -> str | None:
-        if row.case_id is None:  # about the service (the weekly report), not a case: nothing can make it stale
+        if row.kind in PLAN_KINDS:  # about a plan in force: no case, judged by domain.reminders.review_planner
+            return _plan_relevance(app, row, max(today, row.send_on))
+        if row.case_id is None:  # about the service (the weekly report) or a school's termly notice: never stale
             return None
         quality = row.kind == MessageKind.QUALITY_ALERT
         with app.unit_of_work() as work:
@@ -243,6 +261,17 @@ def _relevance(app: App, now: datetime):
         return _still_relevant(row.kind, row.subject_ref, timeline)
 
     return check
+
+
+def _plan_relevance(app: App, row: OutboxMessage, on: date) -> str | None:
+    """Why a message about a plan should not go now (the date met, the meeting held, the plan ceased), or None."""
+    with app.unit_of_work() as work:
+        try:
+            record = work.plans.get(row.case_reference)
+        except PlanNotFound:
+            return f"no plan {row.case_reference} is stored"
+    timeline = plan_timeline(record.plan, record.events, app.calendar, on, app.review_settings)
+    return review_message_relevance(row.kind, row.subject_ref, row.due_on, timeline, app.calendar)
 
 
 def _latest_plan_ref(quality: QualityStore, reference: str) -> str | None:

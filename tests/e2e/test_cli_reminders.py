@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from notifications.sink import SmtpSink
 
+# Both dates named: the -3 reminder counts its working days from the last working day (here the same day).
+DUE_9_APRIL = "(statutory date Thu 2026-04-09, last working day Thu 2026-04-09)"
+
 
 def casework(ehc, tmp_path):
     contributors = tmp_path / "contributors.csv"
@@ -23,12 +26,13 @@ def test_preview_watch_list_and_dispatch(ehc, store_url, tmp_path, monkeypatch):
     preview = ehc("reminders", "preview", "--as-of", "2026-04-02", "--json").json
     reasons = {item["recipient"]: item["reason"] for item in preview["messages"]}
     assert reasons == {
-        "contributor:DCO-N": "3 working days before health advice due Thu 2026-04-09",
-        "contributor:SW-1": "3 working days before social care advice due Thu 2026-04-09",
+        "contributor:DCO-N": "3 working days before health advice due " + DUE_9_APRIL,
+        "contributor:SW-1": "3 working days before social care advice due " + DUE_9_APRIL,
     }
     assert "Amelia" not in ehc("reminders", "preview", "--as-of", "2026-04-02").stdout
     watch = ehc("reminders", "watch", "--as-of", "2026-04-02", "--json").json
-    assert watch == {"as_of": "2026-04-02", "cases_checked": 1, "messages_queued": 2, "already_queued": 0}
+    assert watch == {"as_of": "2026-04-02", "cases_checked": 1, "plans_checked": 0, "messages_queued": 2,
+                     "already_queued": 0}
     assert ehc("reminders", "watch", "--as-of", "2026-04-02", "--json").json["already_queued"] == 2
     listed = ehc("outbox", "--status", "queued", "--json").json
     assert listed["counts"]["queued"] == 2
@@ -59,8 +63,8 @@ def test_the_outbox_of_one_case_says_what_each_message_is_for_and_why(ehc, store
     assert [item["case_reference"] for item in messages] == ["EHC-7", "EHC-7"]
     assert listed["counts"]["queued"] == 2
     assert {item["reason"] for item in messages} == {
-        "3 working days before health advice due Thu 2026-04-09",
-        "3 working days before social care advice due Thu 2026-04-09"}
+        "3 working days before health advice due " + DUE_9_APRIL,
+        "3 working days before social care advice due " + DUE_9_APRIL}
     for item in messages:
         assert item["reason"] and item["purpose"] and item["kind"]
         assert (item["due_on"], item["send_on"]) == ("2026-04-09", "2026-04-02")

@@ -29,6 +29,17 @@ MISTAKES = [
     ('weekly_distribution = ["role:send_manager", "role:head_of_send"]',
      'weekly_distribution = ["role:send_manager", "the board"]',
      "reports.weekly_distribution.1: 'the board' is not a role:NAME or an email address"),
+    ('[reviews.decision_by]               # Reg 20(10): the LA\'s decision notified within 4 weeks of the meeting\n'
+     'to = "caseworker"', '[reviews.decision_by]\nto = "contributor"',
+     "reviews.decision_by.to: 'contributor' is not a recipient of review messages (setting, caseworker, channel or "
+     "role:NAME)"),
+    ('  { after = 20, to = "role:head_of_send", title = "the head of SEND" },',
+     '  { after = 20, to = "role:head_teacher", title = "the head teacher" },',
+     "reviews.review_by.escalations.2.to: role 'head_teacher' is not defined under [roles]"),
+    ("weeks_before = [12, 8, 4, 2]", "weeks_before = [12, 8, 8, 2]",
+     "reviews.phase_transfer: weeks_before: each number of weeks may appear once"),
+    ('"URN-140001" = "senco@oakfield-academy.example.sch.uk"', '"URN-140001" = "the SENCO"',
+     "setting_contacts.URN-140001: 'the SENCO' is not an email address"),
 ]
 
 
@@ -57,3 +68,12 @@ def test_the_packaged_policy_loads_with_every_agency_and_stage():
     assert policy.agencies["health"].reminders == ("request", -10, -3, 0, 1, 5)
     assert [rung.after for rung in policy.agencies["health"].escalations] == [1, 5, 10]
     assert policy.alerts.no_draft_by_week.week == 14
+    assert policy.reviews.arrange_meeting.reminders == (-20, -10, -3)
+    assert policy.reviews.phase_transfer.weeks_before == (12, 8, 4, 2)
+
+
+def test_a_policy_without_the_reviews_section_is_named(tmp_path):
+    path = tmp_path / "policy.toml"
+    path.write_text(PACKAGED[:PACKAGED.index("# Annual reviews of plans in force")], encoding="utf-8")
+    with pytest.raises(PolicyError, match="reviews: Field required"):
+        load_policy(path)

@@ -192,9 +192,10 @@ def test_the_highest_rung_says_who_was_passed_over(calendar):
     [escalation] = [m for m in plan_messages(case, DIRECTORY, POLICY, calendar, D("2026-11-30"))
                     if m.kind is MessageKind.ADVICE_ESCALATION]
     assert escalation.reason == (
-        "health advice due Thu 2026-04-09 not received 10 working days after it was due (235 days overdue): "
-        "escalation to the Director of Children's Services; the highest rung due, so the contributor's escalation "
-        "contact and the Designated Clinical/Medical Officer are not told now")
+        "health advice due (statutory date Thu 2026-04-09, last working day Thu 2026-04-09) not received "
+        "10 working days after it was due (235 days overdue): escalation to the Director of Children's Services; "
+        "the highest rung due, so the contributor's escalation contact and the Designated Clinical/Medical Officer "
+        "are not told now")
 
 ALERTS = [
     # (received, extra events, as_of, expected alert purposes)
@@ -233,7 +234,8 @@ def test_each_message_key_names_case_purpose_recipient_and_due_date(calendar):
     assert len(keys) == len(messages)
     escalation = next(m for m in messages if m.recipient == "role:dco_dmo")
     assert escalation.to_address == "dco@example-icb.nhs.uk"
-    assert escalation.reason.startswith("health advice due Thu 2026-04-09 not received 5 working days after")
+    assert escalation.reason.startswith("health advice due (statutory date Thu 2026-04-09, last working day "
+                                        "Thu 2026-04-09) not received 5 working days after")
 
 
 RAG = [
