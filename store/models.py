@@ -116,6 +116,8 @@ class OutboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("key", name="uq_outbox_key"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
+        # A plan in force's messages have no case_id: they are found by the plan reference (migration 0010).
+        Index("ix_outbox_case_reference", "case_reference"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Protocol, Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -156,8 +156,9 @@ class OutboxStore:
 
 
 def _about_case(reference: str):
-    """Rows about the case: by its id, which is indexed (the reference column beside it is not)."""
-    return OutboxMessage.case_id == select(Case.id).where(Case.reference == reference).scalar_subquery()
+    """Rows about the case (by its id) or the plan in force (by its reference: a plan's rows have no case id)."""
+    return or_(OutboxMessage.case_id == select(Case.id).where(Case.reference == reference).scalar_subquery(),
+               and_(OutboxMessage.case_id.is_(None), OutboxMessage.case_reference == reference))
 
 
 class OutgoingMessage(Protocol):

@@ -61,7 +61,7 @@ def reminders_watch(as_of: Optional[str] = AsOfOption, json_output: bool = JsonO
 def outbox_list(
     ctx: typer.Context,
     status: Optional[str] = typer.Option(None, "--status", help="Only these: " + ", ".join(OutboxStatus)),
-    case: Optional[str] = typer.Option(None, "--case", help="Only the messages about this case (its reference)."),
+    case: Optional[str] = typer.Option(None, "--case", help="Only the messages about this case or plan in force (its reference)."),
     json_output: bool = JsonOption,
 ) -> None:
     """The outbox, earliest next attempt first: what each message is for, why it was queued, and the error of

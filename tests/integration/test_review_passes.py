@@ -19,6 +19,7 @@ from domain.plan_events import MeetingHeld, ReviewDecision
 from domain.plan_review import PlanInForce
 from ehc.bootstrap import bootstrap
 from ehc.services import reviews
+from ehc.services.messages import list_outbox
 from ehc.services.review_orchestration import advance_plan, plan_level, plans_catch_up
 from tests.fakes import FixedClock, RecordingOrchestrator
 
@@ -55,6 +56,7 @@ def test_a_plan_is_handed_over_on_arrival_and_on_each_review_event_and_its_pass_
     assert level(app) == {"events_stored": 1, "events_acted_on": 1}
     queued = outbox_keys(engine)
     assert first.messages_queued == len(queued) > 0  # the transfer's countdown and the review's reminders
+    assert [entry.key for entry in list_outbox(app, case_reference="PLAN-1").messages] == queued  # `ehc outbox --case`
 
     again = advance_plan(app, "PLAN-1")
     assert (again.acted_before, again.events_acted_on, again.messages_queued) == (1, 1, 0)
@@ -91,7 +93,7 @@ def test_a_plan_refused_an_event_is_not_handed_over_and_nothing_is_stored(app):
 
     reviews.add_plan(app, PLAN, "test")
     app.orchestrator.run_review_passes(app)
-    with pytest.raises(EventRejected, match="record decision with outcome amend first"):
+    with pytest.raises(EventRejected, match="proposals sent needs a review meeting first: record meeting_held"):
         reviews.record_review_event(app, "PLAN-1", ProposalsSent(on=date(2026, 1, 30)), "test")
     assert app.orchestrator.calls == [("hand_over_plans", ["PLAN-1"])]
     assert level(app) == {"events_stored": 1, "events_acted_on": 1}

@@ -4,6 +4,8 @@
   year group (with the academic year it was recorded for), setting, caseworker and team; who added it, and when; projections of its
   review events (stage, next statutory date, next review date); and orchestration's progress with it.
 - ``plan_events``: the append-only record of each plan's reviews (triggers refuse UPDATE and DELETE).
+- ``ix_outbox_case_reference``: a plan's messages (reminders, countdowns) have no case id; `ehc outbox --case`
+  finds them by the plan reference they carry.
 
 Revision ID: 0010_plans_in_force
 Revises: 0009_orchestration_progress
@@ -66,6 +68,7 @@ def upgrade() -> None:
         sa.Column("payload", sa.JSON, nullable=False),
         sa.UniqueConstraint("plan_id", "sequence"),
     )
+    op.create_index("ix_outbox_case_reference", "outbox", ["case_reference"])
     guards = _POSTGRES_GUARDS if op.get_bind().dialect.name == "postgresql" else _SQLITE_GUARDS
     for statement in guards:
         op.execute(statement)
@@ -75,6 +78,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER plan_events_append_only ON plan_events")
         op.execute("DROP FUNCTION plan_events_append_only()")
+    op.drop_index("ix_outbox_case_reference", "outbox")
     op.drop_table("plan_events")
     op.drop_index("ix_plans_setting", "plans")
     op.drop_index("ix_plans_stage_next_due", "plans")
