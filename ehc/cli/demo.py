@@ -97,7 +97,8 @@ def demo(
                   f"Prefect UI: {result.prefect_ui} is stopped now; to browse these runs: {ehc} serve",
                   f"Try: {ehc} cases --overdue"]
         plans = result.plans
-        lines += [f"Plans in force: {plans['in_force']} ({plans['overdue']} with a statutory date missed, "
+        lines += [f"Plans in force: {plans['in_force']}, all level {result.imported['plans_seconds_to_level']:.1f} s "
+                  f"after `ehc serve` started ({plans['overdue']} with a statutory date missed, "
                   f"{plans['due_within_28_days']} with one in the next 28 days); phase transfers in "
                   f"{plans['phase_transfer_year']}: " + ", ".join(
                       f"{transfer} {count}" for transfer, count in plans["phase_transfer_cohort"].items()),

@@ -39,7 +39,7 @@ from domain.intake import NewRequest
 from domain.rag import rag_of
 from ehc.bootstrap import App, bootstrap
 from ehc.imports.caseload import import_caseload_file
-from ehc.demo.live import LiveResult, drive, wait_until_level
+from ehc.demo.live import LiveResult, LiveRunStuck, drive, wait_until_level
 from ehc.orchestration.orchestrator import HAND_OVER_BATCH, TaskWorkerOrchestrator, prefect_home
 from ehc.orchestration.runs import every_flow_run, flow_names
 from ehc.orchestration.local_server import local_prefect_server, prefect_environment
@@ -248,9 +248,12 @@ def _with_prefect(app: App, api_url: str, as_of: date, live_requests: int, say: 
                                            serve_log), default=0.0)
         say(f"       the {len(behind)} imported case(s) handed over were level {level_after:.1f} s after "
             "`ehc serve` started")
+        plans_level_after = _wait_until_plans_level(app, serve_started, IMPORTED_TIMEOUT)
+        say(f"       the plans in force were level {plans_level_after:.1f} s after `ehc serve` started")
         dispatch, = _run_deployments(["dispatch-notifications"], as_of)
         say(f"       sent {dispatch.get('sent', 0)}, skipped {dispatch.get('skipped', 0)} (no address or webhook)")
-        return {"imported": {"handed_over": len(behind), "seconds_to_level": round(level_after, 2)},
+        return {"imported": {"handed_over": len(behind), "seconds_to_level": round(level_after, 2),
+                             "plans_seconds_to_level": round(plans_level_after, 2)},
                 "live": live, "watch": watch, "dispatch": dispatch, "flow_runs": _flow_run_counts(),
                 "task_runs": _task_run_counts(),
                 "outputs": {"report_html": Path(report["html"]), "report_csv": Path(report["csv"]),
@@ -297,13 +300,30 @@ def _flow_run_counts() -> dict[str, int]:
     return dict(sorted((names[flow_id], count) for flow_id, count in by_flow.items()))
 
 
+def _wait_until_plans_level(app: App, serve_started: float, timeout: float) -> float:
+    """Until a review pass has acted on every plan in force (its arrival and review events); the seconds since
+    ``serve_started`` (a ``time.monotonic()``). LiveRunStuck names some still behind after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with app.unit_of_work() as work:
+            behind = work.plans.plans_behind()
+        if not behind:
+            return time.monotonic() - serve_started
+        if time.monotonic() > deadline:
+            raise LiveRunStuck(f"orchestration did not act on {len(behind)} plan(s) within {timeout:.0f} s: "
+                               f"{', '.join(behind[:10])}")
+        time.sleep(POLL_SECONDS)
+
+
 def _task_run_counts() -> dict[str, int]:
-    """The runs of the tasks orchestration hands cases to: ``case-pass`` (one per pass, named by its case) and
-    ``case-passes`` (one per batch). A task run's key starts with its task's function name."""
+    """The runs of the tasks orchestration hands cases and plans in force to: ``case-pass`` and
+    ``review-pass`` (one per pass, named by its case or plan) and ``case-passes`` and ``review-passes`` (one per
+    batch). A task run's key starts with its task's function name."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.sorting import TaskRunSort
 
-    tasks = {"case_pass": "case-pass", "case_passes": "case-passes"}
+    tasks = {"case_pass": "case-pass", "case_passes": "case-passes", "review_pass": "review-pass",
+             "review_passes": "review-passes"}
     counts = dict.fromkeys(tasks.values(), 0)
     with get_client(sync_client=True) as client:
         offset = 0

@@ -127,6 +127,21 @@ def test_the_demo_acts_on_every_live_event_and_imported_case_with_a_pass_named_b
         assert result["flow_runs"][name] == 1
 
 
+def test_the_demo_carries_plans_in_force_with_reviews_due_and_a_phase_transfer_cohort(demo):
+    state_dir, result, progress, _ = demo
+    plans = result["plans_in_force"]
+    assert plans["in_force"] > 100 and plans["overdue"] > 0 and plans["due_within_28_days"] > 0
+    assert set(plans["phase_transfer_cohort"]) == {"early_years_to_school", "primary_to_secondary",
+                                                   "secondary_to_post16"}
+    assert all(count > 0 for count in plans["phase_transfer_cohort"].values())
+    # One review pass at least for each plan (its arrival); the request carried to its final plan added its own.
+    assert result["task_runs"]["review-pass"] >= plans["in_force"]
+    assert result["imported_cases"]["plans_seconds_to_level"] > 0
+    assert any(line.startswith("Plans in force: ") for line in progress.splitlines()) or "plans in force" in progress
+    mails = [path.read_text(errors="replace") for path in (Path(state_dir) / "mail").glob("*.eml")]
+    assert any("Subject: Phase transfer" in mail or "phase transfer" in mail.lower() for mail in mails)
+
+
 def test_the_demo_sends_reminders_to_the_smtp_sink_and_writes_the_weekly_report(demo):
     _, result, _, _ = demo
     mails = sorted(Path(result["outputs"]["mail"]).glob("*.eml"))
