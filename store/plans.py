@@ -133,7 +133,13 @@ class PlanStore:
         return self._records([row])[0]
 
     def import_plans(self, plans: Sequence[PlanInForce], actor: str, recorded_at: datetime, as_of: date) -> int:
-        """Many plans at once, all or nothing (the caller's transaction): DuplicatePlan for one stored."""
+        """Many plans at once, all or nothing (the caller's transaction): DuplicatePlan for one stored,
+        EventRejected for a reference given twice."""
+        seen: set[str] = set()
+        for plan in plans:
+            if plan.plan_ref in seen:
+                raise EventRejected(f"plan {plan.plan_ref!r} is given twice; nothing was imported", field="plan_ref")
+            seen.add(plan.plan_ref)
         dialect = self._session.get_bind().dialect
         shape = RowShape(dialect, Plan.__table__, PLAN_COLUMNS)
         connection = self._session.connection()
