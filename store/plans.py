@@ -178,19 +178,29 @@ class PlanStore:
     def _requests(self, plans: Sequence[PlanInForce]) -> dict[str, tuple[int, date | None, str | None]]:
         """The requests the plans name that are stored: (its id, the day its final plan was issued, the plan in
         force already stored for it) by reference."""
-        from store.models import CaseEvent as CaseEventRow
-
         wanted = sorted({plan.case_ref for plan in plans if plan.case_ref})
         found: dict[str, tuple[int, date | None, str | None]] = {}
         for start in range(0, len(wanted), 500):
-            final = (select(CaseEventRow.case_id, func.max(CaseEventRow.event_date).label("on"))
-                     .where(CaseEventRow.type == "final_issued").group_by(CaseEventRow.case_id).subquery())
-            for reference, case_id, final_on, stored_plan in self._session.execute(
-                    select(Case.reference, Case.id, final.c.on, Plan.plan_ref)
-                    .outerjoin(final, final.c.case_id == Case.id).outerjoin(Plan, Plan.case_id == Case.id)
-                    .where(Case.reference.in_(wanted[start:start + 500]))):
-                found[reference] = (case_id, final_on, stored_plan)
+            cases = {reference: (case_id, stored_plan) for reference, case_id, stored_plan in self._session.execute(
+                select(Case.reference, Case.id, Plan.plan_ref).outerjoin(Plan, Plan.case_id == Case.id)
+                .where(Case.reference.in_(wanted[start:start + 500])))}
+            finals = self._final_plans([case_id for case_id, _ in cases.values()])
+            found.update({reference: (case_id, finals.get(case_id), stored_plan)
+                          for reference, (case_id, stored_plan) in cases.items()})
         return found
+
+    def _final_plans(self, case_ids: Sequence[int]) -> dict[int, date]:
+        """The day each request's final plan was issued, by its final_issued event that stands (not voided)."""
+        from store.models import CaseEvent as CaseEventRow
+
+        rows = self._session.execute(
+            select(CaseEventRow.case_id, CaseEventRow.sequence, CaseEventRow.type, CaseEventRow.event_date,
+                   CaseEventRow.payload)
+            .where(CaseEventRow.case_id.in_(case_ids), CaseEventRow.type.in_(("final_issued", "event_voided")))
+            .order_by(CaseEventRow.case_id, CaseEventRow.sequence)).all()
+        voided = {(row.case_id, row.payload["sequence"]) for row in rows if row.type == "event_voided"}
+        return {row.case_id: row.event_date for row in rows
+                if row.type == "final_issued" and (row.case_id, row.sequence) not in voided}
 
     def record(self, plan_ref: str, event: PlanEvent, actor: str, recorded_at: datetime, as_of: date) -> PlanRecord:
         """Append ``event`` if the review history allows it; EventRejected otherwise."""
