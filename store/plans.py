@@ -160,7 +160,7 @@ class PlanStore:
 
     def case_ids(self, plans: Sequence[PlanInForce]) -> dict[str, int]:
         """The stored request of each plan that names one, by reference. EventRejected when a request named is
-        not stored, or its final plan was issued on another day than the plan."""
+        not stored, has no final plan, or its final plan was issued on another day than the plan."""
         found = self._requests(plans)
         for plan in plans:
             problem = _request_problem(plan, found)
@@ -294,7 +294,9 @@ def _request_problem(plan: PlanInForce,
     _, final_on, stored_plan = found[plan.case_ref]
     if stored_plan is not None:
         return "case_ref", f"request {plan.case_ref}'s plan is already stored, as {stored_plan}"
-    if final_on is not None and final_on != plan.issued:
+    if final_on is None:
+        return "case_ref", f"request {plan.case_ref} has no final plan issued"
+    if final_on != plan.issued:
         return "issued", f"issued {plan.issued}, but request {plan.case_ref}'s final plan was issued on {final_on}"
     return None
 
