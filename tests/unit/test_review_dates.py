@@ -1,4 +1,6 @@
-"""The dates of a plan's review, their status and days remaining (docs/RULES.md, "Plans in force").
+"""The dates of a plan's review, their status and days remaining.
+
+The rules: docs/RULES.md, "Plans in force: annual reviews and phase transfers".
 
 A plan is reviewed within the 12-month period starting with the day it was
 issued, then with the day it was last reviewed (CFA 2014 s44(1)): the period's

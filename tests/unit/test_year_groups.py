@@ -1,4 +1,6 @@
-"""Year groups, academic years and the phase-transfer deadlines they give (docs/RULES.md, "Phase transfers").
+"""Year groups, academic years and the phase-transfer deadlines they give.
+
+The rules: docs/RULES.md, "Phase transfers and year groups".
 
 An academic year runs from 1 September to 31 August; a child is a year group
 on each September. A child whose transfer follows the academic year ending in
