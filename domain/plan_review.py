@@ -419,6 +419,8 @@ def _phase_transfer(file: PlanFile, group: str | None, calendar: WorkingCalendar
         done_on = None
     if done_on is not None:
         status = Status.ON_TIME if done_on <= transfer.last_day else Status.LATE
+    elif plan.issued > transfer.last_day:  # a plan made after the last day could not be reviewed for the transfer
+        status = Status.NOT_REQUIRED
     else:
         status = Status.OPEN if as_of <= transfer.last_day else Status.OVERDUE
     meeting_target = None
