@@ -281,6 +281,21 @@ def test_the_phase_transfer_is_done_by_the_review_concluded_in_its_year(calendar
     assert transfer.in_transfer_year
 
 
+@pytest.mark.parametrize(("issued", "as_of", "status", "days_remaining", "reason"), [
+    ("2027-02-14", "2027-02-14", Status.OPEN, 0, "issued Sun 14 Feb 2027, the last day: open that day"),
+    ("2027-02-14", "2027-02-15", Status.OVERDUE, -1, "and overdue the day after"),
+    ("2027-02-15", "2027-02-15", Status.NOT_REQUIRED, None, "issued Mon 15 Feb 2027: made after the last day"),
+    ("2027-06-01", "2027-06-01", Status.NOT_REQUIRED, None, "issued Tue 1 Jun 2027, for the new school"),
+], ids=lambda value: value if isinstance(value, str) and " " in value else None)
+def test_a_plan_issued_after_the_transfers_last_day_was_never_due_for_it(calendar, issued, as_of, status,
+                                                                        days_remaining, reason):
+    plan = PlanInForce(plan_ref="PLAN/0003", issued=D(issued), last_review=None, year_group="6",
+                       year_group_year=2026, setting="URN-100001")
+    timeline = timeline_of(calendar, [], as_of, plan)
+    assert (timeline.phase_transfer.status, timeline.phase_transfer.days_remaining) == (status, days_remaining)
+    assert timeline.is_overdue is (status is Status.OVERDUE)
+
+
 def test_an_amendment_issued_after_as_of_does_not_yet_count(calendar):
     events = concluded("2026-12-01", amended_on="2027-02-10")
     transfer = timeline_of(calendar, events, "2027-02-09").phase_transfer
