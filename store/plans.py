@@ -159,8 +159,13 @@ class PlanStore:
         return len(plans)
 
     def case_ids(self, plans: Sequence[PlanInForce]) -> dict[str, int]:
-        """The stored request of each plan that names one, by reference. EventRejected when a request named is
-        not stored, has no final plan, or its final plan was issued on another day than the plan."""
+        """The stored request of each plan that names one, by reference. EventRejected for a plan last reviewed
+        before it was issued, or when a request named is not stored, has no final plan, or its final plan was
+        issued on another day than the plan."""
+        for plan in plans:
+            if plan.last_review is not None and plan.last_review < plan.issued:
+                raise EventRejected(f"plan {plan.plan_ref}: last reviewed on {plan.last_review}, before it was issued "
+                                    f"on {plan.issued}", field="last_review")
         found = self._requests(plans)
         for plan in plans:
             problem = _request_problem(plan, found)
