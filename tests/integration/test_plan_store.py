@@ -131,6 +131,9 @@ def test_an_unknown_plan_is_plan_not_found(plan_store):
     pytest.param(a_plan("PLAN/0002", issued=d("2026-07-21"), case_ref=REF), EventRejected,
                  "plan PLAN/0002: issued 2026-07-21, but request EHC/2026/042's final plan was issued on 2026-07-20",
                  id="a request whose final plan is another day's"),
+    pytest.param(a_plan("PLAN/0002", last_review=d("2026-03-02")), EventRejected,
+                 "plan PLAN/0002: last reviewed on 2026-03-02, before it was issued on 2026-03-03",
+                 id="last reviewed before it was issued"),
 ])
 def test_a_plan_that_cannot_be_stored_is_refused_and_nothing_is_written(plan_store, unit_of_work, dump_tables, plan,
                                                                         error, message):
@@ -297,6 +300,8 @@ def test_an_import_stores_every_plan_with_its_projections(plan_store, unit_of_wo
                  id="a request not stored"),
     pytest.param(a_plan("PLAN/0015", issued=d("2026-07-21"), case_ref=REF), EventRejected,
                  "final plan was issued on 2026-07-20", id="a request whose final plan is another day's"),
+    pytest.param(a_plan("PLAN/0015", last_review=d("2025-12-31")), EventRejected,
+                 "last reviewed on 2025-12-31, before it was issued", id="last reviewed before it was issued"),
 ])
 def test_an_import_with_one_bad_plan_stores_none_across_its_chunks(plan_store, unit_of_work, engine, dump_tables,
                                                                   monkeypatch, bad, error, message):
