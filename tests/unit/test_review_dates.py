@@ -35,6 +35,11 @@ REVIEW_STEP = ReviewStep.REVIEW_BY
 AMEND, MAINTAIN, CEASE = ReviewOutcome.AMEND, ReviewOutcome.MAINTAIN, ReviewOutcome.CEASE
 
 
+def reason(value):
+    """A test's id: its row's reason, the one value that is a string with a space in it."""
+    return value if isinstance(value, str) and " " in value else None
+
+
 def reasons(rows):
     """Test ids from each row's last column, the weekday and the reason."""
     return [getattr(row, "values", row)[-1] for row in rows]
@@ -210,7 +215,7 @@ MEETING = MeetingHeld(on=D("2027-02-03"))
     ("2027-03-02", Status.ON_TIME, "Tue 2 Mar 2027, the period's last day"),
     ("2027-03-03", Status.LATE, "Wed 3 Mar 2027, one day late"),
     ("2027-06-30", Status.LATE, "Wed 30 Jun 2027, four months late"),
-], ids=lambda value: value if isinstance(value, str) and " " in value else None)
+], ids=reason)
 def test_a_review_meeting_by_the_periods_last_day_is_on_time(calendar, held, status, reason):
     review = timeline_of(calendar, PLAN, [MeetingHeld(on=D(held))], "2027-07-01").reviews[0]
     review_by = review.deadlines[ReviewStep.REVIEW_BY]
@@ -223,7 +228,7 @@ def test_a_review_meeting_by_the_periods_last_day_is_on_time(calendar, held, sta
     ("2027-03-02", Status.OPEN, 0, "Tue 2 Mar 2027, the last day: still open, 0 days left"),
     ("2027-03-03", Status.OVERDUE, -1, "Wed 3 Mar 2027: overdue by 1"),
     ("2027-04-01", Status.OVERDUE, -30, "Thu 1 Apr 2027: overdue by 30"),
-], ids=lambda value: value if isinstance(value, str) and " " in value else None)
+], ids=reason)
 def test_a_review_not_held_counts_calendar_days_to_the_periods_last_day(calendar, as_of, status, days_remaining,
                                                                          reason):
     timeline = timeline_of(calendar, PLAN, [], as_of)
@@ -240,7 +245,7 @@ def test_a_review_not_held_counts_calendar_days_to_the_periods_last_day(calendar
      "decision Wed 3 Mar: on the day"),
     (ReviewStep.DECISION_BY, ReviewDecision(on=D("2027-03-04"), outcome=AMEND), Status.LATE,
      "decision Thu 4 Mar: a day late"),
-], ids=lambda value: value if isinstance(value, str) and " " in value else None)
+], ids=reason)
 def test_a_report_or_decision_by_its_statutory_date_is_on_time(calendar, step, event, status, reason):
     deadline = timeline_of(calendar, PLAN, [MEETING, event], "2027-04-01").reviews[0].deadlines[step]
     assert (deadline.status, deadline.done_on, deadline.days_remaining) == (status, event.on, None)
@@ -251,7 +256,7 @@ def test_a_report_or_decision_by_its_statutory_date_is_on_time(calendar, step, e
     ("2027-02-17", (Status.OPEN, 0), (Status.OPEN, 14), "Wed 17 Feb, the report's last day"),
     ("2027-02-18", (Status.OVERDUE, -1), (Status.OPEN, 13), "Thu 18 Feb"),
     ("2027-03-04", (Status.OVERDUE, -15), (Status.OVERDUE, -1), "Thu 4 Mar: the decision a day overdue"),
-], ids=lambda value: value if isinstance(value, str) and " " in value else None)
+], ids=reason)
 def test_a_pending_report_and_decision_count_days_from_the_meeting(calendar, as_of, report, decision, reason):
     timeline = timeline_of(calendar, PLAN, [MEETING], as_of)
     review = timeline.reviews[0]
@@ -266,7 +271,7 @@ def test_a_pending_report_and_decision_count_days_from_the_meeting(calendar, as_
     ("2027-01-20", Status.ON_TIME, "Wed 20 Jan: exactly two weeks"),
     ("2027-01-13", Status.ON_TIME, "Wed 13 Jan: three weeks"),
     ("2027-01-21", Status.LATE, "Thu 21 Jan: 13 days' notice is too short"),
-], ids=lambda value: value if isinstance(value, str) and " " in value else None)
+], ids=reason)
 def test_notice_of_the_meeting_is_on_time_at_least_two_weeks_before_it(calendar, notice, status, reason):
     events = [MeetingNoticeSent(on=D(notice), meeting=D("2027-02-03")), MEETING]
     deadline = timeline_of(calendar, PLAN, events, "2027-02-03").reviews[0].deadlines[ReviewStep.MEETING_NOTICE_BY]
@@ -277,7 +282,7 @@ def test_notice_of_the_meeting_is_on_time_at_least_two_weeks_before_it(calendar,
     ("2027-01-20", Status.OPEN, 0, "Wed 20 Jan, the last day to circulate the advice"),
     ("2027-01-21", Status.OVERDUE, -1, "Thu 21 Jan, before the meeting: overdue"),
     ("2027-02-03", Status.CLOSED, None, "Wed 3 Feb, the meeting held: past, not missing"),
-], ids=lambda value: value if isinstance(value, str) and " " in value else None)
+], ids=reason)
 def test_advice_not_recorded_is_overdue_until_the_meeting_then_closed(calendar, as_of, status, days_remaining,
                                                                        reason):
     events = [MeetingNoticeSent(on=D("2027-01-13"), meeting=D("2027-02-03")), MEETING]
@@ -288,7 +293,7 @@ def test_advice_not_recorded_is_overdue_until_the_meeting_then_closed(calendar, 
 @pytest.mark.parametrize(("circulated", "status", "reason"), [
     ("2027-01-20", Status.ON_TIME, "Wed 20 Jan: two weeks before"),
     ("2027-01-27", Status.LATE, "Wed 27 Jan: one week before"),
-], ids=lambda value: value if isinstance(value, str) and " " in value else None)
+], ids=reason)
 def test_advice_circulated_at_least_two_weeks_before_the_meeting_is_on_time(calendar, circulated, status, reason):
     events = [MeetingNoticeSent(on=D("2027-01-13"), meeting=D("2027-02-03")), AdviceCirculated(on=D(circulated)),
               MEETING]
@@ -310,7 +315,7 @@ AMENDING = [MEETING, ReportReceived(on=D("2027-02-10")), ReviewDecision(on=D("20
     ("2026-11-06", "2027-01-01", "2026-12-31", "Fri 6 Nov 2026 -> New Year's Day 2027 -> Thu 31 Dec"),
     ("2026-06-05", "2026-07-31", "2026-07-31", "Fri 5 Jun 2026 -> Fri 31 Jul, in the summer holiday: unmoved"),
     ("2028-01-04", "2028-02-29", "2028-02-29", "Tue 4 Jan 2028 -> Tue 29 Feb 2028"),
-], ids=lambda value: value if isinstance(value, str) and " " in value else None)
+], ids=reason)
 def test_the_amended_plan_is_due_eight_weeks_after_the_proposals(calendar, proposals, amended_by, last_working_day,
                                                                  reason):
     sent = D(proposals)
@@ -326,7 +331,7 @@ def test_the_amended_plan_is_due_eight_weeks_after_the_proposals(calendar, propo
     ("2027-03-18", Status.ON_TIME, False, "Thu 18 Mar, day 16"),
     ("2027-04-28", Status.ON_TIME, False, "Wed 28 Apr, the eighth week's last day"),
     ("2027-04-29", Status.LATE, False, "Thu 29 Apr, a day late"),
-], ids=lambda value: value if isinstance(value, str) and " " in value else None)
+], ids=reason)
 def test_an_amended_plan_within_eight_weeks_is_on_time_and_one_inside_the_15_days_is_warned_about(
         calendar, issued, status, warned, reason):
     events = [*AMENDING, AmendedPlanIssued(on=D(issued))]
@@ -343,7 +348,7 @@ def test_an_amended_plan_within_eight_weeks_is_on_time_and_one_inside_the_15_day
 @pytest.mark.parametrize(("as_of", "status", "days_remaining", "reason"), [
     ("2027-04-28", Status.OPEN, 0, "Wed 28 Apr, the last day"),
     ("2027-04-29", Status.OVERDUE, -1, "Thu 29 Apr"),
-], ids=lambda value: value if isinstance(value, str) and " " in value else None)
+], ids=reason)
 def test_an_amended_plan_not_issued_is_open_then_overdue(calendar, as_of, status, days_remaining, reason):
     timeline = timeline_of(calendar, PLAN, AMENDING, as_of)
     amended = timeline.reviews[0].deadlines[ReviewStep.AMENDED_PLAN_BY]
@@ -395,7 +400,7 @@ def test_each_date_reads_as_the_timeline_contract(calendar):
     ("2026-12-31", "2027-02-28", "Thu 31 Dec 2026 -> 2027 has no 31 Feb -> Sun 28 Feb"),
     ("2027-12-31", "2028-02-29", "Fri 31 Dec 2027 -> Tue 29 Feb 2028"),
     ("2026-06-30", "2026-08-30", "Tue 30 Jun 2026 -> Sun 30 Aug, in the summer holiday"),
-], ids=lambda value: value if isinstance(value, str) and " " in value else None)
+], ids=reason)
 def test_a_ceased_plan_has_a_two_month_appeal_window_from_the_notice(calendar, ceased, closes, reason):
     timeline = timeline_of(calendar, a_plan("2026-03-03"), [PlanCeased(on=D(ceased))], ceased)
     assert (timeline.ceased, timeline.appeal_window_closes) == (D(ceased), D(closes))
@@ -426,7 +431,7 @@ def test_a_ceased_plan_has_nothing_due(calendar):
     ("N1", "2026-10-05", [MeetingHeld(on=D("2027-01-12"))], "2027-07-12", "N1, reviewed Tue 12 Jan 2027"),
     ("N2", "2026-08-31", [], "2027-02-28", "N2 in 2026/27, issued Mon 31 Aug 2026 -> Sun 28 Feb 2027"),
     ("1", "2026-10-05", [], None, "year 1: none"),
-], ids=lambda value: value if isinstance(value, str) and " " in value else None)
+], ids=reason)
 def test_a_child_under_five_has_a_six_monthly_review_target_from_guidance(calendar, year_group, issued, events,
                                                                           target, reason):
     plan = a_plan(issued, year_group=year_group, year_group_year=2026)

@@ -26,6 +26,11 @@ AUTUMN_2027 = Term("Autumn 2027", D("2027-09-01"), D("2027-12-17"))  # Wed to Fr
 TERMS = (AUTUMN_2026, SPRING_2027, SUMMER_2027, AUTUMN_2027)
 
 
+def reason(value):
+    """A test's id: its row's reason, the one value that is a string with a space in it."""
+    return value if isinstance(value, str) and " " in value else None
+
+
 def test_a_terms_window_runs_to_the_day_before_the_next_term_holidays_included():
     assert term_windows(TERMS) == [
         (AUTUMN_2026, D("2027-01-03")),  # the Christmas holiday belongs to the autumn term
@@ -42,7 +47,7 @@ def test_a_terms_window_runs_to_the_day_before_the_next_term_holidays_included()
     (SPRING_2027, 16, "2026-12-18", "Mon 4 Jan 2027 less 16: Sat 19 Dec -> Fri 18 Dec"),
     (AUTUMN_2026, 17, "2026-08-14", "Wed 2 Sep 2026 less 17: Sun 16 Aug -> Fri 14 Aug"),
     (SPRING_2027, 10, "2026-12-24", "Mon 4 Jan 2027 less 10: Fri 25 Dec -> Thu 24 Dec"),
-], ids=lambda value: value if isinstance(value, str) and " " in value else None)
+], ids=reason)
 def test_the_notice_day_is_the_days_before_the_term_or_the_working_day_before_that(calendar, term, days, day, reason):
     assert notice_day(term, days, calendar) == D(day)
 
@@ -59,7 +64,7 @@ def test_the_notice_day_is_the_days_before_the_term_or_the_working_day_before_th
     ("2027-03-29", (SUMMER_2027, "2027-08-31"), "Easter Monday 2027: a watch that runs on it still tells"),
     ("2027-08-18", (AUTUMN_2027, "2027-12-17"), "Wed 18 Aug 2027: autumn 2027, the last term known"),
     ("2027-12-17", None, "Fri 17 Dec 2027: no term after the last one known"),
-], ids=lambda value: value if isinstance(value, str) and " " in value else None)
+], ids=reason)
 def test_schools_are_told_of_a_term_from_its_notice_day_until_it_starts(calendar, as_of, told, reason):
     found = term_to_notify(TERMS, D(as_of), TERM_NOTICE_DAYS, calendar)
     assert found == (None if told is None else (told[0], D(told[1])))

@@ -24,6 +24,11 @@ from domain.year_groups import (
 D = date.fromisoformat
 
 
+def reason(value):
+    """A test's id: its row's reason, the one value that is a string with a space in it."""
+    return value if isinstance(value, str) and " " in value else None
+
+
 def reasons(rows):
     """Test ids from each row's last column."""
     return [getattr(row, "values", row)[-1] for row in rows]
@@ -37,7 +42,7 @@ def reasons(rows):
     ("2026-12-31", 2026, "Thu 31 Dec 2026: still 2026/27"),
     ("2027-01-01", 2026, "Fri 1 Jan 2027: still 2026/27"),
     ("2024-02-29", 2023, "Thu 29 Feb 2024: 2023/24"),
-], ids=lambda value: value if isinstance(value, str) and " " in value else None)
+], ids=reason)
 def test_the_academic_year_starts_on_1_september(day, academic_year, reason):
     assert academic_year_of(D(day)) == academic_year
 
@@ -179,7 +184,7 @@ MIDDLE_SCHOOLS = (
     ("5", "middle_to_secondary", 2030, "year 5: from middle school in Sep 2030"),
     ("6", "middle_to_secondary", 2029, "year 6: no transfer after year 6 in a middle-school LA"),
     ("9", "secondary_to_post16", 2029, "year 9"),
-], ids=lambda value: value if isinstance(value, str) and " " in value else None)
+], ids=reason)
 def test_an_la_with_middle_schools_configures_its_own_transfers(calendar, group, transfer, year, reason):
     found = next_transfer(group, D("2026-10-01"), MIDDLE_SCHOOLS, calendar)
     assert (found.transfer, found.transfer_year) == (transfer, year)
