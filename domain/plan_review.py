@@ -92,6 +92,7 @@ class PlanFile:
     plan: PlanInForce
     reviews: list[ReviewRecord] = field(default_factory=list)
     ceased: date | None = None
+    latest: tuple[date, str] | None = None  # the latest day an event on file is dated, and which event it is
 
     @property
     def current(self) -> ReviewRecord:
@@ -132,6 +133,8 @@ def fold_plan(plan: PlanInForce, events: Iterable[PlanEvent]) -> PlanFile:
     file = PlanFile(plan, [ReviewRecord(1, plan.last_review or plan.issued)])
     for event in standing_plan_events(list(events)):
         _apply(file, event)
+        if file.latest is None or event.on >= file.latest[0]:
+            file.latest = (event.on, f"the {event.type.replace('_', ' ')}")
     return file
 
 
@@ -139,13 +142,8 @@ def _apply(file: PlanFile, event: PlanEvent) -> None:
     if file.ceased is not None:
         raise EventRejected(f"the plan ceased on {file.ceased}: nothing more can be recorded of its reviews")
     current, held = file.current, file.held
-    if isinstance(event, MeetingNoticeSent):
-        _not_before(event.on, current.last, "the notice", "the review period began")
-        current.notice_sent, current.meeting_planned = event.on, event.meeting
-    elif isinstance(event, AdviceCirculated):
-        _not_before(event.on, current.last, "advice circulated", "the review period began")
-        _once(current.advice_circulated, "advice circulated for this review")
-        current.advice_circulated = event.on
+    if isinstance(event, (MeetingNoticeSent, AdviceCirculated)):
+        _before_meeting(current, held, event)
     elif isinstance(event, MeetingHeld):
         if event.on <= current.last:
             raise EventRejected(f"a review meeting on {event.on} is not after the start of the review period on "
@@ -153,11 +151,31 @@ def _apply(file: PlanFile, event: PlanEvent) -> None:
         current.meeting = event.on
         file.reviews.append(ReviewRecord(current.number + 1, event.on))
     elif isinstance(event, PlanCeased):
+        # Recorded order is the order of the reviews: the ceasing cannot come before anything already on file.
+        latest, what = file.latest or (current.last, "the review period began")
+        _not_before(event.on, latest, "plan ceased", what)
         file.ceased = event.on
     else:
         if held is None or held.meeting is None:
             raise EventRejected(f"{event.type.replace('_', ' ')} needs a review meeting first: record meeting_held")
         _after_meeting(held, event)
+
+
+def _before_meeting(current: ReviewRecord, held: ReviewRecord | None,
+                    event: MeetingNoticeSent | AdviceCirculated) -> None:
+    """The notice or the advice for the meeting to come; or, dated before the latest meeting held, for that one
+    (recorded after the meeting was)."""
+    review = held if held is not None and event.on < current.last else current
+    name = "this review" if review is current else f"the meeting held on {review.meeting}"
+    if isinstance(event, MeetingNoticeSent):
+        _not_before(event.on, review.last, "the notice", "the review period began")
+        if review is not current:  # before its meeting a second notice moves it; after, there is nothing to move
+            _once(review.notice_sent, f"notice of {name}")
+        review.notice_sent, review.meeting_planned = event.on, event.meeting
+    else:
+        _not_before(event.on, review.last, "advice circulated", "the review period began")
+        _once(review.advice_circulated, f"advice circulated for {name}")
+        review.advice_circulated = event.on
 
 
 def _after_meeting(review: ReviewRecord, event: PlanEvent) -> None:
@@ -401,6 +419,8 @@ def _phase_transfer(file: PlanFile, group: str | None, calendar: WorkingCalendar
         done_on = None
     if done_on is not None:
         status = Status.ON_TIME if done_on <= transfer.last_day else Status.LATE
+    elif plan.issued > transfer.last_day:  # a plan made after the last day could not be reviewed for the transfer
+        status = Status.NOT_REQUIRED
     else:
         status = Status.OPEN if as_of <= transfer.last_day else Status.OVERDUE
     meeting_target = None

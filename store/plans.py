@@ -133,7 +133,13 @@ class PlanStore:
         return self._records([row])[0]
 
     def import_plans(self, plans: Sequence[PlanInForce], actor: str, recorded_at: datetime, as_of: date) -> int:
-        """Many plans at once, all or nothing (the caller's transaction): DuplicatePlan for one stored."""
+        """Many plans at once, all or nothing (the caller's transaction): DuplicatePlan for one stored,
+        EventRejected for a reference given twice."""
+        seen: set[str] = set()
+        for plan in plans:
+            if plan.plan_ref in seen:
+                raise EventRejected(f"plan {plan.plan_ref!r} is given twice; nothing was imported", field="plan_ref")
+            seen.add(plan.plan_ref)
         dialect = self._session.get_bind().dialect
         shape = RowShape(dialect, Plan.__table__, PLAN_COLUMNS)
         connection = self._session.connection()
@@ -153,8 +159,13 @@ class PlanStore:
         return len(plans)
 
     def case_ids(self, plans: Sequence[PlanInForce]) -> dict[str, int]:
-        """The stored request of each plan that names one, by reference. EventRejected when a request named is
-        not stored, or its final plan was issued on another day than the plan."""
+        """The stored request of each plan that names one, by reference. EventRejected for a plan last reviewed
+        before it was issued, or when a request named is not stored, has no final plan, or its final plan was
+        issued on another day than the plan."""
+        for plan in plans:
+            if plan.last_review is not None and plan.last_review < plan.issued:
+                raise EventRejected(f"plan {plan.plan_ref}: last reviewed on {plan.last_review}, before it was issued "
+                                    f"on {plan.issued}", field="last_review")
         found = self._requests(plans)
         for plan in plans:
             problem = _request_problem(plan, found)
@@ -172,19 +183,29 @@ class PlanStore:
     def _requests(self, plans: Sequence[PlanInForce]) -> dict[str, tuple[int, date | None, str | None]]:
         """The requests the plans name that are stored: (its id, the day its final plan was issued, the plan in
         force already stored for it) by reference."""
-        from store.models import CaseEvent as CaseEventRow
-
         wanted = sorted({plan.case_ref for plan in plans if plan.case_ref})
         found: dict[str, tuple[int, date | None, str | None]] = {}
         for start in range(0, len(wanted), 500):
-            final = (select(CaseEventRow.case_id, func.max(CaseEventRow.event_date).label("on"))
-                     .where(CaseEventRow.type == "final_issued").group_by(CaseEventRow.case_id).subquery())
-            for reference, case_id, final_on, stored_plan in self._session.execute(
-                    select(Case.reference, Case.id, final.c.on, Plan.plan_ref)
-                    .outerjoin(final, final.c.case_id == Case.id).outerjoin(Plan, Plan.case_id == Case.id)
-                    .where(Case.reference.in_(wanted[start:start + 500]))):
-                found[reference] = (case_id, final_on, stored_plan)
+            cases = {reference: (case_id, stored_plan) for reference, case_id, stored_plan in self._session.execute(
+                select(Case.reference, Case.id, Plan.plan_ref).outerjoin(Plan, Plan.case_id == Case.id)
+                .where(Case.reference.in_(wanted[start:start + 500])))}
+            finals = self._final_plans([case_id for case_id, _ in cases.values()])
+            found.update({reference: (case_id, finals.get(case_id), stored_plan)
+                          for reference, (case_id, stored_plan) in cases.items()})
         return found
+
+    def _final_plans(self, case_ids: Sequence[int]) -> dict[int, date]:
+        """The day each request's final plan was issued, by its final_issued event that stands (not voided)."""
+        from store.models import CaseEvent as CaseEventRow
+
+        rows = self._session.execute(
+            select(CaseEventRow.case_id, CaseEventRow.sequence, CaseEventRow.type, CaseEventRow.event_date,
+                   CaseEventRow.payload)
+            .where(CaseEventRow.case_id.in_(case_ids), CaseEventRow.type.in_(("final_issued", "event_voided")))
+            .order_by(CaseEventRow.case_id, CaseEventRow.sequence)).all()
+        voided = {(row.case_id, row.payload["sequence"]) for row in rows if row.type == "event_voided"}
+        return {row.case_id: row.event_date for row in rows
+                if row.type == "final_issued" and (row.case_id, row.sequence) not in voided}
 
     def record(self, plan_ref: str, event: PlanEvent, actor: str, recorded_at: datetime, as_of: date) -> PlanRecord:
         """Append ``event`` if the review history allows it; EventRejected otherwise."""
@@ -278,7 +299,9 @@ def _request_problem(plan: PlanInForce,
     _, final_on, stored_plan = found[plan.case_ref]
     if stored_plan is not None:
         return "case_ref", f"request {plan.case_ref}'s plan is already stored, as {stored_plan}"
-    if final_on is not None and final_on != plan.issued:
+    if final_on is None:
+        return "case_ref", f"request {plan.case_ref} has no final plan issued"
+    if final_on != plan.issued:
         return "issued", f"issued {plan.issued}, but request {plan.case_ref}'s final plan was issued on {final_on}"
     return None
 
