@@ -23,8 +23,10 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
+from domain.events import Decision, DraftServed, FinalIssued
 from domain.plan_events import MeetingHeld, MeetingNoticeSent, PlanCeased, ReviewDecision, ReviewOutcome
 from domain.plan_review import PlanInForce
+from ehc.services.casework import record_event
 from ehc.services.reviews import add_plan, record_review_event
 from ehc.web.app import create_web_app
 from tests.web.forms_steps import new_case
@@ -281,10 +283,13 @@ def test_a_ceased_plan_shows_its_notice_and_the_appeal_window(plans, signed_in):
 
 @SQLITE_ONLY
 def test_the_request_a_plan_came_from_is_linked_only_for_someone_who_may_see_it(plans, client):
-    new_case(plans, "N-REQ", date(2025, 11, 3), team="North")
-    for plan_ref, team in (("P-FROM-NORTH", "North"), ("S-FROM-NORTH", "South")):
+    for request, plan_ref, team in (("N-REQ", "P-FROM-NORTH", "North"), ("N-REQ-2", "S-FROM-NORTH", "South")):
+        new_case(plans, request, date(2025, 11, 3), team="North")
+        for event in (Decision(on=date(2025, 12, 8), outcome="assess"), DraftServed(on=date(2026, 2, 23)),
+                      FinalIssued(on=date(2026, 3, 23))):  # a plan names the request that made it
+            record_event(plans, request, event, "setup")
         add_plan(plans, PlanInForce(plan_ref=plan_ref, issued=date(2026, 3, 23), last_review=None, year_group="4",
-                                    year_group_year=2026, setting="SCH-A", case_ref="N-REQ", team=team), "setup")
+                                    year_group_year=2026, setting="SCH-A", case_ref=request, team=team), "setup")
     sign_in(client, "alice")
     north = client.get("/reviews/P-FROM-NORTH")
     before_the_service = client.get("/reviews/P-LATER")
