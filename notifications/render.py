@@ -68,12 +68,21 @@ class ReportFigures:
     attachments: tuple[str, ...]  # file names
     saved_in: str  # the folder the files were written to
     quality_review: bool = False  # the report has its quality section
+    # Plans in force (None: no plan stored, and the email says nothing of them): how many, and over the rolling
+    # 12 months the shares of reviews held within the 12 months and of decisions within 4 weeks of the meeting.
+    plans_in_force: int | None = None
+    pct_reviews_within_12_months: float | None = None
+    pct_decisions_within_4_weeks: float | None = None
 
 
 def message_id_for(key: str, mail_from: str) -> str:
     """The same outbox key always gives the same Message-ID, so a re-send is recognisably one message."""
     domain = mail_from.rpartition("@")[2] or "ehc.invalid"
     return f"<{hashlib.sha256(key.encode('utf-8')).hexdigest()[:40]}.ehc@{domain}>"
+
+
+def _share(percentage: float | None, none: str) -> str:
+    return none if percentage is None else f"{percentage:.1f}%"
 
 
 def long_date(day: date) -> str:
@@ -123,6 +132,8 @@ class Renderer:
             "authority": self.branding.authority, "brand_colour": self.branding.brand_colour,
             "as_of_long": long_date(figures.as_of), "figures": figures,
             "pct": "no plans issued" if pct is None else f"{pct:.1f}%",
+            "pct_reviews": _share(figures.pct_reviews_within_12_months, "no review due"),
+            "pct_decisions": _share(figures.pct_decisions_within_4_weeks, "no decision made"),
         }
         return self._render(MessageKind(message.kind), message.key, context)
 

@@ -190,7 +190,9 @@ def queue_weekly_report_email(app: App, files: WeeklyReportFiles, as_of: date) -
         plans_issued_rolling_12_months=files.plans_issued_rolling_12_months,
         pct_within_20_weeks_excl_exceptions=files.pct_within_20_weeks_excl_exceptions_rolling_12_months,
         attachments=tuple(path.name for path in attachments), saved_in=str(files.html.parent.resolve()),
-        quality_review=files.quality_review)
+        quality_review=files.quality_review, plans_in_force=files.plans_in_force,
+        pct_reviews_within_12_months=files.pct_reviews_within_12_months_rolling_12_months,
+        pct_decisions_within_4_weeks=files.pct_decisions_within_4_weeks_rolling_12_months)
     renderer = Renderer(branding(app))
     created_at = app.clock.now()
     rows = []

@@ -198,3 +198,27 @@ def test_the_email_says_when_the_report_has_a_quality_section(database_url, tmp_
         bodies = connection.execute(text("SELECT body_text, body_html FROM outbox")).all()
     assert len(bodies) == 2
     assert all("grades by month and the most common failings" in body for pair in bodies for body in pair)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_email_gives_the_plans_in_force_figures_once_plans_are_stored(database_url, tmp_path, engine):
+    from domain.plan_events import MeetingHeld, ReviewDecision
+    from domain.plan_review import PlanInForce
+
+    app = make_app(database_url, tmp_path)
+    load_cases(app)
+    queue_weekly_report_email(app, weekly_report(app, AS_OF, tmp_path / "before"), date(2026, 11, 19))
+    with app.unit_of_work() as work:
+        # Due for review by Sun 28 Jun 2026: held Fri 26 Jun, decided Mon 27 Jul (31 days: late).
+        work.plans.add(PlanInForce(plan_ref="PLAN-1", issued=date(2025, 6, 29), last_review=None, year_group="3",
+                                   year_group_year=2026, setting="URN-1"), "test", RECORDED, AS_OF)
+        work.plans.record("PLAN-1", MeetingHeld(on=date(2026, 6, 26)), "test", RECORDED, AS_OF)
+        work.plans.record("PLAN-1", ReviewDecision(on=date(2026, 7, 27), outcome="maintain"), "test", RECORDED, AS_OF)
+
+    queue_weekly_report_email(app, weekly_report(app, AS_OF, tmp_path / "report"), AS_OF)
+
+    with engine.connect() as connection:
+        bodies = {str(day): body for day, body in connection.execute(text("SELECT send_on, body_text FROM outbox"))}
+    assert "Plans in force" not in bodies["2026-11-19"]  # none stored: nothing said of them
+    assert ("Plans in force: 1. Rolling 12 months: 100.0% of reviews held within the 12 months, 0.0% of review "
+            "decisions within 4 weeks of the meeting.") in bodies["2026-11-20"]
