@@ -386,6 +386,9 @@ def review_view(review: ReviewRecord, calendar: WorkingCalendar, as_of: date, in
         if review.amended is not None and review.amended <= representations_close:
             warnings.append(f"amended plan issued on {review.amended}, before the 15 days for representations on "
                             f"the proposals ended on {representations_close} (Reg 22(2))")
+    coverage = calendar.coverage_warning([deadline.statutory for deadline in deadlines.values()])
+    if coverage:
+        warnings.append(coverage)
     return ReviewView(number=review.number, last=review.last, meeting=review.meeting,
                       meeting_planned=review.meeting_planned, outcome=review.outcome, deadlines=deadlines,
                       representations_close=representations_close, warnings=tuple(warnings))

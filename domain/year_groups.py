@@ -34,14 +34,15 @@ class UnknownYearGroup(ValueError):
 
 
 def parse_year_group(text: str) -> str:
-    """``text`` as a year group ("n2" is N2, "Y6" and "06" are 6); UnknownYearGroup otherwise."""
+    """``text`` as a year group ("n2" is N2, "Y6" and "06" are 6, "YR" and "Reception" are R); UnknownYearGroup
+    otherwise."""
     cleaned = text.strip().upper()
     # ASCII digits only: "²" is a digit to str.isdigit but not to int(), and "６" is no one's year group
     if cleaned.startswith("Y") and cleaned[1:].isascii() and cleaned[1:].isdigit():
         cleaned = cleaned[1:]
     if cleaned.isascii() and cleaned.isdigit():
         cleaned = str(int(cleaned))
-    if cleaned == "RECEPTION":
+    if cleaned in ("RECEPTION", "YR"):  # "YR" is how many schools write reception
         cleaned = "R"
     if cleaned not in YEAR_GROUPS:
         raise UnknownYearGroup(text)

@@ -16,7 +16,6 @@ from domain.year_groups import PhaseTransfer
 from ehc.case_views import STATUS_MARK, audit_text, audit_trail
 
 if TYPE_CHECKING:
-    from ehc.services.casework import OrchestrationLevel
     from store.plans import PlanRecord
 
 
@@ -107,7 +106,7 @@ def plan_summary_json(record: PlanRecord, timeline: PlanTimeline) -> dict:
     }
 
 
-def plan_json(record: PlanRecord, timeline: PlanTimeline, orchestration: OrchestrationLevel | None = None) -> dict:
+def plan_json(record: PlanRecord, timeline: PlanTimeline, orchestration: dict | None = None) -> dict:
     """`ehc review show --json`: the plan, who added it, how far orchestration has got with it (None when
     none is configured), every review with its dates, the phase transfer and the audit trail."""
     plan = record.plan
@@ -119,7 +118,7 @@ def plan_json(record: PlanRecord, timeline: PlanTimeline, orchestration: Orchest
         "year_group_recorded": {"year_group": plan.year_group, "academic_year": plan.year_group_year},
         "planned_post16_transfer": _iso(plan.planned_post16_transfer),
         "added": {"by": record.added_by, "at": record.added_at.isoformat() if record.added_at else None},
-        "orchestration": orchestration.as_dict() if orchestration else None,
+        "orchestration": orchestration,
         "reviews": [{
             "number": review.number, "last": review.last.isoformat(), "meeting": _iso(review.meeting),
             "meeting_planned": _iso(review.meeting_planned),

@@ -59,9 +59,7 @@ def review_timeline(
 
         calendar = bootstrap().calendar
         view = review_view(review, calendar, day, in_school=not not_at_school, ceased=None)
-        dates = [d for deadline in view.deadlines.values() for d in (deadline.statutory, deadline.last_working_day)]
-        coverage = calendar.coverage_warning(dates)
-        warnings = [*view.warnings, *([coverage] if coverage else [])]
+        warnings = list(view.warnings)  # a date in a year the bank-holiday data may not cover among them
         emit(json_output, review_timeline_json(view, day, warnings), review_timeline_text(view, day, warnings))
 
 
@@ -171,7 +169,7 @@ def review_show(plan_ref: str = PlanArgument, as_of: Optional[str] = AsOfOption,
         record, timeline = show_plan(app_, plan_ref, day)
         level = plan_level(app_, record)
         text = plan_text(record, timeline) + (f"\norchestration: {level.describe()}" if level else "")
-        emit(json_output, plan_json(record, timeline, level), text)
+        emit(json_output, plan_json(record, timeline, level.as_dict() if level else None), text)
 
 
 @review_app.command("resync")

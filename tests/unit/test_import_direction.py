@@ -28,6 +28,7 @@ NEVER = {
     "ehc.parse": {"ehc", "store", "flows", "deployments", "notifications", "reports", "config"},
     "ehc.clock": {"ehc", "store", "flows", "deployments", "notifications", "reports", "config"},
     "ehc.case_views": {"ehc.cli", "ehc.demo", "ehc.services", "flows", "deployments", "ehc.web"},
+    "ehc.review_views": {"ehc.cli", "ehc.demo", "ehc.services", "flows", "deployments", "ehc.web"},
     "ehc.bootstrap": {"ehc.cli", "ehc.demo", "ehc.services", "ehc.imports", "flows", "deployments", "ehc.web"},
     "ehc.demo": {"ehc.cli", "ehc.web"},
     "flows": {"ehc.cli", "ehc.demo", "ehc.web"},

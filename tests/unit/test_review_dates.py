@@ -449,3 +449,12 @@ def test_the_under_five_target_ends_when_the_child_reaches_year_1(calendar):
     plan = a_plan("2026-10-05", year_group="R", year_group_year=2026)
     assert len(timeline_of(calendar, plan, [], "2027-08-31").targets) == 1
     assert timeline_of(calendar, plan, [], "2027-09-01").targets == ()
+
+
+def test_a_review_dated_beyond_the_years_the_bank_holiday_data_covers_says_so():
+    """As a request's timeline does: the last working days of a later year may miss a one-off bank holiday."""
+    from config.calendar import england_calendar
+    from domain.plan_review import ReviewRecord, review_view
+
+    view = review_view(ReviewRecord(1, date(2027, 6, 1)), england_calendar(2027), date(2027, 6, 1), True, None)
+    assert view.warnings == ("bank holidays for 2028 may be incomplete: the calendar's data covers 2014-2027",)

@@ -98,7 +98,7 @@ def test_a_childs_year_group_follows_from_the_birth_date_across_the_september_ch
 
 @pytest.mark.parametrize(("text", "group"), [
     ("N1", "N1"), ("n2", "N2"), ("R", "R"), ("r", "R"), ("Reception", "R"), ("1", "1"), ("06", "6"), ("Y6", "6"),
-    ("y11", "11"), (" 13 ", "13"),
+    ("y11", "11"), (" 13 ", "13"), ("YR", "R"), ("yr", "R"),
 ])
 def test_year_groups_are_read_as_schools_write_them(text, group):
     assert parse_year_group(text) == group
