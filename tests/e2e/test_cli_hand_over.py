@@ -168,3 +168,25 @@ def test_import_caseload_with_no_hand_over_starts_no_background_process(ehc, sta
     assert (done["imported"], done["handed_over"], done["orchestration"]) == (
         1, 0, "no open case handed to orchestration")
     assert not hand_over_log(state_dir).exists()
+
+
+def test_review_record_returns_once_the_event_is_stored_and_hands_the_plan_over_in_the_background(
+        ehc, state_dir, prefect, tmp_path):
+    ehc("db", "upgrade")
+    plans = tmp_path / "plans.csv"
+    plans.write_text("plan_ref,case_ref,issued,last_review,year_group,setting\nPLN-BG-1,,2025-12-01,,6,URN-1\n")
+    ehc("import", "plans", str(plans), "--no-hand-over", "--as-of", "2026-11-30")
+    prefect.serve_for(state_dir)
+
+    recorded = ehc("review", "record", "PLN-BG-1", "meeting-held", "--date", "2026-11-20", "--json").json
+
+    assert recorded["orchestration"] == ("handed to orchestration in the background "
+                                         "(`ehc review show` says when it is level)")
+    assert prefect.reached.wait(WITHIN)
+    assert ehc("review", "show", "PLN-BG-1", "--json").json["orchestration"] == {
+        "events_stored": 2, "events_acted_on": 0}  # its arrival and the meeting
+
+    prefect.answer()
+
+    assert "hand-over of PLN-BG-1 failed (" in logged(state_dir)
+    assert passes_parameters(state_dir) == [{"plan_ref": "PLN-BG-1"}]  # all Prefect is given of the plan
