@@ -69,28 +69,24 @@ class TaskWorkerOrchestrator:
     def hand_over(self, references: Sequence[str]) -> str:
         from flows.case_pass import case_pass, case_passes
 
-        with self._settings():
-            if len(references) == 1:
-                run = case_pass.delay(references[0])
-                return f"handed to orchestration (task run {run.task_run_id})"
-            batches = [list(references[start:start + HAND_OVER_BATCH])
-                       for start in range(0, len(references), HAND_OVER_BATCH)]
-            for batch in batches:
-                case_passes.delay(batch)
-        return f"{len(references)} case(s) handed to orchestration in {len(batches)} batch(es)"
+        return self._delay(case_pass, case_passes, references, "case(s)")
 
     def hand_over_plans(self, plan_refs: Sequence[str]) -> str:
         from flows.review_pass import review_pass, review_passes
 
+        return self._delay(review_pass, review_passes, plan_refs, "plan(s)")
+
+    def _delay(self, one_pass, batch_of_passes, references: Sequence[str], what: str) -> str:
+        """One pass for one reference; for many, a batch task per HAND_OVER_BATCH of them."""
         with self._settings():
-            if len(plan_refs) == 1:
-                run = review_pass.delay(plan_refs[0])
+            if len(references) == 1:
+                run = one_pass.delay(references[0])
                 return f"handed to orchestration (task run {run.task_run_id})"
-            batches = [list(plan_refs[start:start + HAND_OVER_BATCH])
-                       for start in range(0, len(plan_refs), HAND_OVER_BATCH)]
+            batches = [list(references[start:start + HAND_OVER_BATCH])
+                       for start in range(0, len(references), HAND_OVER_BATCH)]
             for batch in batches:
-                review_passes.delay(batch)
-        return f"{len(plan_refs)} plan(s) handed to orchestration in {len(batches)} batch(es)"
+                batch_of_passes.delay(batch)
+        return f"{len(references)} {what} handed to orchestration in {len(batches)} batch(es)"
 
     def start_quality_review(self, reference: str, document: str, on: date) -> str:
         """Start the quality review of a draft or final plan; Prefect's idempotency key starts it once per
