@@ -105,7 +105,7 @@ def _new_request(received: date | None, born: date | None, texts: dict[str, str 
 
 
 def _intake_form(request: Request, entered: dict, errors: FormErrors | None = None) -> Response:
-    return _form_page(request, heading="Add a request for an EHC needs assessment", caption="Intake",
+    return form_page(request, heading="Add a request for an EHC needs assessment", caption="Intake",
                       fields=INTAKE_FIELDS, entered=entered, errors=errors, action="/cases/new",
                       back="/cases", back_text="Back to caseload", button="Add request",
                       intro=("The 20 weeks start on the date the request was received.",))
@@ -134,7 +134,7 @@ def choose_event_submitted(request: Request, reference: str, session: SignedIn =
 
 
 def _choose_form(request: Request, reference: str, entered: dict, errors: FormErrors | None = None) -> Response:
-    return _form_page(request, heading="Record an event", caption=f"Case {reference}", fields=(CHOOSE_EVENT,),
+    return form_page(request, heading="Record an event", caption=f"Case {reference}", fields=(CHOOSE_EVENT,),
                       entered=entered, errors=errors, action=f"/cases/{reference}/record",
                       back=f"/cases/{reference}", back_text="Back to the case", button="Continue")
 
@@ -173,7 +173,7 @@ def _event_form(request: Request, record: CaseRecord, timeline: Timeline, event:
     event_form = _event_form_named(event)
     fields = for_case(event_form, timeline)
     reference = record.reference
-    return _form_page(request, heading=event_form.name, caption=f"Case {reference}", fields=fields,
+    return form_page(request, heading=event_form.name, caption=f"Case {reference}", fields=fields,
                       entered=entered, errors=errors, action=f"/cases/{reference}/record/{event_form.slug}",
                       back=f"/cases/{reference}/record", back_text="Back to the events", button="Record",
                       intro=(event_form.hint,))
@@ -226,7 +226,7 @@ def _void_form(request: Request, record: CaseRecord, sequence: int, entered: dic
                *((name.replace("_", " ").capitalize(), str(value)) for name, value in event["details"].items()),
                ("Recorded by", event["actor"]))
     reference = record.reference
-    return _form_page(request, heading="Void an event", caption=f"Case {reference}", fields=VOID_FIELDS,
+    return form_page(request, heading="Void an event", caption=f"Case {reference}", fields=VOID_FIELDS,
                       entered=entered, errors=errors, action=f"/cases/{reference}/events/{sequence}/void",
                       back=f"/cases/{reference}", back_text="Back to the case", button="Void event", warning=True,
                       intro=("The case is then as if the event never happened. Its row stays in the audit "
@@ -264,7 +264,7 @@ def _reassign_fields(record: CaseRecord) -> tuple[Field, ...]:
 
 def _reassign_form(request: Request, record: CaseRecord, entered: dict, errors: FormErrors | None = None) -> Response:
     reference = record.reference
-    return _form_page(request, heading="Reassign the case", caption=f"Case {reference}",
+    return form_page(request, heading="Reassign the case", caption=f"Case {reference}",
                       fields=_reassign_fields(record), entered=entered, errors=errors,
                       action=f"/cases/{reference}/reassign", back=f"/cases/{reference}",
                       back_text="Back to the case", button="Reassign",
@@ -285,9 +285,10 @@ def _visible(request: Request, session: SignedIn, reference: str) -> tuple[CaseR
         raise NotAllowed(reference, "a case of a team this account may not see") from None
 
 
-def _form_page(request: Request, *, heading: str, caption: str, fields, entered: dict, errors: FormErrors | None,
-               action: str, back: str, back_text: str, button: str, intro=(), summary=(),
-               warning: bool = False) -> Response:
+def form_page(request: Request, *, heading: str, caption: str, fields, entered: dict, errors: FormErrors | None,
+              action: str, back: str, back_text: str, button: str, intro=(), summary=(),
+              warning: bool = False) -> Response:
+    """A form on the GOV.UK pattern (form_page.html): the request pages' and the review pages' forms."""
     return render(request, "form_page.html", {
         "heading": heading, "caption": caption, "fields": fields, "entered": entered,
         "errors": errors.summary if errors else [], "field_errors": errors.at_field if errors else {},

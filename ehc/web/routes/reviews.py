@@ -30,7 +30,7 @@ from ehc.web.event_forms import EventForm
 from ehc.web.forms import Field, FormErrors, Option, date_from, entered_values
 from ehc.web.review_forms import REVIEW_EVENT_FORMS, REVIEW_EVENT_FORMS_BY_SLUG, review_fields, review_options
 from ehc.web.routes.caseload import DUE_WITHIN_MAX
-from ehc.web.routes.casework import VOID_FIELDS, _form_page, posted_form
+from ehc.web.routes.casework import VOID_FIELDS, form_page, posted_form
 from ehc.web.sessions import NotAllowed, case_worker_or_manager
 from ehc.web.templating import govuk_date, render
 from store.plans import PlanNotFound, PlanRecord
@@ -150,7 +150,7 @@ def choose_event_submitted(request: Request, plan_ref: str, session: SignedIn = 
 
 
 def _choose_form(request: Request, plan_ref: str, entered: dict, errors: FormErrors | None = None) -> Response:
-    return _form_page(request, heading="Record a review event", caption=f"Plan {plan_ref}", fields=(CHOOSE_EVENT,),
+    return form_page(request, heading="Record a review event", caption=f"Plan {plan_ref}", fields=(CHOOSE_EVENT,),
                       entered=entered, errors=errors, action=f"/reviews/{plan_ref}/record",
                       back=f"/reviews/{plan_ref}", back_text="Back to the plan", button="Continue")
 
@@ -185,7 +185,7 @@ def event_submitted(request: Request, plan_ref: str, event: str, session: Signed
 
 def _event_form(request: Request, plan_ref: str, event_form: EventForm, entered: dict,
                 errors: FormErrors | None = None) -> Response:
-    return _form_page(request, heading=event_form.name, caption=f"Plan {plan_ref}", fields=review_fields(event_form),
+    return form_page(request, heading=event_form.name, caption=f"Plan {plan_ref}", fields=review_fields(event_form),
                       entered=entered, errors=errors, action=f"/reviews/{plan_ref}/record/{event_form.slug}",
                       back=f"/reviews/{plan_ref}/record", back_text="Back to the events", button="Record",
                       intro=(event_form.hint,))
@@ -236,7 +236,7 @@ def _void_form(request: Request, record: PlanRecord, sequence: int, entered: dic
     details = tuple((name.capitalize(), govuk_date(value) if name == "meeting" else OUTCOME_NAMES.get(value, value))
                     for name, value in event["details"].items())
     plan_ref = record.plan_ref
-    return _form_page(request, heading="Void a review event", caption=f"Plan {plan_ref}", fields=VOID_FIELDS,
+    return form_page(request, heading="Void a review event", caption=f"Plan {plan_ref}", fields=VOID_FIELDS,
                       entered=entered, errors=errors, action=f"/reviews/{plan_ref}/events/{sequence}/void",
                       back=f"/reviews/{plan_ref}", back_text="Back to the plan", button="Void event", warning=True,
                       intro=("The plan's reviews are then as if the event never happened. Its row stays in the "
