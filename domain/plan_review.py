@@ -300,13 +300,23 @@ class PlanTimeline(_View):
         return self.phase_transfer is not None and self.phase_transfer.status is Status.OVERDUE
 
     @property
+    def transfer_due(self) -> PhaseTransferView | None:
+        """The phase transfer, when its deadline is in this academic year and it is not yet done."""
+        transfer = self.phase_transfer
+        return transfer if transfer is not None and transfer.in_transfer_year and transfer.status in PENDING else None
+
+    @property
+    def pending_days(self) -> list[date]:
+        """Every statutory date still pending, the due phase transfer's last day among them."""
+        days = [deadline.statutory for deadline in self.pending]
+        if self.transfer_due is not None:
+            days.append(self.transfer_due.transfer.last_day)
+        return days
+
+    @property
     def next_due(self) -> date | None:
         """The earliest statutory date still pending, the phase transfer's last day among them."""
-        days = [deadline.statutory for deadline in self.pending]
-        transfer = self.phase_transfer
-        if transfer is not None and transfer.in_transfer_year and transfer.status in PENDING:
-            days.append(transfer.transfer.last_day)
-        return min(days, default=None)
+        return min(self.pending_days, default=None)
 
 
 @dataclass(frozen=True)

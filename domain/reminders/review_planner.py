@@ -203,8 +203,8 @@ class _ReviewPlanner:
     def phase_transfer_alerts(self) -> None:
         """The countdown (the latest step reached, within the catch-up allowance), the meeting target passed
         with no meeting held, and the deadline passed: in the transfer's year only."""
-        view = self.plan.timeline.phase_transfer
-        if view is None or not view.in_transfer_year or view.status not in PENDING:
+        view = self.plan.timeline.transfer_due
+        if view is None:
             return
         transfer, alerts = view.transfer, self.policy.reviews.phase_transfer
         dates = DueDates(transfer.last_day, transfer.last_working_day)
@@ -349,9 +349,9 @@ def term_review(timeline: PlanTimeline, due: TermDue, as_of: date) -> TermReview
         return None
     meet_by = timeline.reviews[-1].deadlines[ReviewStep.REVIEW_BY].statutory
     basis: Literal["review date", "phase-transfer meeting target"] = "review date"
-    view = timeline.phase_transfer
-    if (view is not None and view.in_transfer_year and view.status in PENDING and view.meeting_target is not None
-            and view.meeting_target < meet_by and transfer_meeting_held(timeline) is None):
+    view = timeline.transfer_due
+    if (view is not None and view.meeting_target is not None and view.meeting_target < meet_by
+            and transfer_meeting_held(timeline) is None):
         meet_by, basis = view.meeting_target, "phase-transfer meeting target"
     if meet_by > due.window_end:
         return None

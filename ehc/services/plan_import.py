@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from domain.plan_review import PlanInForce
-from domain.timeline import PENDING, Status
+from domain.timeline import Status
 from ehc.bootstrap import App
 from ehc.imports.plans_csv import ImportDay, PlansRejected, parse_plan_row, plan_rows
 from ehc.services.hand_over import HandOver, hand_over_plans
@@ -95,6 +95,5 @@ def hand_over_imported(app: App, plan_refs: list[str]) -> HandOver:
 def plans_in_force(app: App, as_of: date) -> PlansInForce:
     found = find_plans(app, as_of)
     overdue = sum(1 for _, timeline in found if any(d.status is Status.OVERDUE for d in timeline.pending))
-    transfers = sum(1 for _, timeline in found if timeline.phase_transfer is not None
-                    and timeline.phase_transfer.in_transfer_year and timeline.phase_transfer.status in PENDING)
+    transfers = sum(1 for _, timeline in found if timeline.transfer_due is not None)
     return PlansInForce(len(found), overdue, transfers)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.plan_review import PlanTimeline
-from domain.timeline import PENDING, Status
+from domain.timeline import Status
 from ehc.bootstrap import App
 from ehc.services.access import Viewer, case_scope, may_see_case
 from ehc.services.reviews import find_plans, show_plan
@@ -79,17 +79,12 @@ def next_date(timeline: PlanTimeline) -> NextDate | None:
     """The date ``timeline.next_due`` names, with what it is for, its status and days remaining."""
     found = [NextDate(deadline.title, deadline.regulation, deadline.statutory, deadline.last_working_day,
                       deadline.status, deadline.days_remaining) for deadline in timeline.pending]
-    view = timeline.phase_transfer
-    if view is not None and view.in_transfer_year and view.status in PENDING:
+    view = timeline.transfer_due
+    if view is not None:
         transfer = view.transfer
         found.append(NextDate("Plan amended for the phase transfer", transfer.regulation, transfer.last_day,
                               transfer.last_working_day, view.status, view.days_remaining))
     return min(found, key=lambda found_date: found_date.statutory, default=None)
-
-
-def transfer_due_this_year(timeline: PlanTimeline) -> bool:
-    view = timeline.phase_transfer
-    return view is not None and view.in_transfer_year and view.status in PENDING
 
 
 def plans_page(app: App, viewer: Viewer, as_of: date, wanted: PlanFilter, *, page: int = 1) -> PlansPage:
@@ -107,7 +102,7 @@ def plans_page(app: App, viewer: Viewer, as_of: date, wanted: PlanFilter, *, pag
     return PlansPage(
         entries=[PlanEntry(record, timeline, next_date(timeline)) for record, timeline in shown],
         total=len(found), overdue=sum(timeline.is_overdue for _, timeline in found),
-        transfers_this_year=sum(transfer_due_this_year(timeline) for _, timeline in found), page=page, pages=pages)
+        transfers_this_year=sum(timeline.transfer_due is not None for _, timeline in found), page=page, pages=pages)
 
 
 def visible_plan(app: App, viewer: Viewer, plan_ref: str, as_of: date) -> tuple[PlanRecord, PlanTimeline]:

@@ -15,7 +15,6 @@ from pydantic import ValidationError
 
 from domain.plan_events import RECORDABLE_PLAN_EVENTS, PlanEvent, PlanEventVoided, parse_plan_event
 from domain.plan_review import PlanInForce, PlanTimeline
-from domain.timeline import PENDING
 from ehc.bootstrap import App
 from ehc.parse import FieldProblems, field_problems
 from ehc.services.casework import not_after_today
@@ -123,7 +122,4 @@ def plan_matches(timeline: PlanTimeline, as_of: date, *, due_within: int | None,
     if due_within is None:
         return True
     horizon = as_of + timedelta(days=due_within)
-    days = [deadline.statutory for deadline in timeline.pending]
-    if transfer is not None and transfer.in_transfer_year and transfer.status in PENDING:
-        days.append(transfer.transfer.last_day)
-    return any(as_of <= day <= horizon for day in days)
+    return any(as_of <= day <= horizon for day in timeline.pending_days)
