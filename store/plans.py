@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from domain.casefile import EventRejected
 from domain.initials import initials
 from domain.plan_events import PlanEvent, parse_plan_event, plan_event_payload
-from domain.plan_review import PlanInForce, PlanTimeline, ReviewSettings, build_plan_timeline, fold_plan, \
-    standing_plan_events
+from domain.plan_review import (
+    PlanFile, PlanInForce, PlanTimeline, ReviewSettings, build_plan_timeline, fold_plan, plan_timeline, standing_plan_events,
+)
 from domain.calendar import WorkingCalendar
 from store.bulk import RowShape, insert_rows
 from store.models import Case, Plan, PlanEventRow, as_utc
@@ -73,8 +74,6 @@ class PlanStore:
         self.settings = settings
 
     def timeline(self, record: PlanRecord, as_of: date) -> PlanTimeline:
-        from domain.plan_review import plan_timeline
-
         return plan_timeline(record.plan, record.events, self.calendar, as_of, self.settings)
 
     # -- reading -----------------------------------------------------------------------------------
@@ -213,12 +212,11 @@ class PlanStore:
         if row is None:
             raise PlanNotFound(plan_ref)
         record = self._records([row])[0]
-        history = [*record.events, event]
-        fold_plan(record.plan, standing_plan_events(history))  # EventRejected for an impossible history
+        folded = fold_plan(record.plan, standing_plan_events([*record.events, event]))  # EventRejected if impossible
         self._session.add(PlanEventRow(plan_id=row.id, sequence=len(record.events) + 1, type=event.type,
                                        event_date=event.on, actor=actor, recorded_at=recorded_at,
                                        payload=plan_event_payload(event)))
-        projection = self._projection(record.plan, history, max(as_of, event.on))
+        projection = self._projection(folded, max(as_of, event.on))
         for name, value in projection.items():
             setattr(row, name, value)
         self._session.flush()
@@ -245,16 +243,15 @@ class PlanStore:
     def _row_values(self, plan: PlanInForce, case_ids: dict[str, int], actor: str, recorded_at: datetime,
                     as_of: date) -> dict:
         """A new plan's row; orchestration has acted on none of it (not even its arrival)."""
-        projection = self._projection(plan, [], as_of)
+        projection = self._projection(fold_plan(plan, []), as_of)
         values = (plan.plan_ref, case_ids.get(plan.case_ref) if plan.case_ref else None, plan.issued,
                   plan.last_review, plan.year_group, plan.year_group_year, plan.setting, plan.caseworker, plan.team,
                   plan.planned_post16_transfer, actor, recorded_at, projection["stage"], projection["next_due"],
                   projection["next_review_by"], 0)
         return dict(zip(PLAN_COLUMNS, values))
 
-    def _projection(self, plan: PlanInForce, events: Sequence[PlanEvent], as_of: date) -> dict:
-        timeline = build_plan_timeline(fold_plan(plan, standing_plan_events(list(events))), self.calendar, as_of,
-                                       self.settings)
+    def _projection(self, folded: PlanFile, as_of: date) -> dict:
+        timeline = build_plan_timeline(folded, self.calendar, as_of, self.settings)
         review_by = timeline.next_review_by
         return {"stage": timeline.stage.value, "next_due": timeline.next_due,
                 "next_review_by": review_by.statutory if review_by else None}

@@ -48,7 +48,7 @@ from ehc.orchestration.serve import ServeProcess
 from ehc.demo.synthetic import SYNTHETIC_CONTRIBUTORS, add_synthetic_contributors, synthetic_caseload
 from ehc.demo.synthetic_plans import PLAN_COLUMNS, synthetic_plans
 from ehc.services.plan_import import import_plans_file
-from ehc.services.reviews import find_plans
+from ehc.services.reviews import find_plans, plan_matches
 from ehc.demo.web import DemoWeb, check_pages, prepare, reserved_port
 from notifications.sink import SmtpSink
 from store.db import upgrade
@@ -180,7 +180,8 @@ def _plans_in_force(app: App, as_of: date) -> dict:
     (the earliest overdue, else the earliest due)."""
     found = find_plans(app, as_of)
     overdue = [record.plan_ref for record, timeline in found if timeline.is_overdue]
-    due_soon = find_plans(app, as_of, due_within=28)
+    due_soon = [timeline for _, timeline in found
+                if plan_matches(timeline, as_of, due_within=28, overdue=False, phase_transfer=None)]
     cohort = Counter(timeline.phase_transfer.transfer.transfer for _, timeline in found
                      if timeline.phase_transfer is not None and timeline.phase_transfer.in_transfer_year)
     transfer_year = next((timeline.phase_transfer.transfer.transfer_year for _, timeline in found
